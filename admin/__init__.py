@@ -1,0 +1,1 @@
+"""The back office: officials' pages, behind a login."""

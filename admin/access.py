@@ -1,0 +1,50 @@
+"""Who may use the back office: the login manager and the role decorator."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from hailong.db import db_session
+from hailong.extensions import login_manager
+from hailong.users import LoginUser
+from models import Role, User
+
+login_manager.login_view = "admin.login"
+login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    try:
+        user = db_session().get(User, int(user_id))
+    except ValueError:
+        return None
+    if user is None or not user.active:
+        return None
+    return LoginUser(user)
+
+
+def roles_required(*roles: Role):
+    """Allow only signed-in users holding one of ``roles``; others get 403, strangers the login page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+ALL_ROLES = tuple(Role)
+FIGURE_ROLES = (Role.ADMIN, Role.LEADER, Role.VIEWER, Role.HANDLER, Role.DESK)

@@ -1,0 +1,82 @@
+"""Back-office views: login, logout and the leader's dashboard."""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlmodel import select
+
+from admin.access import FIGURE_ROLES, roles_required
+from admin.forms import LoginForm
+from hailong.db import db_session
+from hailong.errors import DomainError
+from hailong.extensions import limiter
+from hailong.figures import Period, rating_figures, status_against, targets_for
+from hailong.users import LoginUser, authenticate
+from models import Unit, local_date_of, utcnow
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30/minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.dashboard"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        config = current_app.config["HAILONG"]
+        session = db_session()
+        try:
+            user = authenticate(session, username=form.username.data, password=form.password.data,
+                                max_failures=config.login_max_failures,
+                                lockout=timedelta(minutes=config.login_lockout_minutes))
+        except DomainError as error:
+            # The failure count must survive the error status, so it is committed here.
+            session.commit()
+            flash(error.message, "error")
+            return render_template("admin/login.html", form=form), error.status
+        login_user(LoginUser(user))
+        return redirect(_safe_next(request.args.get("next")))
+    if request.method == "POST":
+        status = 400
+    return render_template("admin/login.html", form=form), status
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow ``next`` within this site: an open redirect would help phishing."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("admin.dashboard")
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("admin.login"))
+
+
+@bp.get("")
+@bp.get("/")
+@roles_required(*FIGURE_ROLES)
+def dashboard():
+    session = db_session()
+    today = local_date_of(utcnow())
+    unit = session.get(Unit, current_user.unit_id) if current_user.unit_id else None
+    unit_ids = [unit.id] if unit else None
+    target = targets_for(session, unit.id if unit else None, today.year)["satisfaction"]
+    periods = {
+        "month": Period.month_of(today),
+        "quarter": Period.quarter_of(today),
+    }
+    cards = []
+    for key, period in periods.items():
+        figures = rating_figures(session, unit_ids, period)
+        cards.append({"key": key, "period": period, "figures": figures,
+                      "rate": figures.satisfaction, "status": status_against(figures.satisfaction, target)})
+    return render_template("admin/dashboard.html", unit=unit, cards=cards, target=target, today=today)

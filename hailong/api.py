@@ -1,0 +1,156 @@
+"""The JSON API (``/api/v1``): kiosk taps in, public aggregates out."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
+from sqlmodel import select
+
+from hailong import ratings
+from hailong.db import db_session
+from hailong.errors import DomainError, NotFound, Unauthorized, ValidationError
+from hailong.extensions import csrf, limiter
+from hailong.figures import Period, feedback_figures, rating_figures, targets_for
+from models import Kiosk, Unit, local_date_of, utcnow
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookies are trusted here: kiosks send a bearer token, the rest is public
+
+MAX_BATCH = 500
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def current_kiosk() -> Kiosk:
+    """The kiosk named by the request's bearer token; 401 when unknown or revoked."""
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    kiosk = ratings.kiosk_for_token(db_session(), token)
+    if kiosk is None:
+        raise Unauthorized(_l("Thiết bị chưa được ghép nối hoặc đã bị thu hồi."), code="invalid_token")
+    return kiosk
+
+
+def json_body():
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ValidationError(_l("Nội dung yêu cầu phải là JSON hợp lệ."), code="invalid_json")
+    return data
+
+
+@bp.post("/ratings")
+def post_rating():
+    kiosk = current_kiosk()
+    rating, created = _store_one(kiosk, json_body())
+    return jsonify(_rating_json(rating)), 201 if created else 200
+
+
+@bp.post("/ratings/batch")
+def post_ratings_batch():
+    kiosk = current_kiosk()
+    items = json_body()
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+        raise ValidationError(_l("Cần một danh sách từ 1 đến %(n)s đánh giá.", n=MAX_BATCH))
+    results = []
+    for item in items:
+        try:
+            rating, created = _store_one(kiosk, item)
+            results.append({"status": 201 if created else 200} | _rating_json(rating))
+        except DomainError as error:
+            results.append({"status": error.status, "id": item.get("id") if isinstance(item, dict) else None,
+                            "error": {"code": error.code, "message": str(error.message),
+                                      "fields": {k: str(v) for k, v in error.fields.items()}}})
+    return jsonify({"results": results}), 200
+
+
+def _store_one(kiosk: Kiosk, data) -> tuple:
+    """Store one tap exactly once; each tap is its own transaction so a batch keeps the good ones."""
+    session = db_session()
+    rating_in = ratings.parse_rating(data)
+    existing = ratings.find_replay(session, rating_in)
+    if existing is not None:
+        return existing, False
+    config = current_app.config["HAILONG"]
+    try:
+        rating = ratings.record_kiosk_rating(session, kiosk=kiosk, rating_in=rating_in, config=config)
+        kiosk.last_seen_at = rating.received_at
+        session.commit()
+    except sa.exc.IntegrityError:
+        # The same id arrived twice at once (two retries racing): the other one won.
+        session.rollback()
+        existing = ratings.find_replay(session, rating_in)
+        if existing is None:
+            raise
+        return existing, False
+    except DomainError:
+        session.rollback()
+        raise
+    return rating, True
+
+
+def _rating_json(rating) -> dict:
+    return {"id": str(rating.client_id), "suspect": rating.suspect, "suspect_reasons": rating.suspect_reasons}
+
+
+@bp.get("/stats")
+@limiter.limit("120/minute")
+def stats():
+    session = db_session()
+    period = _period_from_args()
+    unit = _unit_from_args(session)
+    unit_ids = unit_scope(session, unit)
+    target_unit = unit or session.exec(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
+    return jsonify({
+        "from": period.start.isoformat(), "to": period.end.isoformat(),
+        "unit": unit.code if unit else None,
+        "ratings": rating_figures(session, unit_ids, period).as_json(),
+        "feedback": feedback_figures(session, unit_ids, period).as_json(),
+        "targets": targets_for(session, target_unit.id if target_unit else None, period.end.year),
+    })
+
+
+def unit_scope(session, unit: Unit | None) -> list[int] | None:
+    """The unit and every unit under it (a province holds communes); None for all units."""
+    if unit is None:
+        return None
+    ids, frontier = [unit.id], [unit.id]
+    while frontier:
+        frontier = list(session.exec(select(Unit.id).where(Unit.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    return ids
+
+
+def _period_from_args() -> Period:
+    today = local_date_of(utcnow())
+    errors = {}
+    start = _date_arg("from", date(today.year, 1, 1), errors)
+    end = _date_arg("to", today, errors)
+    if not errors and end < start:
+        errors["to"] = _l("Ngày kết thúc phải sau ngày bắt đầu.")
+    if not errors and (end - start).days > MAX_PERIOD_DAYS:
+        errors["to"] = _l("Khoảng thời gian tối đa là 3 năm.")
+    if errors:
+        raise ValidationError(_l("Khoảng thời gian không hợp lệ."), fields=errors)
+    return Period(start, end)
+
+
+def _date_arg(name, default, errors):
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _l("Ngày phải có dạng YYYY-MM-DD.")
+        return default
+
+
+def _unit_from_args(session):
+    code = request.args.get("unit")
+    if not code:
+        return None
+    unit = session.exec(select(Unit).where(Unit.code == code)).first()
+    if unit is None:
+        raise NotFound(_l("Không có đơn vị với mã này."), code="unknown_unit")
+    return unit

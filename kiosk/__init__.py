@@ -1,0 +1,1 @@
+"""The touch kiosk at the service desk."""

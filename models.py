@@ -1,0 +1,405 @@
+"""The whole schema in one place: SQLModel tables and the enums they use.
+
+Timestamps are timezone-aware UTC; every row that is counted by local day also keeps
+its local date in Asia/Ho_Chi_Minh (``local_date``) so periods are plain date ranges.
+"""
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Column, Field, SQLModel
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def local_date_of(moment: datetime) -> date:
+    """The calendar date of ``moment`` in Vietnam, where periods are counted."""
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware datetime on both SQLite (which forgets offsets) and PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a timezone-aware column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def ts_field(*, nullable: bool = False, default_now: bool = False, index: bool = False):
+    """A timezone-aware timestamp column."""
+    column = Column(UTCDateTime(), nullable=nullable, index=index)
+    if default_now:
+        return Field(default_factory=utcnow, sa_column=column)
+    return Field(default=None, sa_column=column)
+
+
+def json_field(default_factory=list):
+    return Field(default_factory=default_factory, sa_column=Column(sa.JSON, nullable=False))
+
+
+def enum_field(enum_cls, default=None, index=False):
+    """Enums stored as their string value, so the databases agree and migrations stay simple."""
+    kwargs = {"sa_column": Column(sa.String(32), nullable=False, index=index)}
+    if default is not None:
+        kwargs["default"] = default
+    return Field(**kwargs)
+
+
+# --- enums -------------------------------------------------------------------------------
+
+
+class StrEnum(str, enum.Enum):
+    def __str__(self) -> str:
+        return self.value
+
+
+class UnitKind(StrEnum):
+    PROVINCE = "province"
+    COMMUNE = "commune"
+
+
+class Sector(StrEnum):
+    ADMINISTRATIVE = "administrative"
+    HEALTH = "health"
+    EDUCATION = "education"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    HANDLER = "handler"
+    DESK = "desk"
+    VIEWER = "viewer"
+
+
+class Level(StrEnum):
+    VERY_SATISFIED = "very_satisfied"
+    SATISFIED = "satisfied"
+    DISSATISFIED = "dissatisfied"
+
+
+class Reason(StrEnum):
+    """Why a citizen was dissatisfied: the "3 không" and the usual complaints."""
+
+    WAITED_TOO_LONG = "waited_too_long"
+    DOCUMENTS_MORE_THAN_ONCE = "documents_more_than_once"
+    LATE = "late"
+    UNCLEAR_GUIDANCE = "unclear_guidance"
+    ATTITUDE = "attitude"
+    OTHER = "other"
+
+
+class Channel(StrEnum):
+    KIOSK = "kiosk"
+    QR = "qr"
+    WEB = "web"
+    DESK = "desk"
+    API = "api"
+
+
+class TargetCode(StrEnum):
+    SATISFACTION = "satisfaction"
+    SECTOR_SATISFACTION = "sector_satisfaction"
+    FEEDBACK_RESOLVED = "feedback_resolved"
+    FEEDBACK_ON_TIME = "feedback_on_time"
+
+
+# The values of the commune's reform plan (ke-hoach-cchc-2021-2025): seeded per unit and year.
+PLAN_TARGETS = {
+    TargetCode.SATISFACTION: 0.95,
+    TargetCode.SECTOR_SATISFACTION: 0.90,
+    TargetCode.FEEDBACK_RESOLVED: 0.95,
+    TargetCode.FEEDBACK_ON_TIME: 1.0,
+}
+
+
+class FeedbackKind(StrEnum):
+    PHAN_ANH = "phan_anh"
+    KIEN_NGHI = "kien_nghi"
+
+
+class FeedbackStatus(StrEnum):
+    """The NĐ 20/2008 steps a phản ánh, kiến nghị goes through."""
+
+    RECEIVED = "received"  # logged in the intake register, not yet classified
+    IN_PROGRESS = "in_progress"  # accepted, within competence, assigned
+    WAITING = "waiting"  # waiting for the citizen; the deadline clock is paused
+    ANSWERED = "answered"  # a public reply was given
+    CLOSED = "closed"  # closed as resolved or not resolved
+    TRANSFERRED = "transferred"  # outside competence, sent to the competent body
+    REJECTED = "rejected"  # refused: not a PAKN, missing information, duplicate
+
+
+class Resolution(StrEnum):
+    RESOLVED = "resolved"
+    NOT_RESOLVED = "not_resolved"
+
+
+# --- organisation ------------------------------------------------------------------------
+
+
+class Unit(SQLModel, table=True):
+    """A commune (or a province holding communes)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=200)
+    kind: str = enum_field(UnitKind, default=UnitKind.COMMUNE)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    address: str = Field(default="", max_length=300)
+    # Opening hours per ISO weekday (1 = Monday): {"1": [["07:30", "11:30"], ["13:30", "17:00"]]}
+    opening_hours: dict = json_field(default_factory=lambda: dict(DEFAULT_OPENING_HOURS))
+    created_at: datetime = ts_field(default_now=True)
+
+
+DEFAULT_OPENING_HOURS = {
+    str(day): [["07:00", "11:30"], ["13:30", "17:00"]] for day in range(1, 6)
+} | {"6": [["07:30", "11:30"]]}
+
+
+class ServiceArea(SQLModel, table=True):
+    """A lĩnh vực: the field of procedures a rating or a PAKN is about."""
+
+    __table_args__ = (sa.UniqueConstraint("unit_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    code: str = Field(max_length=32)
+    name_vi: str = Field(max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    sector: str = enum_field(Sector, default=Sector.ADMINISTRATIVE)
+    classify_days: int = Field(default=5)
+    resolve_days: int = Field(default=10)
+    active: bool = Field(default=True)
+
+
+class Official(SQLModel, table=True):
+    """A công chức who serves citizens and can be rated."""
+
+    __table_args__ = (sa.UniqueConstraint("unit_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    code: str = Field(max_length=32)
+    full_name: str = Field(max_length=120)
+    title: str = Field(default="", max_length=120)
+    photo: str | None = Field(default=None, max_length=200)
+    active: bool = Field(default=True)
+
+
+class Desk(SQLModel, table=True):
+    """A counter of the one-stop centre; ``official_id`` is who is serving there now."""
+
+    __table_args__ = (sa.UniqueConstraint("unit_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    number: int
+    name: str = Field(default="", max_length=120)
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")
+    official_id: int | None = Field(default=None, foreign_key="official.id")
+    serving_since: datetime | None = ts_field(nullable=True)
+
+
+class Kiosk(SQLModel, table=True):
+    """A rating tablet. Only a hash of its token is kept: a leaked database pairs nothing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(max_length=120)
+    token_hash: str = Field(max_length=64, unique=True)
+    desk_id: int | None = Field(default=None, foreign_key="desk.id")
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")
+    criteria_enabled: bool = Field(default=False)
+    created_at: datetime = ts_field(default_now=True)
+    paired_at: datetime | None = ts_field(nullable=True)
+    revoked_at: datetime | None = ts_field(nullable=True)
+    last_seen_at: datetime | None = ts_field(nullable=True)
+    queue_length: int = Field(default=0)
+    app_version: str = Field(default="", max_length=40)
+
+
+class Rating(SQLModel, table=True):
+    """One satisfaction tap, from a kiosk or a phone. Every tap is kept, even a suspect one."""
+
+    __table_args__ = (
+        sa.Index("ix_rating_unit_date", "unit_id", "local_date"),
+        sa.Index("ix_rating_kiosk_tapped", "kiosk_id", "tapped_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: uuid.UUID = Field(unique=True)
+    body_hash: str = Field(max_length=64)
+    unit_id: int = Field(foreign_key="unit.id")
+    channel: str = enum_field(Channel, default=Channel.KIOSK)
+    kiosk_id: int | None = Field(default=None, foreign_key="kiosk.id")
+    desk_id: int | None = Field(default=None, foreign_key="desk.id", index=True)
+    official_id: int | None = Field(default=None, foreign_key="official.id", index=True)
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id", index=True)
+    level: str = enum_field(Level)
+    reasons: list = json_field()
+    # One-stop criteria (NĐ 118/2025): {"on_time": bool, "visits": int, "attitude": level}
+    criteria: dict = json_field(default_factory=dict)
+    dossier_code: str | None = Field(default=None, max_length=64)
+    tapped_at: datetime = ts_field()
+    sent_at: datetime | None = ts_field(nullable=True)
+    received_at: datetime = ts_field(default_now=True)
+    local_date: date
+    suspect: bool = Field(default=False)
+    suspect_reasons: list = json_field()
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    """A back-office account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=200)
+    role: str = enum_field(Role)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    official_id: int | None = Field(default=None, foreign_key="official.id")
+    full_name: str = Field(default="", max_length=120)
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=20)
+    active: bool = Field(default=True)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = ts_field(nullable=True)
+    last_login_at: datetime | None = ts_field(nullable=True)
+    created_at: datetime = ts_field(default_now=True)
+
+
+class UserServiceArea(SQLModel, table=True):
+    """The service areas a handler is responsible for."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    service_area_id: int = Field(foreign_key="servicearea.id", primary_key=True)
+
+
+class Target(SQLModel, table=True):
+    """A reform-plan target of a unit for one year, as a share in 0..1."""
+
+    __table_args__ = (sa.UniqueConstraint("unit_id", "year", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    year: int
+    code: str = enum_field(TargetCode)
+    value: float
+
+
+class CalendarDay(SQLModel, table=True):
+    """The administrator's table of announced swaps: an extra day off or a make-up work day."""
+
+    __table_args__ = (sa.UniqueConstraint("unit_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")  # None: the whole country
+    day: date
+    working: bool  # True: a make-up working day (e.g. a Saturday); False: an extra day off
+    note: str = Field(default="", max_length=200)
+
+
+# --- phản ánh, kiến nghị -----------------------------------------------------------------
+
+
+class Feedback(SQLModel, table=True):
+    """A phản ánh, kiến nghị (PAKN) and its place in the intake register."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("unit_id", "register_year", "register_number"),
+        sa.Index("ix_feedback_unit_status_due", "unit_id", "status", "due_date"),
+        sa.Index("ix_feedback_unit_received", "unit_id", "received_date"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    register_year: int
+    register_number: int
+    tracking_code: str = Field(max_length=16, unique=True)
+    kind: str = enum_field(FeedbackKind)
+    channel: str = enum_field(Channel, default=Channel.WEB)
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id", index=True)
+    content: str = Field(sa_column=Column(sa.Text, nullable=False))
+    # Contact data: personal data, shown only to roles that need it and anonymised on expiry.
+    anonymous: bool = Field(default=False)
+    name: str | None = Field(default=None, max_length=120)
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=300)
+    consent_version: str | None = Field(default=None, max_length=32)
+    consent_at: datetime | None = ts_field(nullable=True)
+    contact_anonymised_at: datetime | None = ts_field(nullable=True)
+    filed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    status: str = enum_field(FeedbackStatus, default=FeedbackStatus.RECEIVED)
+    assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    within_competence: bool | None = Field(default=None)
+    received_at: datetime = ts_field(default_now=True)
+    received_date: date
+    classify_due: date
+    due_date: date
+    original_due_date: date | None = None  # set when the deadline was extended
+    classified_at: datetime | None = ts_field(nullable=True)
+    transferred_to: str | None = Field(default=None, max_length=200)
+    rejection_reason: str | None = Field(default=None, max_length=40)
+    duplicate_of_id: int | None = Field(default=None, foreign_key="feedback.id")
+    waiting_since: date | None = None
+    answered_at: datetime | None = ts_field(nullable=True)
+    closed_at: datetime | None = ts_field(nullable=True)
+    handled_date: date | None = None  # local date the handling finished (answered/transferred)
+    resolution: str | None = Field(default=None, max_length=20)
+    reopened_at: datetime | None = ts_field(nullable=True)
+    citizen_level: str | None = Field(default=None, max_length=20)
+    citizen_rated_at: datetime | None = ts_field(nullable=True)
+
+
+class FeedbackEvent(SQLModel, table=True):
+    """One step in a ticket's life; public ones make the timeline on its status page."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int = Field(foreign_key="feedback.id", index=True)
+    at: datetime = ts_field(default_now=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    kind: str = Field(max_length=32)
+    public: bool = Field(default=False)
+    body: str = Field(default="", sa_column=Column(sa.Text, nullable=False))
+    data: dict = json_field(default_factory=dict)
+
+
+class Attachment(SQLModel, table=True):
+    """A photo sent with a PAKN, re-encoded without metadata and kept in shared storage."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int = Field(foreign_key="feedback.id", index=True)
+    stored_name: str = Field(max_length=80, unique=True)
+    content_type: str = Field(max_length=40)
+    size: int
+    width: int
+    height: int
+    created_at: datetime = ts_field(default_now=True)
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only: who did what to which record, including every view of personal data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = ts_field(default_now=True, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    action: str = Field(max_length=40)
+    object_type: str = Field(max_length=40)
+    object_id: int | None = Field(default=None, index=True)
+    details: dict = json_field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Citizens' phone pages: QR landing, surveys, the PAKN form and status by code."""

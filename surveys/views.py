@@ -1,0 +1,11 @@
+"""Public pages for citizens' phones."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("surveys", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def home():
+    return render_template("surveys/home.html")

@@ -1,0 +1,4 @@
+"""The only entry point: ``flask --app wsgi …`` and ``gunicorn wsgi:app``."""
+from hailong import create_app
+
+app = create_app()
