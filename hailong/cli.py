@@ -8,7 +8,7 @@ import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
 from hailong import ratings, users
@@ -46,6 +46,7 @@ def default_unit(session, code: str | None = None) -> Unit:
 
 
 @click.command("init-db")
+@with_appcontext
 @click.option("--unit-code", default="XA01", show_default=True, help="Code of the commune created on a new database.")
 @click.option("--unit-name", default="UBND xã", show_default=True, help="Name of the commune created on a new database.")
 def init_db(unit_code: str, unit_name: str) -> None:
@@ -62,6 +63,7 @@ def init_db(unit_code: str, unit_name: str) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--unit", "unit_code", default=None, help="Unit code (default: the commune).")
@@ -80,6 +82,7 @@ def create_user(username: str, role: str, unit_code: str | None, full_name: str)
 
 
 @click.command("create-kiosk")
+@with_appcontext
 @click.argument("name")
 @click.option("--unit", "unit_code", default=None, help="Unit code (default: the commune).")
 @click.option("--desk", "desk_number", type=int, default=None, help="Desk number the kiosk stands at.")
@@ -99,6 +102,7 @@ def create_kiosk(name: str, unit_code: str | None, desk_number: int | None) -> N
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--months", default=6, show_default=True, help="Months of ratings to generate.")
 @click.option("--seed", default=2025, show_default=True)
 def demo_data(months: int, seed: int) -> None:

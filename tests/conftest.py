@@ -1,0 +1,122 @@
+"""Fixtures: an app on a fresh database per test, on SQLite or on PostgreSQL.
+
+Set TEST_DATABASE_URL=postgresql+psycopg://…/test to run the suite on PostgreSQL; the
+tables are created once and emptied after each test.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+import models
+from hailong import create_app
+from hailong.config import Config
+from tests import factories
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def pytest_configure(config):
+    """Compile the catalogs so the English tests read the current translations."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d", "translations", "-f"],
+                   check=True, capture_output=True, cwd=Path(__file__).resolve().parent.parent)
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+
+
+def test_config(database_url: str, **changes) -> Config:
+    return Config(env="testing", secret_key="test-secret-key-not-for-production", database_url=database_url,
+                  public_url="http://phone.example", session_cookie_secure=False, wtf_csrf_enabled=False,
+                  upload_dir=changes.pop("upload_dir", "/tmp/hailong-test-uploads")).replace(**changes)
+
+
+@pytest.fixture(scope="session")
+def pg_engine():
+    if not PG_URL:
+        yield None
+        return
+    engine = sa.create_engine(PG_URL)
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path, pg_engine):
+    if pg_engine is None:
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    yield PG_URL
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with pg_engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build an app on the test database; keyword arguments change its config."""
+    apps = []
+
+    def build(**changes):
+        changes.setdefault("upload_dir", str(tmp_path / "uploads"))
+        app = create_app(test_config(database_url, **changes))
+        if not PG_URL:
+            SQLModel.metadata.create_all(app.extensions["db_engine"])
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def csrf_app(make_app):
+    """An app with CSRF checks on, as in production."""
+    return make_app(wtf_csrf_enabled=True)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """A session on the app's database, for arranging data and checking what was stored."""
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def world(session):
+    """A commune with areas, officials, desks, a kiosk and one user per role."""
+    return factories.world(session)
+
+
+def rating_body(**changes) -> dict:
+    body = {"id": str(uuid.uuid4()), "level": "satisfied", "tapped_at": datetime.now(models.LOCAL_TZ).isoformat()}
+    body.update(changes)
+    return {k: v for k, v in body.items() if v is not None}

@@ -1,0 +1,124 @@
+"""The rules of a tap: validation, replay, attribution and each suspect rule."""
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from hailong import ratings
+from hailong.config import Config
+from hailong.errors import Conflict, ValidationError
+from models import DEFAULT_OPENING_HOURS, Level
+from tests.conftest import rating_body
+from tests.factories import local
+
+CONFIG = Config(env="testing", secret_key="x" * 20)
+
+
+def test_valid_body_is_parsed():
+    body = rating_body(level="dissatisfied", reasons=["late", "attitude"], dossier_code="000.00.12.H01-250101-0001")
+    parsed = ratings.parse_rating(body)
+    assert parsed.level == Level.DISSATISFIED
+    assert parsed.reasons == ["attitude", "late"]
+    assert parsed.tapped_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"id": "not-a-uuid"}, "id"),
+    ({"id": None}, "id"),
+    ({"level": "happy"}, "level"),
+    ({"tapped_at": "2026-04-01T09:00:00"}, "tapped_at"),  # no offset
+    ({"tapped_at": "yesterday"}, "tapped_at"),
+    ({"reasons": ["late"], "level": "satisfied"}, "reasons"),
+    ({"reasons": ["bribe"], "level": "dissatisfied"}, "reasons"),
+    ({"reasons": "late", "level": "dissatisfied"}, "reasons"),
+    ({"dossier_code": "x" * 65}, "dossier_code"),
+    ({"colour": "blue"}, "colour"),
+    ({"criteria": {"visits": 0}}, "criteria"),
+])
+def test_each_bad_field_is_named(changes, field):
+    with pytest.raises(ValidationError) as caught:
+        ratings.parse_rating(rating_body(**changes) | ({"id": None} if changes.get("id", 1) is None else {}))
+    assert field in caught.value.fields
+
+
+def test_body_that_is_not_an_object():
+    with pytest.raises(ValidationError):
+        ratings.parse_rating(["satisfied"])
+
+
+def test_replay_hash_ignores_sent_at_but_not_level():
+    body = rating_body()
+    assert ratings.body_hash(body) == ratings.body_hash(body | {"sent_at": "2026-01-01T00:00:00+07:00"})
+    assert ratings.body_hash(body) != ratings.body_hash(body | {"level": "very_satisfied"})
+
+
+def test_same_id_different_body_conflicts(session, world):
+    first = ratings.parse_rating(rating_body())
+    ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=first, config=CONFIG)
+    again = ratings.parse_rating(rating_body(id=str(first.client_id)) | {"tapped_at": first.tapped_at.isoformat()})
+    assert ratings.find_replay(session, again).client_id == first.client_id
+    other = ratings.parse_rating(rating_body(id=str(first.client_id), level="dissatisfied"))
+    with pytest.raises(Conflict):
+        ratings.find_replay(session, other)
+
+
+def _store(session, world, moment, **changes):
+    body = rating_body(tapped_at=moment.isoformat(), **changes)
+    return ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=ratings.parse_rating(body),
+                                       config=CONFIG, now=changes.pop("now", None) or moment + timedelta(seconds=1))
+
+
+def test_taps_closer_than_the_interval_are_suspect(session, world):
+    start = local(2026, 4, 1, 9)
+    assert _store(session, world, start).suspect_reasons == []
+    assert _store(session, world, start + timedelta(seconds=2)).suspect_reasons == ["too_close"]
+    assert _store(session, world, start + timedelta(seconds=6)).suspect_reasons == []
+
+
+def test_a_burst_beyond_what_a_desk_serves_is_suspect(session, world):
+    start = local(2026, 4, 1, 9)
+    config = CONFIG.replace(suspect_burst_per_10min=5)
+    flagged = []
+    for i in range(7):
+        body = ratings.parse_rating(rating_body(tapped_at=(start + timedelta(seconds=30 * i)).isoformat()))
+        rating = ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=body, config=config,
+                                             now=start + timedelta(minutes=5))
+        flagged.append("burst" in rating.suspect_reasons)
+    assert flagged == [False] * 5 + [True, True]
+
+
+def test_opening_hours_rule():
+    hours = DEFAULT_OPENING_HOURS
+    assert ratings.within_opening_hours(hours, local(2026, 4, 1, 9))  # Wednesday morning
+    assert ratings.within_opening_hours(hours, local(2026, 4, 1, 17, 20))  # a little after closing
+    assert not ratings.within_opening_hours(hours, local(2026, 4, 1, 12, 15))  # lunch break
+    assert not ratings.within_opening_hours(hours, local(2026, 4, 1, 22))
+    assert not ratings.within_opening_hours(hours, local(2026, 4, 5, 9))  # Sunday
+    assert ratings.within_opening_hours(hours, local(2026, 4, 4, 9))  # Saturday morning
+
+
+def test_outside_hours_is_flagged(session):
+    from tests.factories import world as make_world
+
+    w = make_world(session, code="XA09", always_open=False)
+    rating = ratings.record_kiosk_rating(session, kiosk=w.kiosk, rating_in=ratings.parse_rating(
+        rating_body(tapped_at=local(2026, 4, 1, 22).isoformat())), config=CONFIG, now=local(2026, 4, 1, 22, 0, 5))
+    assert rating.suspect_reasons == ["outside_hours"]
+
+
+def test_clock_skew_is_judged_by_sent_at_not_by_age():
+    now = datetime(2026, 4, 1, 2, 0, tzinfo=timezone.utc)
+    assert not ratings.clock_skewed(now - timedelta(days=9), now - timedelta(seconds=2), now, 600)  # offline over Tết
+    assert ratings.clock_skewed(now - timedelta(days=1), now - timedelta(hours=3), now, 600)  # device clock 3 h slow
+    assert ratings.clock_skewed(now + timedelta(hours=1), None, now, 600)  # a tap from the future
+
+
+def test_fresh_tap_goes_to_whoever_serves_at_the_desk(session, world):
+    world.desk.official_id = world.officials["CB01"].id
+    world.desk.serving_since = local(2026, 4, 1, 7)
+    session.add(world.desk)
+    moment = local(2026, 4, 1, 9)
+    assert _store(session, world, moment).official_id == world.officials["CB01"].id
+    late = ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=ratings.parse_rating(
+        rating_body(tapped_at=(moment + timedelta(minutes=1)).isoformat())), config=CONFIG, now=moment + timedelta(hours=5))
+    assert late.official_id is None and late.desk_id == world.desk.id
