@@ -1,0 +1,92 @@
+"""Browser tests in real Chromium (Debian's), through Playwright.
+
+The app runs in a thread on a free local port against the test database; each
+audience gets its own browser context: a touch tablet for the kiosk, a phone, a desk PC.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+KIOSK = {"viewport": {"width": 1280, "height": 800}, "has_touch": True}
+KIOSK_PORTRAIT = {"viewport": {"width": 800, "height": 1280}, "has_touch": True}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+class LiveServer:
+    """The app served from a background thread; ``stop`` and ``start`` simulate an outage."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = None
+
+    def start(self):
+        if self.server is None:
+            self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+        self.server = None
+
+
+@pytest.fixture
+def live_server(app):
+    server = LiveServer(app)
+    server.start()
+    yield server
+    if server.server is not None:
+        server.stop()
+
+
+@pytest.fixture
+def new_context(browser):
+    contexts = []
+
+    def make(profile: dict, **extra):
+        context = browser.new_context(**profile, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **extra)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
