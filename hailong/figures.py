@@ -198,3 +198,32 @@ def status_against(rate: Rate, target: float, margin: float = 0.02) -> str:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def sector_figures(session: Session, unit_ids: list[int] | None, period: Period) -> dict[str, Rate]:
+    """Satisfaction with health and education services (target ≥ 90%), per sector.
+
+    Counts the counted kiosk and QR ratings given in health and education service areas.
+    The sector surveys add their answers here too (see the surveys issue).
+    """
+    from models import Sector, ServiceArea
+
+    query = select(ServiceArea.sector, Rating.level, func.count()).join(
+        ServiceArea, ServiceArea.id == Rating.service_area_id).where(
+        Rating.local_date >= period.start, Rating.local_date <= period.end, Rating.suspect.is_(False),
+        ServiceArea.sector.in_([Sector.HEALTH, Sector.EDUCATION]),
+    ).group_by(ServiceArea.sector, Rating.level)
+    if unit_ids is not None:
+        query = query.where(Rating.unit_id.in_(unit_ids))
+    counts = {Sector.HEALTH.value: [0, 0], Sector.EDUCATION.value: [0, 0]}
+    for sector, level, count in session.exec(query):
+        counts[sector][1] += count
+        if level != Level.DISSATISFIED:
+            counts[sector][0] += count
+    return {sector: Rate(satisfied, total) for sector, (satisfied, total) in counts.items()}
+
+
+def sector_rate(session: Session, unit_ids: list[int] | None, period: Period) -> Rate:
+    """Health and education together, as the 90% target reads."""
+    rates = sector_figures(session, unit_ids, period).values()
+    return Rate(sum(r.numerator for r in rates), sum(r.denominator for r in rates))

@@ -15,12 +15,14 @@ def fresh_database_url(tmp_path):
     pg = os.environ.get("TEST_DATABASE_URL")
     if not pg:
         return f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    url = sa.make_url(pg)
+    name = f"{url.database}_migrations"  # beside the test database, so parallel runs do not collide
     admin = sa.create_engine(pg, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS hailong_migrations"))
-        connection.execute(sa.text("CREATE DATABASE hailong_migrations"))
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return sa.make_url(pg).set(database="hailong_migrations").render_as_string(hide_password=False)
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def test_migrations_match_models(tmp_path):
