@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -325,6 +325,7 @@ class Feedback(SQLModel, table=True):
         sa.UniqueConstraint("unit_id", "register_year", "register_number"),
         sa.Index("ix_feedback_unit_status_due", "unit_id", "status", "due_date"),
         sa.Index("ix_feedback_unit_received", "unit_id", "received_date"),
+        sa.Index("ix_feedback_phone", "phone"),
     )
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id")
@@ -365,6 +366,14 @@ class Feedback(SQLModel, table=True):
     reopened_at: datetime | None = ts_field(nullable=True)
     citizen_level: str | None = Field(default=None, max_length=20)
     citizen_rated_at: datetime | None = ts_field(nullable=True)
+
+
+class RegisterCounter(SQLModel, table=True):
+    """The last intake-register number given per unit and year (sổ tiếp nhận, numbered per year)."""
+
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int = Field(default=0)
 
 
 class FeedbackEvent(SQLModel, table=True):

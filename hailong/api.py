@@ -8,12 +8,13 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
+from hailong import feedback as intake
 from hailong import ratings
 from hailong.db import db_session
 from hailong.errors import DomainError, NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.figures import Period, feedback_figures, rating_figures, targets_for
-from models import Kiosk, Unit, local_date_of, utcnow
+from models import Channel, Kiosk, Unit, local_date_of, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are trusted here: kiosks send a bearer token, the rest is public
@@ -154,3 +155,38 @@ def _unit_from_args(session):
     if unit is None:
         raise NotFound(_l("Không có đơn vị với mã này."), code="unknown_unit")
     return unit
+
+
+@bp.post("/feedback")
+def post_feedback():
+    """A citizen's phản ánh, kiến nghị; 201 with the tracking code and the status page's address."""
+    session = db_session()
+    data = json_body()
+    feedback_in = intake.parse_feedback(data)
+    unit = commune_for(session, data.get("unit") if isinstance(data, dict) else None)
+    feedback = intake.submit_feedback(session, unit=unit, feedback_in=feedback_in, channel=Channel.API)
+    code = intake.format_code(feedback.tracking_code)
+    status_url = f"{current_app.config['PUBLIC_URL']}/feedback/{code}"
+    return jsonify({"tracking_code": code, "status_url": status_url}), 201
+
+
+@bp.get("/feedback/<code>")
+def get_feedback(code: str):
+    session = db_session()
+    feedback = intake.find_by_code(session, code)
+    if feedback is None:
+        raise NotFound(_l("Không tìm thấy phản ánh, kiến nghị với mã này."), code="unknown_code")
+    return jsonify(intake.public_status(session, feedback))
+
+
+def commune_for(session, code) -> Unit:
+    """The commune named by ``code``, or the only commune of a single-commune installation."""
+    if code:
+        unit = session.exec(select(Unit).where(Unit.code == code)).first()
+        if unit is None:
+            raise ValidationError(_l("Không có đơn vị với mã này."), fields={"unit": _l("Không có đơn vị với mã này.")})
+        return unit
+    communes = session.exec(select(Unit).where(Unit.kind == "commune").order_by(Unit.id).limit(2)).all()
+    if len(communes) != 1:
+        raise ValidationError(_l("Vui lòng chọn đơn vị nhận phản ánh."), fields={"unit": _l("Cần mã đơn vị.")})
+    return communes[0]

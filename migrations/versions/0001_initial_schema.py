@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 23:25:13.075428
+Create Date: 2026-11-30 23:27:05.442478
 """
 from alembic import op
 import sqlalchemy as sa
@@ -58,6 +58,13 @@ def upgrade() -> None:
     with op.batch_alter_table('official', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_official_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('registercounter',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last_number', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('unit_id', 'year')
+    )
     op.create_table('servicearea',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -191,6 +198,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
         batch_op.create_index('ix_feedback_unit_received', ['unit_id', 'received_date'], unique=False)
         batch_op.create_index('ix_feedback_unit_status_due', ['unit_id', 'status', 'due_date'], unique=False)
@@ -320,6 +328,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_feedback_unit_status_due')
         batch_op.drop_index('ix_feedback_unit_received')
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
+        batch_op.drop_index('ix_feedback_phone')
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))
 
     op.drop_table('feedback')
@@ -342,6 +351,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_servicearea_unit_id'))
 
     op.drop_table('servicearea')
+    op.drop_table('registercounter')
     with op.batch_alter_table('official', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_official_unit_id'))
 
