@@ -19,7 +19,24 @@ from hailong import create_app
 from hailong.config import Config
 from tests import factories
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database beside the given one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL", ""))
 
 
 def pytest_configure(config):

@@ -1,6 +1,4 @@
 """The migrations produce exactly the models' schema, on SQLite and on PostgreSQL."""
-import os
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -12,7 +10,8 @@ from hailong.db import make_engine
 
 
 def fresh_database_url(tmp_path):
-    pg = os.environ.get("TEST_DATABASE_URL")
+    from tests.conftest import PG_URL as pg
+
     if not pg:
         return f"sqlite:///{tmp_path / 'migrated.sqlite'}"
     url = sa.make_url(pg)
