@@ -9,3 +9,6 @@ bp = Blueprint("surveys", __name__, template_folder="templates")
 @bp.get("/")
 def home():
     return render_template("surveys/home.html")
+
+
+from surveys import survey_views  # noqa: E402,F401  (adds the survey pages to bp)
