@@ -13,6 +13,7 @@ from hailong.i18n import current_locale
 from models import SurveyStatus
 from surveys import definitions, responses
 from surveys.views import bp
+from surveys import commands  # noqa: E402,F401  (flask --app wsgi surveys install-templates)
 
 
 def _published_survey(slug: str):
