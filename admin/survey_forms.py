@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, DateField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,7 +16,7 @@ REQUIRED = _l("Vui lòng điền mục này.")
 
 
 def _sector_choices():
-    return [(key, label) for key, label in SECTOR_LABELS.items()]
+    return [SelectChoice(key, label) for key, label in SECTOR_LABELS.items()]
 
 
 class SurveyForm(FlaskForm):
@@ -27,12 +29,12 @@ class SurveyForm(FlaskForm):
 
 
 class TemplateForm(FlaskForm):
-    template = SelectField(_l("Mẫu"), choices=[(key, key) for key in TEMPLATES], validators=[InputRequired(REQUIRED)])
+    template = SelectField(_l("Mẫu"), choices=[SelectChoice(key) for key in TEMPLATES], validators=[InputRequired(REQUIRED)])
     slug = StringField(_l("Địa chỉ"), validators=[DataRequired(REQUIRED), Length(max=60)])
 
 
 class QuestionForm(FlaskForm):
-    type = SelectField(_l("Loại câu hỏi"), choices=[(t, TYPE_LABELS[t]) for t in QUESTION_TYPES],
+    type = SelectField(_l("Loại câu hỏi"), choices=[SelectChoice(t, TYPE_LABELS[t]) for t in QUESTION_TYPES],
                        validators=[InputRequired(REQUIRED)])
     text_vi = TextAreaField(_l("Câu hỏi (tiếng Việt)"), validators=[DataRequired(REQUIRED), Length(max=MAX_TEXT)])
     text_en = TextAreaField(_l("Câu hỏi (tiếng Anh)"), validators=[Optional(), Length(max=MAX_TEXT)])
@@ -40,7 +42,7 @@ class QuestionForm(FlaskForm):
     options = TextAreaField(_l("Các lựa chọn (mỗi dòng một lựa chọn: tiếng Việt | tiếng Anh)"),
                             validators=[Optional(), Length(max=5000)])
     element = SelectField(_l("Yếu tố SIPAS (chỉ câu thang điểm)"),
-                          choices=[("", _l("Không gắn"))] + [(k, v) for k, v in ELEMENT_LABELS.items()],
+                          choices=[SelectChoice("", _l("Không gắn"))] + [SelectChoice(k, v) for k, v in ELEMENT_LABELS.items()],
                           validators=[Optional()])
     overall = BooleanField(_l("Là câu hỏi hài lòng chung (tính vào chỉ tiêu hài lòng của ngành)"))
 

@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from admin.access import roles_required
 from admin.survey_forms import ActionForm, CampaignForm, QuestionForm, SurveyForm, TemplateForm
@@ -145,12 +146,12 @@ def _editor(survey: Survey, *, status: int = 200, details: SurveyForm | None = N
                            pending=definitions.has_unpublished_changes(session, survey)), status
 
 
-def _unit_choices() -> list[tuple[int, str]]:
+def _unit_choices() -> list[SelectChoice]:
     scope = _scope()
     query = select(Unit).order_by(Unit.id)
     if scope is not None:
         query = query.where(Unit.id.in_(scope))
-    return [(unit.id, unit.name) for unit in db_session().exec(query)]
+    return [SelectChoice(unit.id, unit.name) for unit in db_session().exec(query)]
 
 
 def _change(survey: Survey, do, success: str, **editor_forms):
@@ -270,7 +271,7 @@ def campaign_add(survey_id: int):
     form.units.choices = _unit_choices()
     if not form.validate_on_submit():
         return _editor(survey, status=422, campaign_form=form)
-    allowed = {unit_id for unit_id, _name in form.units.choices}
+    allowed = {choice.value for choice in form.units.choices}
     return _change(survey, lambda: campaigns.create_campaign(
         db_session(), survey, name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
         unit_ids=form.units.data, allowed_unit_ids=allowed), _("Đã tạo đợt khảo sát."), campaign_form=form)

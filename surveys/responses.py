@@ -155,7 +155,7 @@ def _choices(q: dict, value):
 
 
 def _int(value) -> int | None:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         return None
     try:
         return int(value)
