@@ -81,6 +81,7 @@
     var last = draft.step === steps.length - 1;
     back.hidden = draft.step === 0;
     next.hidden = last;
+    next.textContent = draft.step === 0 ? form.dataset.msgStart : form.dataset.msgNext;
     submit.hidden = !last;
     var number = draft.step;  // the intro is step 0, so question n is step n
     bar.style.width = (100 * number / questions.length) + "%";
