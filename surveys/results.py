@@ -1,7 +1,7 @@
 """Survey results: distributions per question, SIPAS element indexes, free text, exports.
 
-Everything is counted in SQL over ``SurveyAnswer`` rows; the latest published version's
-definition only supplies the labels (question keys stay the same across versions).
+Everything is counted in SQL over ``SurveyAnswer`` rows; the published definitions only
+supply the labels (a question keeps its key across versions, so its answers add up).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 
 from hailong.figures import Period, Rate
 from models import Campaign, Survey, SurveyAnswer, SurveyResponse, SurveyVersion, Unit
-from surveys.definitions import ELEMENTS, SATISFIED_FROM, SCALE, latest_version, live_version, tr
+from surveys.definitions import ELEMENTS, SATISFIED_FROM, SCALE, tr, versions_of
 
 TEXT_LIMIT = 200  # free-text answers listed on the page; the export has them all
 
@@ -68,14 +68,25 @@ def _answers(survey: Survey, filters: Filters, *columns):
     return filters.apply(query)
 
 
+def all_questions(session: Session, survey: Survey) -> list[dict]:
+    """The questions of every published version, newest wording first; a removed question keeps its answers."""
+    versions = versions_of(session, survey)
+    published = [v for v in versions if v.published_at is not None] or versions[-1:]
+    found: dict[str, dict] = {}
+    for version in reversed(published):
+        for q in version.definition["questions"]:
+            found.setdefault(q["key"], q)
+    return list(found.values())
+
+
 def question_results(session: Session, survey: Survey, filters: Filters) -> list[QuestionResult]:
-    """One result per question of the latest definition, with its counts (and texts for text questions)."""
-    version = live_version(session, survey) or latest_version(session, survey)
-    results = {q["key"]: QuestionResult(q) for q in version.definition["questions"]}
+    """One result per question, with its counts (and the latest texts for text questions)."""
+    questions = all_questions(session, survey)
+    results = {q["key"]: QuestionResult(q) for q in questions}
     grouped = _answers(survey, filters, SurveyAnswer.question_key, SurveyAnswer.value_int, SurveyAnswer.value_text,
                        func.count()).where(SurveyAnswer.question_key.in_(list(results))).group_by(
         SurveyAnswer.question_key, SurveyAnswer.value_int, SurveyAnswer.value_text)
-    texts = {q["key"] for q in version.definition["questions"] if q["type"] in ("short_text", "long_text")}
+    texts = {q["key"] for q in questions if q["type"] in ("short_text", "long_text")}
     for key, value_int, value_text, count in session.exec(grouped.where(SurveyAnswer.question_key.not_in(texts))):
         result = results[key]
         result.counts[value_int if value_int is not None else value_text] = count
@@ -116,8 +127,7 @@ def overall_index(indexes: dict[str, Rate]) -> float | None:
 
 def export_rows(session: Session, survey: Survey, filters: Filters, locale: str = "vi") -> tuple[list[str], list[list]]:
     """A header and one row per response: date, unit, campaign, version, then each question's answer."""
-    version = live_version(session, survey) or latest_version(session, survey)
-    questions = version.definition["questions"]
+    questions = all_questions(session, survey)
     responses = session.exec(filters.apply(
         select(SurveyResponse, Unit.code, SurveyVersion.number, Campaign.name)
         .join(Unit, Unit.id == SurveyResponse.unit_id).join(SurveyVersion, SurveyVersion.id == SurveyResponse.version_id)

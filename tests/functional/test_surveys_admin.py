@@ -277,3 +277,14 @@ def test_publish_without_a_csrf_token_is_refused(csrf_app, session, world):
     assert client.post(f"/admin/surveys/{survey.id}/close", data={}).status_code == 400
     assert fresh(session, Survey)[0].status == SurveyStatus.PUBLISHED
     assert fresh(session, User)  # still signed in, nothing else changed
+
+
+def test_a_removed_question_keeps_its_answers_in_results_and_exports(admin, session, world):
+    survey = _fill(session, world)
+    definitions.remove_question(session, survey, "comment")
+    definitions.publish(session, survey)
+    session.commit()
+    assert "có góp ý gì" not in admin.get("/survey/sipas").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(admin.get(f"/admin/surveys/{survey.id}/export.csv").get_data(as_text=True))))
+    assert rows[0][-1] == "comment" and sorted(row[-1] for row in rows[1:]) == ["", "'=HYPERLINK(\"x\")", "Chậm", "Tốt"]
+    assert "Chậm" in admin.get(f"/admin/surveys/{survey.id}/results").get_data(as_text=True)
