@@ -412,3 +412,86 @@ class AuditLog(SQLModel, table=True):
     object_type: str = Field(max_length=40)
     object_id: int | None = Field(default=None, index=True)
     details: dict = json_field(default_factory=dict)
+
+
+# --- surveys -----------------------------------------------------------------------------
+
+
+class SurveyStatus(StrEnum):
+    DRAFT = "draft"  # never published: citizens cannot open it
+    PUBLISHED = "published"  # citizens answer its latest published version
+    CLOSED = "closed"  # no more answers; results stay
+
+
+class Survey(SQLModel, table=True):
+    """A survey (SIPAS-style or a sector survey); its questions live in its versions."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    slug: str = Field(max_length=60, unique=True)
+    status: str = enum_field(SurveyStatus, default=SurveyStatus.DRAFT)
+    # health and education surveys feed the sector_satisfaction target (≥ 90%)
+    sector: str = enum_field(Sector, default=Sector.ADMINISTRATIVE)
+    template: str | None = Field(default=None, max_length=32)
+    created_at: datetime = ts_field(default_now=True)
+    published_at: datetime | None = ts_field(nullable=True)
+    closed_at: datetime | None = ts_field(nullable=True)
+
+
+class SurveyVersion(SQLModel, table=True):
+    """One frozen definition of a survey; a published version is never edited again."""
+
+    __table_args__ = (sa.UniqueConstraint("survey_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    number: int
+    # {"title": {"vi", "en"}, "intro": {"vi", "en"}, "questions": [{"key", "type", "text", "required",
+    #  "options": [{"value", "label"}], "element", "overall"}]} (see surveys/definitions.py)
+    definition: dict = json_field(default_factory=dict)
+    created_at: datetime = ts_field(default_now=True)
+    published_at: datetime | None = ts_field(nullable=True)
+
+
+class Campaign(SQLModel, table=True):
+    """A period during which a survey is run in some units."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    name: str = Field(max_length=200)
+    starts_on: date
+    ends_on: date
+    created_at: datetime = ts_field(default_now=True)
+
+
+class CampaignUnit(SQLModel, table=True):
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One citizen's submitted survey: anonymous, kept with the version it answered."""
+
+    __table_args__ = (sa.Index("ix_surveyresponse_survey_date", "survey_id", "local_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: uuid.UUID = Field(unique=True)  # made by the phone: a retried submit stores nothing new
+    body_hash: str = Field(max_length=64)
+    survey_id: int = Field(foreign_key="survey.id")
+    version_id: int = Field(foreign_key="surveyversion.id", index=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    locale: str = Field(default="vi", max_length=5)
+    submitted_at: datetime = ts_field(default_now=True)
+    local_date: date
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One answer (one row per chosen option for multiple choice), so results are plain SQL."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="surveyresponse.id", index=True)
+    question_key: str = Field(max_length=40)
+    value_int: int | None = None  # scale 1..5, yes/no 1/0
+    value_text: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
+    # copied from the frozen version so element indexes and sector figures need no JSON in SQL
+    element: str | None = Field(default=None, max_length=32, index=True)
+    overall: bool = Field(default=False)

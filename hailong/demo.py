@@ -17,6 +17,7 @@ from models import (
     LOCAL_TZ, Channel, Desk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, User, local_date_of,
     utcnow,
 )
+from surveys.demo import load_surveys
 
 DEMO_PASSWORD = "hailong-demo-2025"
 
@@ -61,6 +62,7 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
     return [
         f"Demo commune: {unit.name} ({unit.code}), {len(AREAS)} service areas, {len(DESKS)} desks.",
         f"{count} ratings over {months} months.",
+        load_surveys(session, unit, rng),
         f"Back-office users (password {DEMO_PASSWORD}): " + ", ".join(f"{name} ({role.value})" for name, role, _ in DEMO_USERS),
         "Kiosk pairing links: " + ", ".join(f"/kiosk/pair?code={token}" for _, token in kiosks),
     ]

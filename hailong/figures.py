@@ -203,8 +203,9 @@ def _rounded(value: float | None) -> float | None:
 def sector_figures(session: Session, unit_ids: list[int] | None, period: Period) -> dict[str, Rate]:
     """Satisfaction with health and education services (target ≥ 90%), per sector.
 
-    Counts the counted kiosk and QR ratings given in health and education service areas.
-    The sector surveys add their answers here too (see the surveys issue).
+    Counts the counted kiosk and QR ratings given in health and education service areas,
+    plus the answers to the overall satisfaction question of the health and education
+    surveys (satisfied = 4 or 5 on the 5-point scale).
     """
     from models import Sector, ServiceArea
 
@@ -220,7 +221,32 @@ def sector_figures(session: Session, unit_ids: list[int] | None, period: Period)
         counts[sector][1] += count
         if level != Level.DISSATISFIED:
             counts[sector][0] += count
+    for sector, satisfied, total in _sector_survey_counts(session, unit_ids, period):
+        counts[sector][0] += int(satisfied)
+        counts[sector][1] += int(total)
     return {sector: Rate(satisfied, total) for sector, (satisfied, total) in counts.items()}
+
+
+def _sector_survey_counts(session: Session, unit_ids: list[int] | None, period: Period):
+    """(sector, satisfied, answered) for the overall question of health and education surveys.
+
+    Closed surveys still count for the days they were open: closing one must not rewrite
+    last quarter's figure. Drafts never have answers (previews are not stored).
+    """
+    from models import Sector, Survey, SurveyAnswer, SurveyResponse, SurveyStatus
+
+    query = select(Survey.sector, func.coalesce(func.sum(sa.case((SurveyAnswer.value_int >= 4, 1), else_=0)), 0),
+                   func.count()).select_from(SurveyAnswer).join(
+        SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id).join(
+        Survey, Survey.id == SurveyResponse.survey_id).where(
+        SurveyAnswer.overall.is_(True), SurveyAnswer.value_int.is_not(None),
+        SurveyResponse.local_date >= period.start, SurveyResponse.local_date <= period.end,
+        Survey.sector.in_([Sector.HEALTH, Sector.EDUCATION]),
+        Survey.status.in_([SurveyStatus.PUBLISHED, SurveyStatus.CLOSED]),
+    ).group_by(Survey.sector)
+    if unit_ids is not None:
+        query = query.where(SurveyResponse.unit_id.in_(unit_ids))
+    return session.exec(query).all()
 
 
 def sector_rate(session: Session, unit_ids: list[int] | None, period: Period) -> Rate:

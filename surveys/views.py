@@ -25,3 +25,6 @@ def feedback_status(code: str):
         raise NotFound(_("Không tìm thấy phản ánh, kiến nghị với mã này. Vui lòng kiểm tra lại mã trên phiếu hẹn."))
     return render_template("surveys/feedback_status.html", feedback=feedback,
                            status=intake.public_status(session, feedback))
+
+
+from surveys import survey_views  # noqa: E402,F401  (adds the survey pages to bp)

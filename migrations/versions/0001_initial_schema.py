@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 23:27:05.442478
+Create Date: 2026-12-01 00:04:39.882358
 """
 from alembic import op
 import sqlalchemy as sa
@@ -82,6 +82,23 @@ def upgrade() -> None:
     with op.batch_alter_table('servicearea', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_servicearea_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('survey',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('sector', sa.String(length=32), nullable=False),
+    sa.Column('template', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('slug')
+    )
+    with op.batch_alter_table('survey', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('target',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -92,6 +109,19 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('unit_id', 'year', 'code')
     )
+    op.create_table('campaign',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_survey_id'), ['survey_id'], unique=False)
+
     op.create_table('desk',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -108,6 +138,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('desk', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_desk_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('surveyversion',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('definition', sa.JSON(), nullable=False),
+    sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('survey_id', 'number')
+    )
+    with op.batch_alter_table('surveyversion', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_surveyversion_survey_id'), ['survey_id'], unique=False)
 
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -148,6 +192,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_auditlog_object_id'), ['object_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_auditlog_user_id'), ['user_id'], unique=False)
 
+    op.create_table('campaignunit',
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('campaign_id', 'unit_id')
+    )
     op.create_table('feedback',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -226,6 +277,30 @@ def upgrade() -> None:
     with op.batch_alter_table('kiosk', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kiosk_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('surveyresponse',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('body_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('submitted_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ),
+    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.ForeignKeyConstraint(['version_id'], ['surveyversion.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('client_id')
+    )
+    with op.batch_alter_table('surveyresponse', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_surveyresponse_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index('ix_surveyresponse_survey_date', ['survey_id', 'local_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_surveyresponse_unit_id'), ['unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_surveyresponse_version_id'), ['version_id'], unique=False)
+
     op.create_table('userservicearea',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('service_area_id', sa.Integer(), nullable=False),
@@ -300,9 +375,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_rating_service_area_id'), ['service_area_id'], unique=False)
         batch_op.create_index('ix_rating_unit_date', ['unit_id', 'local_date'], unique=False)
 
+    op.create_table('surveyanswer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('question_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('value_int', sa.Integer(), nullable=True),
+    sa.Column('value_text', sa.Text(), nullable=True),
+    sa.Column('element', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('overall', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['response_id'], ['surveyresponse.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('surveyanswer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_surveyanswer_element'), ['element'], unique=False)
+        batch_op.create_index(batch_op.f('ix_surveyanswer_response_id'), ['response_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('surveyanswer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_surveyanswer_response_id'))
+        batch_op.drop_index(batch_op.f('ix_surveyanswer_element'))
+
+    op.drop_table('surveyanswer')
     with op.batch_alter_table('rating', schema=None) as batch_op:
         batch_op.drop_index('ix_rating_unit_date')
         batch_op.drop_index(batch_op.f('ix_rating_service_area_id'))
@@ -320,6 +415,13 @@ def downgrade() -> None:
 
     op.drop_table('attachment')
     op.drop_table('userservicearea')
+    with op.batch_alter_table('surveyresponse', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_surveyresponse_version_id'))
+        batch_op.drop_index(batch_op.f('ix_surveyresponse_unit_id'))
+        batch_op.drop_index('ix_surveyresponse_survey_date')
+        batch_op.drop_index(batch_op.f('ix_surveyresponse_campaign_id'))
+
+    op.drop_table('surveyresponse')
     with op.batch_alter_table('kiosk', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kiosk_unit_id'))
 
@@ -332,6 +434,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))
 
     op.drop_table('feedback')
+    op.drop_table('campaignunit')
     with op.batch_alter_table('auditlog', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auditlog_user_id'))
         batch_op.drop_index(batch_op.f('ix_auditlog_object_id'))
@@ -342,11 +445,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_user_unit_id'))
 
     op.drop_table('user')
+    with op.batch_alter_table('surveyversion', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_surveyversion_survey_id'))
+
+    op.drop_table('surveyversion')
     with op.batch_alter_table('desk', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_desk_unit_id'))
 
     op.drop_table('desk')
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_survey_id'))
+
+    op.drop_table('campaign')
     op.drop_table('target')
+    with op.batch_alter_table('survey', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_unit_id'))
+
+    op.drop_table('survey')
     with op.batch_alter_table('servicearea', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_servicearea_unit_id'))
 
