@@ -113,9 +113,10 @@ def _details(form: SurveyForm) -> dict:
 
 
 def _list_error(form, status: int = 422):
-    for errors in form.errors.values():
+    for name, errors in form.errors.items():
+        label = getattr(form, name).label.text if hasattr(form, name) else ""
         for message in errors:
-            flash(message, "error")
+            flash(f"{label}: {message}" if label else message, "error")
     return surveys(), status
 
 

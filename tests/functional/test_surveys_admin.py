@@ -69,6 +69,9 @@ def test_editing_a_published_survey_makes_a_new_version(admin, session, world):
                                                                "required": "y", "element": "access"})
     assert response.status_code == 302
     admin.post(f"{base}/questions", data={"type": "yes_no", "text_vi": "Lần đầu đến?"})
+    moved = admin.post(f"{base}/details", data={"slug": "dia-chi-moi", "title_vi": "Tên mới", "sector": "administrative"})
+    assert moved.status_code == 422 and "mã QR đã in" in moved.get_data(as_text=True)
+    assert fresh(session, Survey)[0].slug == "sipas"
     versions = fresh(session, SurveyVersion)
     assert [(v.number, v.published_at is not None) for v in versions] == [(1, True), (2, False)]
     assert "Có thay đổi chưa phát hành" in admin.get(base).get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Survey rules: checking answers and questions, SIPAS element indexes, sector satisfaction from surveys."""
-from datetime import date, timedelta
+import uuid
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -101,7 +102,7 @@ def test_element_index_without_answers_has_no_value(session, world):
 
 
 def _rating(session, world, area: str, level: Level, when):
-    session.add(Rating(client_id=__import__("uuid").uuid4(), body_hash="x", unit_id=world.unit.id,
+    session.add(Rating(client_id=uuid.uuid4(), body_hash="x", unit_id=world.unit.id,
                        service_area_id=world.areas[area].id, level=level, tapped_at=when, local_date=local_date_of(when)))
 
 
