@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 00:15:06.902926
 """
 from alembic import op
 import sqlalchemy as sa
