@@ -403,3 +403,17 @@ class AuditLog(SQLModel, table=True):
     object_type: str = Field(max_length=40)
     object_id: int | None = Field(default=None, index=True)
     details: dict = json_field(default_factory=dict)
+
+
+# --- kiosk devices (issue 3) -----------------------------------------------------------------
+
+
+class KioskDevice(SQLModel, table=True):
+    """A tablet paired with a kiosk: its own long-lived credential, so the pairing code can rotate."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kiosk_id: int = Field(foreign_key="kiosk.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    paired_at: datetime = ts_field(default_now=True)
+    user_agent: str = Field(default="", max_length=200)
+    revoked_at: datetime | None = ts_field(nullable=True)

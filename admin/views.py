@@ -80,3 +80,6 @@ def dashboard():
         cards.append({"key": key, "period": period, "figures": figures,
                       "rate": figures.satisfaction, "status": status_against(figures.satisfaction, target)})
     return render_template("admin/dashboard.html", unit=unit, cards=cards, target=target, today=today)
+
+
+from admin import kiosks  # noqa: E402,F401  (adds the kiosk pages to this blueprint)

@@ -1,0 +1,212 @@
+"""The kiosk in real Chromium with touch: the flow, timeouts, offline, outages, pairing, accessibility."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from kiosk import devices
+from models import Desk, Kiosk, Rating
+from tests.e2e.conftest import KIOSK, KIOSK_PORTRAIT, screenshot
+from tests.e2e.pages_kiosk import Kiosk as KioskPage
+
+ORIENTATIONS = {"landscape": KIOSK, "portrait": KIOSK_PORTRAIT}
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SLOW = "reasons:600000,area:600000,criteria:600000,thanks:600000,poll:300"
+
+
+def stored(session) -> list[Rating]:
+    session.expire_all()
+    return list(session.exec(select(Rating).order_by(Rating.tapped_at)))
+
+
+def full_kiosk(session, world):
+    """A kiosk not tied to an area, asking the criteria, with an official serving at its desk."""
+    world.desk.service_area_id = None
+    world.kiosk.criteria_enabled = True
+    devices.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
+    session.add_all([world.desk, world.kiosk])
+    session.commit()
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_every_screen_in_both_languages(live_server, new_context, session, world, orientation):
+    full_kiosk(session, world)
+    kiosk = KioskPage(new_context(ORIENTATIONS[orientation]).new_page(), live_server.url, SLOW).pair(world.token)
+    expect(kiosk.page.get_by_text("Nguyễn Thị Lan")).to_be_visible()
+    for lang in ("vi", "en"):
+        if lang == "en":
+            kiosk.button("English").tap()
+            expect(kiosk.page.locator("html")).to_have_attribute("lang", "en")
+        name = f"kiosk-{orientation}-{lang}"
+        screenshot(kiosk.page, f"{name}-1-idle")
+        kiosk.tap("Không hài lòng" if lang == "vi" else "Dissatisfied")
+        screenshot(kiosk.page, f"{name}-2-reasons")
+        kiosk.button("Tiếp tục" if lang == "vi" else "Continue").tap()
+        screenshot(kiosk.page, f"{name}-3-area")
+        kiosk.button("Bỏ qua" if lang == "vi" else "Skip").tap()
+        screenshot(kiosk.page, f"{name}-4-criteria")
+        kiosk.button("Gửi đánh giá" if lang == "vi" else "Send rating").tap()
+        expect(kiosk.thanks()).to_be_visible()
+        screenshot(kiosk.page, f"{name}-5-thanks")
+        kiosk.page.evaluate("document.getElementById('thanks').hidden = true; document.getElementById('idle').hidden = false")
+        kiosk.open()
+        if lang == "en":
+            kiosk.button("English").tap()
+        kiosk.button("Chữ lớn" if lang == "vi" else "Large text").tap()
+        screenshot(kiosk.page, f"{name}-6-large-text")
+    kiosk.page.evaluate("document.getElementById('idle').hidden = true; document.getElementById('unpaired').hidden = false")
+    screenshot(kiosk.page, f"kiosk-{orientation}-vi-7-unpaired")
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_whole_flow_with_reasons_area_and_criteria(live_server, new_context, session, world, orientation):
+    full_kiosk(session, world)
+    kiosk = KioskPage(new_context(ORIENTATIONS[orientation]).new_page(), live_server.url).pair(world.token)
+    kiosk.tap("Không hài lòng")
+    kiosk.choice("Chờ quá lâu").tap()
+    kiosk.choice("Trễ hẹn trả kết quả").tap()
+    expect(kiosk.choice("Chờ quá lâu")).to_have_attribute("aria-pressed", "true")
+    kiosk.button("Tiếp tục").tap()
+    kiosk.choice("Y tế").tap()  # one tap on an area moves on
+    kiosk.choice("Không").tap()
+    kiosk.choice("2 lần").tap()
+    kiosk.page.get_by_role("group", name="Thái độ của cán bộ tiếp nhận?").get_by_role("button", name="Hài lòng", exact=True).tap()
+    with kiosk.page.expect_response(lambda r: "/ratings/batch" in r.url) as sent:
+        kiosk.button("Gửi đánh giá").tap()
+        expect(kiosk.thanks()).to_be_visible()
+    assert sent.value.status == 200
+    expect(kiosk.idle()).to_be_visible()
+    [rating] = stored(session)
+    assert rating.level == "dissatisfied" and rating.reasons == ["late", "waited_too_long"]
+    assert rating.service_area_id == world.areas["YT"].id
+    assert rating.criteria == {"on_time": False, "visits": 2, "attitude": "satisfied"}
+    assert rating.official_id == world.officials["CB01"].id and rating.desk_id == world.desk.id
+
+
+def test_each_optional_step_times_out_and_keeps_the_rating(live_server, new_context, session, world):
+    full_kiosk(session, world)
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url,
+                      "reasons:300,area:300,criteria:300,thanks:300,poll:300,retry:200").pair(world.token)
+    kiosk.tap("Không hài lòng")
+    kiosk.choice("Lý do khác").tap()
+    expect(kiosk.thanks()).to_be_visible()  # reasons, area and criteria each gave up on their own
+    kiosk.face("Rất hài lòng").dispatch_event("click")  # a press while thanks are shown is ignored
+    expect(kiosk.idle()).to_be_visible()
+    expect(kiosk.page.locator("html")).to_have_attribute("lang", "vi")
+    kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
+    [rating] = stored(session)
+    assert rating.level == "dissatisfied" and rating.reasons == ["other"] and rating.criteria == {}
+
+
+def test_english_switch_returns_to_vietnamese_at_idle(live_server, new_context, session, world):
+    kiosk = KioskPage(new_context(KIOSK_PORTRAIT).new_page(), live_server.url).pair(world.token)
+    kiosk.button("English").tap()
+    kiosk.button("Large text").tap()
+    kiosk.tap("Satisfied")
+    expect(kiosk.page.get_by_role("heading", name="Thank you for your rating!")).to_be_visible()
+    expect(kiosk.face("Hài lòng")).to_be_visible()
+    expect(kiosk.button("Chữ lớn")).to_have_attribute("aria-pressed", "false")
+
+
+def test_offline_taps_survive_a_reload_and_arrive_exactly_once(live_server, new_context, session, world):
+    context = new_context(KIOSK)
+    kiosk = KioskPage(context.new_page(), live_server.url).pair(world.token).wait_offline_ready()
+    context.set_offline(True)
+    for level in ["Rất hài lòng", "Hài lòng", "Rất hài lòng", "Hài lòng", "Rất hài lòng"]:
+        kiosk.rate(level)
+    expect(kiosk.pending()).to_contain_text("5")
+    kiosk.page.reload()
+    expect(kiosk.idle()).to_be_visible()  # the service worker served the page with no network
+    kiosk.rate("Rất hài lòng")
+    expect(kiosk.pending()).to_contain_text("6")
+    assert stored(session) == []
+    context.set_offline(False)
+    kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
+    ratings = stored(session)
+    assert len(ratings) == 6 and len({r.client_id for r in ratings}) == 6
+    assert [r.level for r in ratings].count("very_satisfied") == 4
+
+
+def test_server_stopped_and_restarted_while_the_queue_drains(live_server, new_context, session, world):
+    context = new_context(KIOSK)
+    kiosk = KioskPage(context.new_page(), live_server.url, "thanks:50,poll:300,retry:100,maxRetry:400,batch:3")
+    kiosk.pair(world.token)
+    context.set_offline(True)
+    for _ in range(9):
+        kiosk.rate("Hài lòng")
+    with kiosk.page.expect_response(lambda r: "/ratings/batch" in r.url):
+        context.set_offline(False)
+    live_server.stop()  # the first batch went through; the server dies mid-drain
+    kiosk.rate("Rất hài lòng")
+    kiosk.page.wait_for_function("+document.body.dataset.pending >= 1")
+    live_server.start()
+    kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
+    ratings = stored(session)
+    assert len(ratings) == 10 and len({r.client_id for r in ratings}) == 10
+
+
+def test_unpaired_browser_sees_the_pairing_screen(live_server, new_context, world):
+    page = new_context(KIOSK).new_page()
+    page.goto(f"{live_server.url}/kiosk")
+    expect(page.get_by_role("heading", name="Thiết bị chưa được ghép nối")).to_be_visible()
+    expect(page.get_by_role("button", name="Rất hài lòng")).to_have_count(0)
+    response = page.goto(f"{live_server.url}/kiosk/pair?code=wrong")
+    assert response.status == 403
+
+
+def test_revoked_kiosk_stops_at_once_and_keeps_its_queue(live_server, new_context, session, world):
+    context = new_context(KIOSK)
+    kiosk = KioskPage(context.new_page(), live_server.url).pair(world.token).wait_offline_ready()
+    context.set_offline(True)
+    kiosk.rate("Hài lòng")
+    devices.revoke(session, session.get(Kiosk, world.kiosk.id))
+    session.commit()
+    context.set_offline(False)
+    expect(kiosk.unpaired()).to_be_visible()
+    assert kiosk.queued() == 1 and stored(session) == []  # kept in the browser, not lost
+    kiosk.page.reload()
+    expect(kiosk.page.get_by_role("heading", name="Thiết bị chưa được ghép nối")).to_be_visible()
+
+
+def test_who_serves_appears_within_seconds(live_server, new_context, session, world):
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.token)
+    expect(kiosk.page.get_by_text("Nguyễn Thị Lan")).to_have_count(0)
+    devices.start_serving(session, official_id=world.officials["CB01"].id, desk=session.get(Desk, world.desk.id))
+    session.commit()
+    expect(kiosk.page.get_by_text("Nguyễn Thị Lan")).to_be_visible(timeout=5000)
+    expect(kiosk.page.get_by_text("NL", exact=True)).to_be_visible()  # initials when there is no photo
+    kiosk.rate("Rất hài lòng")
+    kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
+    assert stored(session)[0].official_id == world.officials["CB01"].id
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_no_serious_accessibility_violations(live_server, new_context, session, world, orientation):
+    full_kiosk(session, world)
+    kiosk = KioskPage(new_context(ORIENTATIONS[orientation]).new_page(), live_server.url, SLOW).pair(world.token)
+    kiosk.page.add_script_tag(path=str(AXE))
+    screens = [("idle", None), ("reasons", "Không hài lòng"), ("area", "Tiếp tục"), ("criteria", "Bỏ qua"),
+               ("thanks", "Gửi đánh giá")]
+    for name, tap in screens:
+        if tap:
+            kiosk.button(tap).tap()
+        expect(kiosk.page.locator(f"#{name}")).to_be_visible()
+        violations = kiosk.page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice']}))
+            .violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))""")
+        assert violations == [], name
+    small = kiosk.page.evaluate("""() => [...document.querySelectorAll('button')].filter(b => b.offsetParent)
+        .map(b => b.getBoundingClientRect()).filter(r => r.width < 64 || r.height < 64).length""")
+    assert small == 0
+
+
+def test_many_fast_taps_are_all_stored_and_flagged(live_server, new_context, session, world):
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url, "thanks:30,poll:300,retry:100").pair(world.token)
+    for _ in range(8):
+        kiosk.rate("Rất hài lòng")
+    kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
+    ratings = stored(session)
+    assert len(ratings) == 8
+    assert sum("too_close" in r.suspect_reasons for r in ratings) >= 6  # stuffing is stored, and set aside
