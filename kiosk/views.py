@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint, current_app, make_response, redirect, render_template, request, send_from_directory, url_for,
+    Blueprint, current_app, make_response, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _
 from sqlmodel import select
@@ -67,8 +67,9 @@ def index():
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, served from /kiosk so that its scope can cover the kiosk page."""
-    response = send_from_directory(PROJECT_DIR / "static" / "js", "kiosk-sw.js", mimetype="text/javascript",
-                                   max_age=0)
+    script = (PROJECT_DIR / "static" / "js" / "kiosk-sw.js").read_text(encoding="utf-8")
+    response = make_response(script)
+    response.mimetype = "text/javascript"
     response.headers["Service-Worker-Allowed"] = "/kiosk"
     response.headers["Cache-Control"] = "no-cache"
     return response

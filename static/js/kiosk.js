@@ -77,6 +77,7 @@
   function tapFace(level) {
     if (current || revoked || screens.idle.hidden) return;  // ignores presses during thanks and follow-ups
     current = {id: uuid(), level: level, tapped_at: isoNow()};
+    body.dataset.taps = (+body.dataset.taps || 0) + 1;
     if (serving) current.official = serving.code;
     save(current, false);
     steps = [];
