@@ -38,6 +38,7 @@ def test_every_screen_in_both_languages(live_server, new_context, session, world
     expect(kiosk.page.get_by_text("Nguyễn Thị Lan")).to_be_visible()
     for lang in ("vi", "en"):
         if lang == "en":
+            kiosk.open()
             kiosk.button("English").tap()
             expect(kiosk.page.locator("html")).to_have_attribute("lang", "en")
         name = f"kiosk-{orientation}-{lang}"
@@ -221,3 +222,43 @@ def test_many_fast_taps_are_all_stored_and_flagged(live_server, new_context, ses
     ratings = stored(session)
     assert len(ratings) == 8
     assert sum("too_close" in r.suspect_reasons for r in ratings) >= 6  # stuffing is stored, and set aside
+
+
+def test_admin_pairs_a_tablet_a_desk_official_serves_then_admin_revokes(live_server, new_context, session, world):
+    from models import User
+    from tests.e2e.conftest import DESKTOP
+    from tests.e2e.pages import AdminPage
+    from tests.factories import PASSWORD
+
+    desk_user = session.exec(select(User).where(User.username == "desk.xa01")).one()
+    desk_user.official_id = world.officials["CB01"].id
+    session.add(desk_user)
+    session.commit()
+    admin = AdminPage(new_context(DESKTOP).new_page(), live_server.url).login("admin.xa01", PASSWORD)
+    admin.page.get_by_role("link", name="Máy đánh giá").click()
+    admin.page.get_by_role("link", name="Đăng ký máy đánh giá").click()
+    admin.page.get_by_label("Tên thiết bị").fill("Máy quầy 1 mới")
+    admin.page.get_by_label("Quầy").select_option(label="Quầy 1")
+    admin.page.get_by_role("button", name="Đăng ký và tạo mã ghép nối").click()
+    expect(admin.page.get_by_role("img", name="Mã QR ghép nối thiết bị")).to_be_visible()
+    screenshot(admin.page, "admin-kiosk-pairing-code")
+    link = admin.page.get_by_test_id("pair-link").inner_text()
+
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url)
+    kiosk.page.goto(link)
+    expect(kiosk.idle()).to_be_visible()
+    kiosk.open()
+
+    official = AdminPage(new_context(DESKTOP).new_page(), live_server.url).login("desk.xa01", PASSWORD)
+    official.page.get_by_role("link", name="Đang phục vụ tại quầy").click()
+    official.page.get_by_role("button", name="Tôi đang phục vụ tại quầy này").click()
+    expect(official.page.get_by_text("Bạn đang phục vụ tại Quầy 1.")).to_be_visible()
+    screenshot(official.page, "admin-serving")
+    expect(kiosk.page.get_by_text("Nguyễn Thị Lan")).to_be_visible(timeout=5000)
+
+    admin.page.goto(f"{live_server.url}/admin/kiosks")
+    expect(admin.page.get_by_text("Máy quầy 1 mới")).to_be_visible()
+    screenshot(admin.page, "admin-kiosks")
+    admin.page.get_by_role("button", name="Thu hồi Máy quầy 1 mới").click()
+    expect(admin.page.get_by_text("Đã thu hồi thiết bị Máy quầy 1 mới")).to_be_visible()
+    expect(kiosk.unpaired()).to_be_visible()
