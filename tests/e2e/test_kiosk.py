@@ -89,7 +89,7 @@ def test_every_screen_in_both_languages_is_accessible(live_server, new_context, 
         kiosk.button(words[4]).tap()
         screenshot(kiosk.page, f"{name}-6-large-text")
     kiosk.page.evaluate("document.getElementById('idle').hidden = true; document.getElementById('unpaired').hidden = false")
-    screenshot(kiosk.page, f"kiosk-{orientation}-vi-7-unpaired")
+    screenshot(kiosk.page, f"kiosk-{orientation}-en-7-unpaired")  # the real one (vi) is in the revocation test
     kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
     assert [(r.level, r.reasons) for r in stored(session)] == [("dissatisfied", ["waited_too_long"])] * 2
 
@@ -210,6 +210,7 @@ def test_revoked_kiosk_stops_at_once_and_keeps_its_queue(live_server, new_contex
     session.commit()
     context.set_offline(False)
     expect(kiosk.unpaired()).to_be_visible()
+    screenshot(kiosk.page, "kiosk-landscape-vi-7-unpaired")
     assert kiosk.queued() == 1 and stored(session) == []  # kept in the browser, not lost
     kiosk.page.reload()
     expect(kiosk.page.get_by_role("heading", name="Thiết bị chưa được ghép nối")).to_be_visible()
