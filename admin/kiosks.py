@@ -1,6 +1,8 @@
 """Back office for kiosks: register, pair, revoke, settings, and "I am serving at desk N"."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,11 +16,13 @@ from admin.access import roles_required
 from admin.views import bp
 from hailong.db import db_session
 from hailong.errors import DomainError
+from hailong.ratings import SUSPECT_LABELS
 from kiosk import devices
 from kiosk.qr import qr_svg
 from models import Desk, Kiosk, Official, Role, ServiceArea, Unit, utcnow
 
 SERVING_ROLES = (Role.DESK, Role.ADMIN, Role.LEADER, Role.HANDLER)
+SUSPECT_WINDOW = timedelta(days=30)
 
 
 class KioskSettingsForm(FlaskForm):
@@ -71,13 +75,17 @@ def _picked(model, value):
 def kiosks():
     session, unit, now = db_session(), _unit(), utcnow()
     rows = []
-    for kiosk in session.exec(select(Kiosk).where(Kiosk.unit_id == unit.id).order_by(Kiosk.revoked_at.is_not(None), Kiosk.name)):
+    kiosks_ = session.exec(select(Kiosk).where(Kiosk.unit_id == unit.id)
+                           .order_by(Kiosk.revoked_at.is_not(None), Kiosk.name)).all()
+    suspect = devices.suspect_counts(session, [k.id for k in kiosks_], now - SUSPECT_WINDOW)
+    for kiosk in kiosks_:
         form = KioskSettingsForm(prefix=f"k{kiosk.id}", desk=kiosk.desk_id or 0,
                                  service_area=kiosk.service_area_id or 0, criteria=kiosk.criteria_enabled)
         _choices(form, unit)
         rows.append({"kiosk": kiosk, "form": form, "silent": devices.is_silent(kiosk, unit, now),
-                     "desk": _picked(Desk, kiosk.desk_id)})
-    return render_template("admin/kiosks.html", rows=rows, action=ActionForm(), unit=unit)
+                     "suspect": suspect.get(kiosk.id, {})})
+    return render_template("admin/kiosks.html", rows=rows, action=ActionForm(), unit=unit,
+                           suspect_labels=SUSPECT_LABELS)
 
 
 @bp.route("/kiosks/new", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from hailong import ratings
 from hailong.errors import NotFound, ValidationError
-from models import AuditLog, Desk, Kiosk, KioskDevice, Official, ServiceArea, Unit, utcnow
+from models import AuditLog, Desk, Kiosk, KioskDevice, Official, Rating, ServiceArea, Unit, utcnow
 
 # The kiosk sends a heartbeat every few seconds; this long without one while the office is
 # open means the tablet is off, unplugged or cut from the network.
@@ -134,6 +134,21 @@ def stop_serving(session: Session, *, official_id: int | None) -> None:
     for desk in session.exec(select(Desk).where(Desk.official_id == official_id)):
         desk.official_id, desk.serving_since = None, None
         session.add(desk)
+
+
+def suspect_counts(session: Session, kiosk_ids: list[int], since: datetime) -> dict[int, dict[str, int]]:
+    """Per kiosk, how many taps since ``since`` were set aside, by reason (a tap may have several)."""
+    counts: dict[int, dict[str, int]] = {}
+    if not kiosk_ids:
+        return counts
+    rows = session.exec(select(Rating.kiosk_id, Rating.suspect_reasons).where(
+        Rating.kiosk_id.in_(kiosk_ids), Rating.suspect, Rating.tapped_at >= since))
+    for kiosk_id, reasons in rows:
+        per_kiosk = counts.setdefault(kiosk_id, {"total": 0})
+        per_kiosk["total"] += 1
+        for reason in reasons:
+            per_kiosk[reason] = per_kiosk.get(reason, 0) + 1
+    return counts
 
 
 def initials(full_name: str) -> str:

@@ -189,3 +189,21 @@ def test_create_kiosk_prints_a_token_that_pairs(app, client, session, world):
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
     pair(client, token)
+
+
+def test_kiosks_page_shows_what_was_set_aside_and_why(client, session, world):
+    from datetime import timedelta
+
+    from hailong.config import Config
+    from models import utcnow
+
+    start = utcnow() - timedelta(hours=1)
+    for second in (0, 1, 2):
+        body = rating_body(tapped_at=(start + timedelta(seconds=second)).isoformat())
+        ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=ratings.parse_rating(body),
+                                    config=Config(env="testing", secret_key="x" * 20))
+    session.commit()
+    login(client, "admin.xa01")
+    page = client.get("/admin/kiosks").get_data(as_text=True)
+    cell = re.search(rf'data-testid="suspect-{world.kiosk.id}">(.*?)</td>', page, re.S).group(1)
+    assert cell.strip().startswith("2") and "Chạm quá gần lần trước trên cùng thiết bị: 2" in cell
