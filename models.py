@@ -495,3 +495,15 @@ class SurveyAnswer(SQLModel, table=True):
     # copied from the frozen version so element indexes and sector figures need no JSON in SQL
     element: str | None = Field(default=None, max_length=32, index=True)
     overall: bool = Field(default=False)
+# --- kiosk devices (issue 3) -----------------------------------------------------------------
+
+
+class KioskDevice(SQLModel, table=True):
+    """A tablet paired with a kiosk: its own long-lived credential, so the pairing code can rotate."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kiosk_id: int = Field(foreign_key="kiosk.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    paired_at: datetime = ts_field(default_now=True)
+    user_agent: str = Field(default="", max_length=200)
+    revoked_at: datetime | None = ts_field(nullable=True)

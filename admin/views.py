@@ -83,3 +83,4 @@ def dashboard():
 
 
 from admin import surveys  # noqa: E402,F401  (adds the survey back office to bp)
+from admin import kiosks  # noqa: E402,F401  (adds the kiosk pages to this blueprint)

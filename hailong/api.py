@@ -14,6 +14,8 @@ from hailong.db import db_session
 from hailong.errors import DomainError, NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.figures import Period, feedback_figures, rating_figures, targets_for
+from kiosk import devices
+from kiosk.views import state_json
 from models import Channel, Kiosk, Unit, local_date_of, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -63,6 +65,14 @@ def post_ratings_batch():
                             "error": {"code": error.code, "message": str(error.message),
                                       "fields": {k: str(v) for k, v in error.fields.items()}}})
     return jsonify({"results": results}), 200
+
+
+@bp.get("/kiosk/state")
+def kiosk_state():
+    """The kiosk's heartbeat (``?queue=<taps waiting>&version=<app>``), answered with who serves now."""
+    kiosk = current_kiosk()
+    devices.heartbeat(kiosk, queue_length=request.args.get("queue", 0), app_version=request.args.get("version"))
+    return jsonify(state_json(kiosk))
 
 
 def _store_one(kiosk: Kiosk, data) -> tuple:

@@ -97,7 +97,7 @@ def create_kiosk(name: str, unit_code: str | None, desk_number: int | None) -> N
                 raise click.ClickException(f"No desk {desk_number} in {unit.name}.")
         kiosk, token = ratings.create_kiosk(session, unit=unit, name=name, desk=desk)
         click.echo(f"Kiosk {kiosk.id} \"{name}\" registered in {unit.name}.")
-        click.echo("Pair a tablet by opening PUBLIC_URL/kiosk/pair?code=<token>. Token:")
+        click.echo("Pair a tablet by opening http://<this server on the office LAN>/kiosk/pair?code=<token>. Token:")
         click.echo(token)
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from hailong import ratings, users
 from hailong.figures import ensure_targets
+from kiosk.demo import load_kiosk
 from models import (
     LOCAL_TZ, Channel, Desk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, User, local_date_of,
     utcnow,
@@ -59,6 +60,7 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
     unit = _organisation(session)
     kiosks = _kiosks(session, unit)
     count = _ratings(session, unit, kiosks, months, rng)
+    load_kiosk(session, unit, rng)
     return [
         f"Demo commune: {unit.name} ({unit.code}), {len(AREAS)} service areas, {len(DESKS)} desks.",
         f"{count} ratings over {months} months.",

@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 
 from hailong.errors import Conflict, ValidationError
 from models import (
-    Channel, Desk, Kiosk, Level, Official, Rating, Reason, ServiceArea, Unit, local_date_of, utcnow,
+    Channel, Desk, Kiosk, KioskDevice, Level, Official, Rating, Reason, ServiceArea, Unit, local_date_of, utcnow,
 )
 
 MAX_DOSSIER_CODE = 64
@@ -64,10 +64,16 @@ def hash_token(token: str) -> str:
 
 
 def kiosk_for_token(session: Session, token: str | None) -> Kiosk | None:
-    """The kiosk holding ``token``, or None when unknown or revoked."""
+    """The kiosk holding ``token`` (its pairing code or a paired tablet's credential); None when unknown or revoked."""
     if not token:
         return None
-    kiosk = session.exec(select(Kiosk).where(Kiosk.token_hash == hash_token(token))).first()
+    digest = hash_token(token)
+    kiosk = session.exec(select(Kiosk).where(Kiosk.token_hash == digest)).first()
+    if kiosk is None:
+        device = session.exec(select(KioskDevice).where(KioskDevice.token_hash == digest)).first()
+        if device is None or device.revoked_at is not None:
+            return None
+        kiosk = session.get(Kiosk, device.kiosk_id)
     if kiosk is None or kiosk.revoked_at is not None:
         return None
     return kiosk

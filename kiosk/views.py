@@ -1,13 +1,19 @@
-"""The kiosk: pairing a tablet, then one big tap per citizen."""
+"""The kiosk: pairing a tablet, then one big tap per citizen, offline first."""
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, current_app, make_response, redirect, render_template, request, url_for,
+)
 from flask_babel import gettext as _
+from sqlmodel import select
 
-from hailong import ratings
+from hailong import __version__, ratings
+from hailong.config import PROJECT_DIR
 from hailong.db import db_session
-from kiosk.labels import LEVEL_LABELS, REASON_LABELS
-from models import Desk, Kiosk, Official, ServiceArea, Unit, utcnow
+from kiosk import devices
+from kiosk.labels import LEVEL_LABELS, REASON_LABELS, strings_in
+from kiosk.qr import qr_svg
+from models import Desk, Kiosk, Official, ServiceArea, Unit
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates")
 
@@ -23,14 +29,15 @@ def paired_kiosk() -> tuple[Kiosk | None, str | None]:
 @bp.get("/pair")
 def pair():
     """Pair this browser with the kiosk whose code is in the link, then drop the code from the address."""
-    code = request.args.get("code", "").strip()
-    kiosk = ratings.kiosk_for_token(db_session(), code)
-    if kiosk is None:
+    paired = devices.pair(db_session(), request.args.get("code", "").strip(),
+                          user_agent=request.headers.get("User-Agent", ""))
+    if paired is None:
         return render_template("kiosk/pair.html", error=_("Mã ghép nối không đúng hoặc thiết bị đã bị thu hồi.")), 403
-    kiosk.paired_at = utcnow()
+    _kiosk, credential = paired
     response = make_response(redirect(url_for("kiosk.index")))
-    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Strict",
-                        secure=request.is_secure, path="/")
+    response.set_cookie(COOKIE, credential, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Strict",
+                        secure=request.is_secure, path="/kiosk")
+    response.headers["Referrer-Policy"] = "no-referrer"  # the code must not leak through a Referer
     return response
 
 
@@ -42,8 +49,42 @@ def index():
     session = db_session()
     unit = session.get(Unit, kiosk.unit_id)
     desk = session.get(Desk, kiosk.desk_id) if kiosk.desk_id else None
-    official = session.get(Official, desk.official_id) if desk and desk.official_id else None
-    area = session.get(ServiceArea, kiosk.service_area_id) if kiosk.service_area_id else None
-    return render_template("kiosk/kiosk.html", kiosk=kiosk, token=token, unit=unit, desk=desk,
-                           official=official, area=area, levels=LEVEL_LABELS, reasons=REASON_LABELS)
+    official = devices.serving_at(session, kiosk)
+    tied_area = kiosk.service_area_id or (desk.service_area_id if desk else None)
+    areas = [] if tied_area else list(session.exec(
+        select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active).order_by(ServiceArea.name_vi)))
+    strings = {"vi": strings_in("vi"), "en": strings_in("en")}
+    feedback_url = f"{current_app.config['PUBLIC_URL']}/feedback/new?unit={unit.code}"
+    response = make_response(render_template(
+        "kiosk/kiosk.html", kiosk=kiosk, token=token, unit=unit, desk=desk, official=official,
+        official_json=official_json(official), areas=areas, levels=LEVEL_LABELS, reasons=REASON_LABELS,
+        t=strings["vi"], strings=strings, feedback_qr=qr_svg(feedback_url, label=strings["vi"]["qr_caption"]),
+        version=__version__))
+    response.headers["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline use
+    return response
 
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, served from /kiosk so that its scope can cover the kiosk page."""
+    script = (PROJECT_DIR / "static" / "js" / "kiosk-sw.js").read_text(encoding="utf-8")
+    response = make_response(script)
+    response.mimetype = "text/javascript"
+    response.headers["Service-Worker-Allowed"] = "/kiosk"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def official_json(official: Official | None) -> dict | None:
+    """What the kiosk shows of whoever serves at its desk: name, title, photo or initials."""
+    if official is None:
+        return None
+    photo = url_for("static", filename=official.photo) if official.photo and "//" not in official.photo else None
+    return {"code": official.code, "name": official.full_name, "title": official.title,
+            "photo": photo, "initials": devices.initials(official.full_name)}
+
+
+def state_json(kiosk: Kiosk) -> dict:
+    """The kiosk's polled state: who serves now and what to ask."""
+    return {"kiosk": kiosk.name, "criteria": kiosk.criteria_enabled,
+            "serving": official_json(devices.serving_at(db_session(), kiosk)), "version": __version__}

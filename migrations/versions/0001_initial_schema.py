@@ -339,6 +339,20 @@ def upgrade() -> None:
     with op.batch_alter_table('feedbackevent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedbackevent_feedback_id'), ['feedback_id'], unique=False)
 
+    op.create_table('kioskdevice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kiosk_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('paired_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('user_agent', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('revoked_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['kiosk_id'], ['kiosk.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('kioskdevice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_kioskdevice_kiosk_id'), ['kiosk_id'], unique=False)
+
     op.create_table('rating',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Uuid(), nullable=False),
@@ -405,6 +419,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rating_desk_id'))
 
     op.drop_table('rating')
+    with op.batch_alter_table('kioskdevice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_kioskdevice_kiosk_id'))
+
+    op.drop_table('kioskdevice')
     with op.batch_alter_table('feedbackevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedbackevent_feedback_id'))
 

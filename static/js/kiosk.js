@@ -1,28 +1,271 @@
-// The kiosk: one tap, an optional "why", thanks, back to the question.
-// The thank-you is shown at once; sending happens behind it.
+// The kiosk: one tap, optional follow-ups, thanks, back to idle. Offline first:
+// a tap is written to IndexedDB the moment it happens and sent later through the batch
+// API; the server keeps it exactly once by its client id, so resending is always safe.
 (function () {
   "use strict";
   var body = document.body;
   var token = body.dataset.token;
-  var screens = {rate: byId("rate"), reasons: byId("reasons"), thanks: byId("thanks")};
-  var THANKS_MS = 4000, REASONS_MS = 20000;
-  var pending = null, timer = null;
+  var strings = JSON.parse(byId("kiosk-strings").textContent);
+  var serving = JSON.parse(byId("kiosk-serving").textContent);
+  var screens = {};
+  ["idle", "reasons", "area", "criteria", "thanks", "unpaired"].forEach(function (id) { screens[id] = byId(id); });
+  // Milliseconds. Tests shorten them with ?timeouts=reasons:300,thanks:200 (nothing else reads the query).
+  var cfg = {reasons: 20000, area: 15000, criteria: 30000, thanks: 6000, poll: 5000, retry: 2000,
+             maxRetry: 300000, batch: 100};
+  var match = /[?&]timeouts=([^&]*)/.exec(location.search);
+  if (match) decodeURIComponent(match[1]).split(",").forEach(function (pair) {
+    var kv = pair.split(":");
+    if (kv[0] in cfg && +kv[1] > 0) cfg[kv[0]] = +kv[1];
+  });
+
+  var lang = "vi", current = null, steps = [], timer = null, revoked = false;
+  var sending = false, failures = 0, retryTimer = null;
 
   function byId(id) { return document.getElementById(id); }
+  function all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
-  function show(name) {
+  // --- screens -------------------------------------------------------------------------
+  function show(name, timeout, onTimeout) {
     Object.keys(screens).forEach(function (key) { screens[key].hidden = key !== name; });
+    byId("toolbar").hidden = name === "thanks" || name === "unpaired";
+    body.dataset.screen = name;
     clearTimeout(timer);
-    if (name === "reasons") timer = setTimeout(finish, REASONS_MS);
-    if (name === "thanks") timer = setTimeout(reset, THANKS_MS);
+    if (timeout) timer = setTimeout(onTimeout, timeout);
   }
 
-  function reset() {
-    pending = null;
-    document.querySelectorAll(".reason").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
-    show("rate");
+  function toIdle() {
+    current = null;
+    all("[aria-pressed]").forEach(function (b) { if (b.id !== "large") b.setAttribute("aria-pressed", "false"); });
+    setLang("vi");
+    setLarge(false);
+    show("idle");
   }
 
+  function setLang(next) {
+    lang = next;
+    document.documentElement.lang = next;
+    all("[data-t]").forEach(function (el) { el.textContent = strings[next][el.dataset.t]; });
+    all("[data-area]").forEach(function (el) { el.textContent = el.dataset[next]; });
+    byId("lang").lang = next === "vi" ? "en" : "vi";
+    var qr = document.querySelector(".qr");
+    if (qr) qr.setAttribute("aria-label", strings[next].qr_caption);
+  }
+
+  function setLarge(on) {
+    body.classList.toggle("large", on);
+    byId("large").setAttribute("aria-pressed", on ? "true" : "false");
+  }
+
+  function showServing(official) {
+    serving = official;
+    byId("serving").hidden = !official;
+    if (!official) return;
+    byId("serving-name").textContent = official.name;
+    byId("serving-title").textContent = official.title || "";
+    var avatar = byId("serving-avatar");
+    avatar.textContent = "";
+    if (official.photo) {
+      var img = document.createElement("img");
+      img.src = official.photo; img.alt = "";
+      avatar.appendChild(img);
+    } else {
+      avatar.textContent = official.initials;
+    }
+  }
+
+  // --- the flow ------------------------------------------------------------------------
+  function tapFace(level) {
+    if (current || revoked || screens.idle.hidden) return;  // ignores presses during thanks and follow-ups
+    current = {id: uuid(), level: level, tapped_at: isoNow()};
+    body.dataset.taps = (+body.dataset.taps || 0) + 1;
+    if (serving) current.official = serving.code;
+    save(current, false);
+    steps = [];
+    if (level === "dissatisfied") steps.push("reasons");
+    if (body.dataset.askArea === "true") steps.push("area");
+    if (body.dataset.criteria === "true") steps.push("criteria");
+    next();
+  }
+
+  function next() {
+    if (!current) return;
+    var step = steps.shift();
+    if (step) show(step, cfg[step], next); else finish();
+  }
+
+  function pressed(sel) {
+    return all(sel + '[aria-pressed="true"]');
+  }
+
+  function finish() {
+    var tap = current;
+    var reasons = pressed("[data-reason]").map(function (b) { return b.dataset.reason; });
+    if (reasons.length && tap.level === "dissatisfied") tap.reasons = reasons;
+    var area = pressed("[data-area]")[0];
+    if (area) tap.service_area = area.dataset.area;
+    var criteria = {};
+    pressed("[data-criterion]").forEach(function (b) {
+      var v = b.dataset.value;
+      criteria[b.dataset.criterion] = v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? +v : v;
+    });
+    if (Object.keys(criteria).length) tap.criteria = criteria;
+    show("thanks", cfg.thanks, toIdle);
+    current = {};  // still "busy": presses are ignored until back at idle
+    save(tap, true).then(flush, function () {
+      // No durable storage (a locked-down or private profile): still try to deliver the tap now.
+      fetch(body.dataset.batch, {method: "POST", headers: headers(), body: JSON.stringify([tap])}).catch(function () {});
+    });
+  }
+
+  function toggle(button, single) {
+    var on = button.getAttribute("aria-pressed") !== "true";
+    if (single) all("[aria-pressed]", button.parentNode).forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    var name = body.dataset.screen;
+    clearTimeout(timer);
+    timer = setTimeout(next, cfg[name]);  // each touch gives the citizen the full time again
+  }
+
+  // --- durable queue (IndexedDB) -------------------------------------------------------
+  var dbPromise = new Promise(function (resolve, reject) {
+    var request = indexedDB.open("hailong-kiosk", 1);
+    request.onupgradeneeded = function () {
+      request.result.createObjectStore("taps", {keyPath: "id"});
+      request.result.createObjectStore("rejected", {keyPath: "id"});
+    };
+    request.onsuccess = function () { resolve(request.result); };
+    request.onerror = function () { reject(request.error); };
+  });
+
+  function store(names, mode, work) {
+    return dbPromise.then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(names, mode), result;
+        tx.oncomplete = function () { resolve(result); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+        result = work(tx);
+      });
+    });
+  }
+
+  function save(tap, ready) {
+    var copy = JSON.parse(JSON.stringify(tap));
+    return store(["taps"], "readwrite", function (tx) {
+      tx.objectStore("taps").put({id: copy.id, body: copy, ready: ready, at: Date.now()});
+    }).then(countPending);
+  }
+
+  function loadAll() {
+    return store(["taps"], "readonly", function (tx) {
+      var out = [];
+      tx.objectStore("taps").openCursor().onsuccess = function (e) {
+        var cursor = e.target.result;
+        if (cursor) { out.push(cursor.value); cursor.continue(); }
+      };
+      return out;
+    });
+  }
+
+  function countPending() {
+    return loadAll().then(function (taps) {
+      byId("pending-count").textContent = taps.length;
+      byId("pending").hidden = taps.length === 0;
+      body.dataset.pending = taps.length;
+      return taps.length;
+    });
+  }
+
+  // A tap whose follow-ups were cut short by a reload is kept as it was.
+  function readyLeftovers() {
+    return store(["taps"], "readwrite", function (tx) {
+      var taps = tx.objectStore("taps");
+      taps.openCursor().onsuccess = function (e) {
+        var cursor = e.target.result;
+        if (!cursor) return;
+        if (!cursor.value.ready) { cursor.value.ready = true; cursor.update(cursor.value); }
+        cursor.continue();
+      };
+    });
+  }
+
+  // --- sending -------------------------------------------------------------------------
+  function flush() {
+    if (sending || revoked) return;
+    clearTimeout(retryTimer);
+    sending = true;
+    loadAll().then(function (taps) {
+      var batch = taps.filter(function (t) { return t.ready; }).slice(0, cfg.batch);
+      if (!batch.length) { sending = false; failures = 0; return countPending(); }
+      var now = isoNow();
+      return fetch(body.dataset.batch, {
+        method: "POST", headers: headers(),
+        body: JSON.stringify(batch.map(function (t) { return Object.assign({}, t.body, {sent_at: now}); })),
+      }).then(function (response) {
+        if (response.status === 401) { unpaired(); throw new Error("revoked"); }
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (data) { return settle(batch, data.results); }).then(function () {
+        sending = false; failures = 0;
+        flush();
+      });
+    }).catch(function () {
+      sending = false;
+      if (revoked) return;
+      failures += 1;
+      // Exponential backoff with jitter, so a room of kiosks does not hammer a server coming back.
+      var delay = Math.min(cfg.maxRetry, cfg.retry * Math.pow(2, failures - 1));
+      retryTimer = setTimeout(flush, delay * (0.5 + Math.random() * 0.5));
+    });
+  }
+
+  // Delivered (201) and replays (200) leave the queue; a tap the server will never accept
+  // (4xx) is moved aside, still in the browser for staff, instead of blocking the queue.
+  function settle(batch, results) {
+    return store(["taps", "rejected"], "readwrite", function (tx) {
+      results.forEach(function (result, i) {
+        var tap = batch[i];
+        if (!tap) return;
+        if (result.status === 200 || result.status === 201) tx.objectStore("taps").delete(tap.id);
+        else if (result.status >= 400 && result.status < 500) {
+          tx.objectStore("rejected").put({id: tap.id, body: tap.body, error: result.error});
+          tx.objectStore("taps").delete(tap.id);
+        }
+      });
+    }).then(countPending);
+  }
+
+  function headers() {
+    return {"Content-Type": "application/json", "Authorization": "Bearer " + token};
+  }
+
+  function unpaired() {
+    revoked = true;
+    clearTimeout(retryTimer);
+    show("unpaired");
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("unpaired");  // drop the cached page
+    }
+  }
+
+  // --- heartbeat: who serves now, what to ask, and how the queue stands ----------------
+  function poll() {
+    countPending().then(function (queued) {
+      var url = body.dataset.state + "?queue=" + queued + "&version=" + encodeURIComponent(body.dataset.version);
+      return fetch(url, {headers: headers(), cache: "no-store"});
+    }).then(function (response) {
+      if (response.status === 401) { unpaired(); return null; }
+      return response.ok ? response.json() : null;
+    }).then(function (state) {
+      if (!state) return;
+      if (JSON.stringify(state.serving) !== JSON.stringify(serving)) showServing(state.serving);
+      body.dataset.criteria = state.criteria ? "true" : "false";
+      if (failures) flush();  // the server is back: do not wait for the backoff
+    }).catch(function () { /* offline: the next beat will tell */ }).then(function () {
+      if (!revoked) setTimeout(poll, cfg.poll);
+    });
+  }
+
+  // --- helpers -------------------------------------------------------------------------
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = crypto.getRandomValues(new Uint8Array(16));
@@ -33,48 +276,38 @@
 
   function isoNow() {
     var d = new Date(), off = -d.getTimezoneOffset(), sign = off >= 0 ? "+" : "-";
-    var local = new Date(d.getTime() + off * 60000).toISOString().slice(0, 19);
+    var local = new Date(d.getTime() + off * 60000).toISOString().slice(0, 23);
     off = Math.abs(off);
     return local + sign + String(Math.floor(off / 60)).padStart(2, "0") + ":" + String(off % 60).padStart(2, "0");
   }
 
-  function send(rating) {
-    rating.sent_at = isoNow();
-    return fetch(body.dataset.api, {
-      method: "POST",
-      headers: {"Content-Type": "application/json", "Authorization": "Bearer " + token},
-      body: JSON.stringify(rating),
-    });
-  }
-
-  function finish() {
-    if (!pending) return;
-    var chosen = Array.prototype.filter.call(document.querySelectorAll(".reason"), function (b) {
-      return b.getAttribute("aria-pressed") === "true";
-    }).map(function (b) { return b.dataset.reason; });
-    if (chosen.length) pending.reasons = chosen;
-    var rating = pending;
-    show("thanks");
-    pending = null;
-    send(rating).catch(function () { /* the offline queue retries (see the kiosk issue) */ });
-  }
-
-  document.querySelectorAll(".face").forEach(function (button) {
-    button.addEventListener("click", function () {
-      if (!screens.rate.hidden && !pending) {
-        pending = {id: uuid(), level: button.dataset.level, tapped_at: isoNow()};
-        if (body.dataset.official) pending.official = body.dataset.official;
-        if (pending.level === "dissatisfied") show("reasons"); else finish();
-      }
-    });
+  // --- wiring --------------------------------------------------------------------------
+  all(".face").forEach(function (b) { b.addEventListener("click", function () { tapFace(b.dataset.level); }); });
+  all("[data-reason]").forEach(function (b) { b.addEventListener("click", function () { toggle(b, false); }); });
+  all("[data-area]").forEach(function (b) {
+    b.addEventListener("click", function () { toggle(b, true); clearTimeout(timer); next(); });
   });
-  document.querySelectorAll(".reason").forEach(function (button) {
-    button.addEventListener("click", function () {
-      button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
-      clearTimeout(timer);
-      timer = setTimeout(finish, REASONS_MS);
-    });
+  all("[data-criterion]").forEach(function (b) { b.addEventListener("click", function () { toggle(b, true); }); });
+  all(".next").forEach(function (b) { b.addEventListener("click", function () { clearTimeout(timer); next(); }); });
+  byId("lang").addEventListener("click", function () {
+    setLang(lang === "vi" ? "en" : "vi");
+    if (timer && body.dataset.screen !== "idle") { clearTimeout(timer); timer = setTimeout(next, cfg[body.dataset.screen]); }
   });
-  byId("reasons-done").addEventListener("click", finish);
+  byId("large").addEventListener("click", function () { setLarge(!body.classList.contains("large")); });
+  // A kiosk is not a browser: no context menu, no pinch zoom, no way back or away.
   document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
+  document.addEventListener("touchmove", function (e) { if (e.touches.length > 1) e.preventDefault(); }, {passive: false});
+  document.addEventListener("dblclick", function (e) { e.preventDefault(); });
+  document.addEventListener("keydown", function (e) { if ((e.ctrlKey || e.metaKey) && /^[+\-=0]$/.test(e.key)) e.preventDefault(); });
+  history.pushState(null, "", location.href);
+  window.addEventListener("popstate", function () { history.pushState(null, "", location.href); });
+  window.addEventListener("online", function () { failures = 0; flush(); });
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(body.dataset.sw, {scope: "/kiosk"}).catch(function () { /* still works online */ });
+  }
+  showServing(serving);
+  toIdle();
+  readyLeftovers().then(flush);
+  poll();
 })();

@@ -122,3 +122,77 @@ def test_fresh_tap_goes_to_whoever_serves_at_the_desk(session, world):
     late = ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=ratings.parse_rating(
         rating_body(tapped_at=(moment + timedelta(minutes=1)).isoformat())), config=CONFIG, now=moment + timedelta(hours=5))
     assert late.official_id is None and late.desk_id == world.desk.id
+
+
+# --- more on each suspect rule (issue 3) ---------------------------------------------------
+
+
+def test_too_close_follows_the_configured_interval_and_looks_both_ways(session, world):
+    start = local(2026, 4, 1, 9)
+    config = CONFIG.replace(suspect_min_interval_s=10)
+    first = ratings.record_kiosk_rating(session, kiosk=world.kiosk, config=config, now=start,
+                                        rating_in=ratings.parse_rating(rating_body(tapped_at=start.isoformat())))
+    assert first.suspect_reasons == []
+    # A queued tap that arrives later but happened just before the first one is as doubtful.
+    earlier = ratings.parse_rating(rating_body(tapped_at=(start - timedelta(seconds=5)).isoformat()))
+    assert ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=earlier, config=config,
+                                       now=start + timedelta(minutes=1)).suspect_reasons == ["too_close"]
+    later = ratings.parse_rating(rating_body(tapped_at=(start + timedelta(seconds=20)).isoformat()))
+    assert ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=later, config=config,
+                                       now=start + timedelta(minutes=1)).suspect_reasons == []
+
+
+def test_too_close_is_per_kiosk(session, world):
+    other, _token = ratings.create_kiosk(session, unit=world.unit, name="Kiosk 2")
+    start = local(2026, 4, 1, 9)
+    _store(session, world, start)
+    body = ratings.parse_rating(rating_body(tapped_at=(start + timedelta(seconds=1)).isoformat()))
+    rating = ratings.record_kiosk_rating(session, kiosk=other, rating_in=body, config=CONFIG, now=start)
+    assert rating.suspect_reasons == []
+
+
+def test_burst_counts_only_the_last_ten_minutes(session, world):
+    start = local(2026, 4, 1, 9)
+    config = CONFIG.replace(suspect_burst_per_10min=3)
+    for i in range(3):
+        body = ratings.parse_rating(rating_body(tapped_at=(start + timedelta(minutes=i)).isoformat()))
+        assert "burst" not in ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=body, config=config,
+                                                          now=start).suspect_reasons
+    later = ratings.parse_rating(rating_body(tapped_at=(start + timedelta(minutes=11)).isoformat()))
+    assert "burst" not in ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=later, config=config,
+                                                      now=start).suspect_reasons
+
+
+def test_outside_hours_respects_the_units_own_hours():
+    hours = {"3": [["07:30", "11:30"]]}  # Wednesday mornings only
+    assert ratings.within_opening_hours(hours, local(2026, 4, 1, 7, 10))  # staff open a little early
+    assert not ratings.within_opening_hours(hours, local(2026, 4, 1, 6, 50))
+    assert not ratings.within_opening_hours(hours, local(2026, 4, 2, 9))  # Thursday
+    assert not ratings.within_opening_hours({}, local(2026, 4, 1, 9))
+
+
+def test_clock_skew_threshold_is_configurable_and_symmetric():
+    now = datetime(2026, 4, 1, 2, 0, tzinfo=timezone.utc)
+    assert not ratings.clock_skewed(now - timedelta(minutes=1), now + timedelta(seconds=50), now, 60)
+    assert ratings.clock_skewed(now - timedelta(minutes=1), now + timedelta(seconds=70), now, 60)  # clock fast
+    assert ratings.clock_skewed(now - timedelta(minutes=3), now - timedelta(seconds=70), now, 60)  # clock slow
+
+
+def test_a_skewed_clock_is_flagged_when_stored(session, world):
+    now = local(2026, 4, 1, 9)
+    body = rating_body(tapped_at=(now - timedelta(hours=2)).isoformat(), sent_at=(now - timedelta(hours=2)).isoformat())
+    rating = ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=ratings.parse_rating(body),
+                                         config=CONFIG, now=now)
+    assert rating.suspect_reasons == ["clock_skew"] and rating.suspect
+
+
+def test_several_reasons_are_all_named(session):
+    from tests.factories import world as make_world
+
+    w = make_world(session, code="XA08", always_open=False)
+    night = local(2026, 4, 1, 23)
+    for second in (0, 1):
+        body = rating_body(tapped_at=(night + timedelta(seconds=second)).isoformat())
+        rating = ratings.record_kiosk_rating(session, kiosk=w.kiosk, rating_in=ratings.parse_rating(body),
+                                             config=CONFIG, now=night + timedelta(hours=1))
+    assert rating.suspect_reasons == ["too_close", "outside_hours"]

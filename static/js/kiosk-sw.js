@@ -1,0 +1,59 @@
+// The kiosk's service worker: the page and its assets come from the network when it answers
+// and from this cache when it does not, so the kiosk opens and rates with no network at all.
+// Taps are not cached here: the page keeps them in IndexedDB and sends them itself.
+"use strict";
+var CACHE = "hailong-kiosk-v1";
+var PAGE = "/kiosk";
+var NETWORK_WAIT_MS = 4000;  // a LAN that hangs instead of failing must not freeze the kiosk
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(precache().catch(function () {}).then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k !== CACHE; }).map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener("message", function (event) {
+  if (event.data === "unpaired") caches.delete(CACHE);
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== location.origin) return;
+  var isPage = request.mode === "navigate" && url.pathname === PAGE;
+  if (!isPage && url.pathname.indexOf("/static/") !== 0) return;
+  // Test timeouts live in the page's query string; the page itself is one cache entry.
+  var key = isPage ? new Request(url.origin + PAGE) : request;
+  event.respondWith(fromNetwork(request).then(function (response) {
+    var copy = response.clone();
+    if (response.status === 200) caches.open(CACHE).then(function (cache) { cache.put(key, copy); });
+    else if (isPage) caches.open(CACHE).then(function (cache) { cache.delete(key); });  // unpaired or revoked
+    return response;
+  }, function () {
+    return caches.match(key).then(function (hit) { return hit || Response.error(); });
+  }));
+});
+
+function fromNetwork(request) {
+  return new Promise(function (resolve, reject) {
+    var timer = setTimeout(reject, NETWORK_WAIT_MS);
+    fetch(request).then(function (r) { clearTimeout(timer); resolve(r); }, function (e) { clearTimeout(timer); reject(e); });
+  });
+}
+
+// The page and every asset it names, so that the very first reload may already be offline.
+function precache() {
+  return caches.open(CACHE).then(function (cache) {
+    return fetch(PAGE, {credentials: "same-origin"}).then(function (response) {
+      if (response.status !== 200) return null;
+      return response.clone().text().then(function (html) {
+        var assets = [], re = /(?:href|src)="(\/static\/[^"]+)"/g, m;
+        while ((m = re.exec(html))) assets.push(m[1].replace(/&amp;/g, "&"));
+        return Promise.all([cache.put(PAGE, response)].concat(assets.map(function (a) { return cache.add(a); })));
+      });
+    });
+  });
+}

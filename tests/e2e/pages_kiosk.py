@@ -1,0 +1,72 @@
+"""The kiosk as a citizen and the staff see it: roles and names, not CSS."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+# Short timeouts so the tests never wait the real 20 s; only the page's query string carries them.
+FAST = "reasons:1500,area:1500,criteria:1500,thanks:400,poll:300,retry:200,maxRetry:1000"
+
+
+class Kiosk:
+    def __init__(self, page: Page, base_url: str, timeouts: str = FAST):
+        self.page = page
+        self.base_url = base_url
+        self.timeouts = timeouts
+
+    @property
+    def url(self) -> str:
+        return f"{self.base_url}/kiosk?timeouts={self.timeouts}"
+
+    def pair(self, code: str) -> "Kiosk":
+        self.page.goto(f"{self.base_url}/kiosk/pair?code={code}")
+        expect(self.page).to_have_url(re.compile(r"/kiosk$"))  # the code is gone from the address bar
+        return self.open()
+
+    def open(self) -> "Kiosk":
+        self.page.goto(self.url)
+        expect(self.idle()).to_be_visible()
+        return self
+
+    def wait_offline_ready(self) -> "Kiosk":
+        """Wait until the service worker controls the page and has cached it (so reloads work offline)."""
+        self.page.wait_for_function("""async () => {
+            if (!navigator.serviceWorker.controller) return false;
+            const keys = await (await caches.open('hailong-kiosk-v1')).keys();
+            return keys.some(r => r.url.endsWith('/kiosk')) && keys.some(r => r.url.includes('kiosk.js'));
+        }""")
+        return self
+
+    def idle(self):
+        return self.page.get_by_role("heading", name=re.compile("có hài lòng|satisfied with"))
+
+    def face(self, label: str):
+        return self.page.get_by_role("button", name=label, exact=True)
+
+    def tap(self, label: str):
+        self.face(label).tap()
+
+    def choice(self, label: str):
+        return self.page.get_by_role("button", name=label, exact=True)
+
+    def button(self, label: str):
+        return self.page.get_by_role("button", name=label, exact=True)
+
+    def thanks(self):
+        return self.page.get_by_role("heading", name=re.compile("Cảm ơn|Thank you"))
+
+    def unpaired(self):
+        return self.page.get_by_role("heading", name=re.compile("chưa được ghép nối|not paired"))
+
+    def pending(self):
+        return self.page.get_by_role("status")
+
+    def rate(self, label: str):
+        """One whole satisfied/very satisfied visit: tap, thanks, back to idle."""
+        self.tap(label)
+        expect(self.thanks()).to_be_visible()
+        expect(self.idle()).to_be_visible()
+
+    def queued(self) -> int:
+        return int(self.page.evaluate("document.body.dataset.pending || '0'"))
