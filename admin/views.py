@@ -80,3 +80,7 @@ def dashboard():
         cards.append({"key": key, "period": period, "figures": figures,
                       "rate": figures.satisfaction, "status": status_against(figures.satisfaction, target)})
     return render_template("admin/dashboard.html", unit=unit, cards=cards, target=target, today=today)
+
+
+from admin import qr  # noqa: E402,F401  (QR codes and posters join this blueprint)
+from admin import filing  # noqa: E402,F401  (desk filing, receipts and photos join this blueprint)

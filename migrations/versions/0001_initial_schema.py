@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 23:27:05.442478
+Create Date: 2026-11-30 23:32:01.199106
 """
 from alembic import op
 import sqlalchemy as sa
@@ -226,6 +226,32 @@ def upgrade() -> None:
     with op.batch_alter_table('kiosk', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kiosk_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('qrcode',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('target', sa.String(length=32), nullable=False),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('desk_id', sa.Integer(), nullable=True),
+    sa.Column('official_id', sa.Integer(), nullable=True),
+    sa.Column('service_area_id', sa.Integer(), nullable=True),
+    sa.Column('survey_slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('scan_count', sa.Integer(), nullable=False),
+    sa.Column('last_scan_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['desk_id'], ['desk.id'], ),
+    sa.ForeignKeyConstraint(['official_id'], ['official.id'], ),
+    sa.ForeignKeyConstraint(['service_area_id'], ['servicearea.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    with op.batch_alter_table('qrcode', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_qrcode_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('userservicearea',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('service_area_id', sa.Integer(), nullable=False),
@@ -265,6 +291,13 @@ def upgrade() -> None:
     with op.batch_alter_table('feedbackevent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedbackevent_feedback_id'), ['feedback_id'], unique=False)
 
+    op.create_table('qrscanday',
+    sa.Column('qr_code_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['qr_code_id'], ['qrcode.id'], ),
+    sa.PrimaryKeyConstraint('qr_code_id', 'day')
+    )
     op.create_table('rating',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Uuid(), nullable=False),
@@ -300,9 +333,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_rating_service_area_id'), ['service_area_id'], unique=False)
         batch_op.create_index('ix_rating_unit_date', ['unit_id', 'local_date'], unique=False)
 
+    op.create_table('qrrating',
+    sa.Column('rating_id', sa.Integer(), nullable=False),
+    sa.Column('qr_code_id', sa.Integer(), nullable=False),
+    sa.Column('visitor_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['qr_code_id'], ['qrcode.id'], ),
+    sa.ForeignKeyConstraint(['rating_id'], ['rating.id'], ),
+    sa.PrimaryKeyConstraint('rating_id')
+    )
+    with op.batch_alter_table('qrrating', schema=None) as batch_op:
+        batch_op.create_index('ix_qrrating_qr_visitor_at', ['qr_code_id', 'visitor_hash', 'at'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('qrrating', schema=None) as batch_op:
+        batch_op.drop_index('ix_qrrating_qr_visitor_at')
+
+    op.drop_table('qrrating')
     with op.batch_alter_table('rating', schema=None) as batch_op:
         batch_op.drop_index('ix_rating_unit_date')
         batch_op.drop_index(batch_op.f('ix_rating_service_area_id'))
@@ -311,6 +360,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rating_desk_id'))
 
     op.drop_table('rating')
+    op.drop_table('qrscanday')
     with op.batch_alter_table('feedbackevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedbackevent_feedback_id'))
 
@@ -320,6 +370,10 @@ def downgrade() -> None:
 
     op.drop_table('attachment')
     op.drop_table('userservicearea')
+    with op.batch_alter_table('qrcode', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_qrcode_unit_id'))
+
+    op.drop_table('qrcode')
     with op.batch_alter_table('kiosk', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kiosk_unit_id'))
 
