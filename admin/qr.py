@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 
 from admin.access import roles_required
 from admin.views import bp
@@ -30,7 +30,7 @@ TARGET_LABELS = {
 
 
 class QrForm(FlaskForm):
-    target = SelectField(_l("Mã QR dùng để"), choices=[(t.value, label) for t, label in TARGET_LABELS.items()])
+    target = SelectField(_l("Mã QR dùng để"), choices=[SelectChoice(t.value, label) for t, label in TARGET_LABELS.items()])
     label = StringField(_l("Tên gợi nhớ (in trên áp phích)"))
     desk_id = SelectField(_l("Quầy"), choices=[], validate_choice=False)
     official_id = SelectField(_l("Cán bộ"), choices=[], validate_choice=False)
@@ -46,13 +46,13 @@ def admin_unit(db) -> Unit:
 
 
 def _fill_choices(db, form: QrForm, unit: Unit) -> None:
-    none = [("", "—")]
+    none = [SelectChoice("", "—")]
     desks = db.exec(select(Desk).where(Desk.unit_id == unit.id).order_by(Desk.number)).all()
     officials = db.exec(select(Official).where(Official.unit_id == unit.id, Official.active.is_(True)).order_by(Official.full_name)).all()
     areas = db.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active.is_(True)).order_by(ServiceArea.name_vi)).all()
-    form.desk_id.choices = none + [(str(d.id), d.name or _("Quầy %(n)s", n=d.number)) for d in desks]
-    form.official_id.choices = none + [(str(o.id), o.full_name) for o in officials]
-    form.service_area_id.choices = none + [(str(a.id), a.name_vi) for a in areas]
+    form.desk_id.choices = none + [SelectChoice(str(d.id), d.name or _("Quầy %(n)s", n=d.number)) for d in desks]
+    form.official_id.choices = none + [SelectChoice(str(o.id), o.full_name) for o in officials]
+    form.service_area_id.choices = none + [SelectChoice(str(a.id), a.name_vi) for a in areas]
 
 
 def _int(value) -> int | None:

@@ -1,11 +1,11 @@
 """The PAKN form. Field rules live in hailong.feedback (shared with the API); this form carries CSRF and the fields."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 
 from hailong.feedback import CONSENT_TEXT
 
-KIND_CHOICES = [("phan_anh", _l("Phản ánh")), ("kien_nghi", _l("Kiến nghị"))]
+KIND_CHOICES = [SelectChoice("phan_anh", _l("Phản ánh")), SelectChoice("kien_nghi", _l("Kiến nghị"))]
 
 
 class FeedbackForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from hailong import attachments, qr
 from hailong import feedback as intake
@@ -18,15 +19,15 @@ from surveys.views import bp
 SENT_KEY = "feedback_sent"
 
 
-def area_choices(db, unit: Unit) -> list[tuple[str, str]]:
+def area_choices(db, unit: Unit) -> list[SelectChoice]:
     """The unit's active areas, in the page's language, after a "not sure" choice."""
     from hailong.i18n import current_locale
 
     areas = db.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active.is_(True))
                     .order_by(ServiceArea.name_vi)).all()
     english = current_locale() == "en"
-    return [("", _("Không rõ / lĩnh vực khác"))] + [(a.code, (a.name_en if english and a.name_en else a.name_vi))
-                                                     for a in areas]
+    return [SelectChoice("", _("Không rõ / lĩnh vực khác"))] + [
+        SelectChoice(a.code, a.name_en if english and a.name_en else a.name_vi) for a in areas]
 
 
 def unit_for(db, code: str | None) -> Unit | None:
