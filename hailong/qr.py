@@ -248,3 +248,52 @@ def _suspect_reasons(session: Session, context: QrContext, now: datetime) -> lis
     if not ratings.within_opening_hours(context.unit.opening_hours, now):
         reasons.append("outside_hours")
     return reasons
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+DEMO_FEEDBACK = [
+    ("phan_anh", "HT", "Quầy hộ tịch yêu cầu nộp thêm bản sao giấy khai sinh dù đã có bản chính.", False),
+    ("kien_nghi", None, "Đề nghị bố trí thêm ghế chờ và quạt ở sảnh Trung tâm Phục vụ hành chính công.", True),
+    ("phan_anh", "DD", "Hồ sơ đăng ký đất đai nộp đã quá hẹn trả kết quả nhưng chưa được báo lý do.", False),
+]
+
+
+def load_qr(session: Session, unit: Unit, rng) -> str:
+    """Demo: posters for the centre, each desk and the PAKN form; two months of scans and phone ratings; new PAKN."""
+    from datetime import time
+
+    from hailong import feedback as intake
+    from models import LOCAL_TZ
+
+    codes = [create_qr(session, unit=unit, target=QrTarget.UNIT, label="Sảnh chờ"),
+             create_qr(session, unit=unit, target=QrTarget.FEEDBACK, label="Bảng tin")]
+    for desk in session.exec(select(Desk).where(Desk.unit_id == unit.id).order_by(Desk.number)):
+        codes.append(create_qr(session, unit=unit, target=QrTarget.DESK, desk_id=desk.id, label=desk.name))
+    today = local_date_of(utcnow())
+    rated = 0
+    for offset in range(60, 0, -1):
+        day = today - timedelta(days=offset)
+        if day.isoweekday() > 5:
+            continue
+        for code in codes:
+            scans = rng.randint(0, 6)
+            if scans:
+                session.add(QrScanDay(qr_code_id=code.id, day=day, count=scans))
+                code.scan_count += scans
+            context = context_of(session, code)
+            for _ in range(rng.randint(0, scans) if code.target in RATING_TARGETS else 0):
+                moment = datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)), LOCAL_TZ)
+                level = rng.choices(["very_satisfied", "satisfied", "dissatisfied"], [45, 45, 10])[0]
+                reasons = [rng.choice(["waited_too_long", "late", "unclear_guidance"])] if level == "dissatisfied" else []
+                record_phone_rating(session, context=context, level=level, reasons=reasons,
+                                    visitor=secrets.token_hex(8), now=moment)
+                rated += 1
+    for index, (kind, area, content, anonymous) in enumerate(DEMO_FEEDBACK):
+        contact = {"anonymous": True} if anonymous else {
+            "name": ["Trần Văn An", "Lê Thị Bích"][index % 2], "phone": f"09123456{70 + index}",
+            "address": "Thôn Trung, xã Hòa An", "consent": True}
+        feedback_in = intake.parse_feedback({"kind": kind, "service_area": area, "content": content} | contact)
+        intake.submit_feedback(session, unit=unit, feedback_in=feedback_in, channel=Channel.WEB,
+                               now=utcnow() - timedelta(days=index))
+    return f"{len(codes)} QR codes (admin → Mã QR), {rated} phone ratings, {len(DEMO_FEEDBACK)} new PAKN from the web form."
