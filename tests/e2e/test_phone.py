@@ -56,9 +56,9 @@ def test_send_a_pakn_with_a_photo_and_follow_it_by_its_code(live_server, new_con
     phone.submit_feedback()  # nothing filled in
     expect(phone.page.get_by_role("alert")).to_contain_text("Vui lòng mô tả nội dung")
     screenshot(phone.page, "phone-feedback-errors")
-    phone.fill_feedback(kind="Phản ánh", area="Hộ tịch", content="Quầy hộ tịch yêu cầu nộp thêm bản sao không có trong quy định.",
-                        photo=photo_file(), **{"Họ và tên": "Trần Văn An", "Số điện thoại": "0912 345 678",
-                                               "Địa chỉ": "Thôn Trung"})
+    text = {"kind": "Phản ánh", "area": "Hộ tịch", "content": "Quầy hộ tịch yêu cầu nộp thêm bản sao không có trong quy định.",
+            "Họ và tên": "Trần Văn An", "Số điện thoại": "0912 345 678", "Địa chỉ": "Thôn Trung"}
+    phone.fill_feedback(photo=photo_file(), **text)
     phone.consent()
     phone.submit_feedback()
     expect(phone.tracking_code()).to_have_text(re.compile(r"^[0-9A-Z]{5}-[0-9A-Z]{5}$"))
@@ -70,6 +70,13 @@ def test_send_a_pakn_with_a_photo_and_follow_it_by_its_code(live_server, new_con
     phone.page.get_by_role("link", name="Xem tình trạng xử lý").tap()
     expect(phone.page.get_by_role("heading", name=code)).to_be_visible()
     screenshot(phone.page, "phone-feedback-status")
+    phone.open_form(world.unit.code)  # the same citizen sends the same text again
+    phone.fill_feedback(**text)
+    phone.consent()
+    phone.submit_feedback()
+    expect(phone.page.get_by_role("heading", name="Phản ánh, kiến nghị này đã được tiếp nhận trước đó")).to_be_visible()
+    expect(phone.page.get_by_text(code)).to_be_visible()
+    screenshot(phone.page, "phone-feedback-duplicate")
 
 
 def test_printed_poster_card_and_receipt(live_server, new_context, session, world):
