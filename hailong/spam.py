@@ -22,4 +22,6 @@ def _limit(name: str, default: str):
 # Shared by the status page and the API, so switching between them does not double the allowance.
 unknown_code_limit = limiter.shared_limit(_limit("UNKNOWN_CODE_LIMIT", UNKNOWN_CODE_LIMIT), scope="feedback-lookup",
                                           deduct_when=lambda response: response.status_code == 404)
-submit_limit = limiter.limit(_limit("FEEDBACK_SUBMIT_LIMIT", SUBMIT_LIMIT), methods=["POST"])
+# One allowance for the form and the API together: a script cannot double it by switching.
+submit_limit = limiter.shared_limit(_limit("FEEDBACK_SUBMIT_LIMIT", SUBMIT_LIMIT), scope="feedback-submit",
+                                    methods=["POST"])

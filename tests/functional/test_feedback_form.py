@@ -224,9 +224,10 @@ def login(app, username):
 
 
 def test_photos_are_served_to_staff_and_each_view_is_logged(app, session, photo):
-    response = login(app, "handler.xa01").get(f"/admin/attachments/{photo.id}")
-    assert response.status_code == 200 and response.mimetype == "image/jpeg"
-    assert "no-store" in response.headers["Cache-Control"]
+    with login(app, "handler.xa01").get(f"/admin/attachments/{photo.id}") as response:
+        assert response.status_code == 200 and response.mimetype == "image/jpeg"
+        assert "no-store" in response.headers["Cache-Control"]
+        assert Image.open(io.BytesIO(response.data)).size == (640, 480)
     session.expire_all()
     log = session.exec(select(AuditLog).where(AuditLog.action == "view_attachment")).one()
     assert log.details == {"attachment_id": photo.id}
@@ -240,3 +241,12 @@ def test_who_may_not_see_photos(app, session, photo, username, status):
     assert response.status_code == status
     if status == 302:
         assert "/admin/login" in response.headers["Location"]
+
+
+def test_api_submissions_share_the_limit(app, client, world):
+    app.config["FEEDBACK_SUBMIT_LIMIT"] = "2/minute"
+    body = {"kind": "kien_nghi", "anonymous": True, "content": "Đề nghị mở thêm quầy chiều thứ bảy."}
+    assert client.post("/api/v1/feedback", json=body).status_code == 201
+    assert post_form(client, "/feedback/new", FORMAL).status_code == 302
+    blocked = client.post("/api/v1/feedback", json=body | {"content": "Đề nghị thêm chỗ để xe cho người dân."})
+    assert blocked.status_code == 429 and "quá nhiều yêu cầu" in blocked.json["error"]["message"]
