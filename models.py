@@ -507,3 +507,57 @@ class KioskDevice(SQLModel, table=True):
     paired_at: datetime = ts_field(default_now=True)
     user_agent: str = Field(default="", max_length=200)
     revoked_at: datetime | None = ts_field(nullable=True)
+# --- QR codes and phone ratings (issue 4) ------------------------------------------------
+
+
+class QrTarget(StrEnum):
+    """What a printed QR code opens on the citizen's phone."""
+
+    UNIT = "unit"  # rate the commune's centre
+    DESK = "desk"  # rate a counter (and whoever serves there)
+    OFFICIAL = "official"  # rate one official
+    SERVICE_AREA = "service_area"  # rate a lĩnh vực
+    SURVEY = "survey"  # answer a survey (/survey/<slug>)
+    FEEDBACK = "feedback"  # send a phản ánh, kiến nghị
+
+
+class QrCode(SQLModel, table=True):
+    """A printed short link ``/q/<code>`` and the context its scans land in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    target: str = enum_field(QrTarget)
+    label: str = Field(default="", max_length=120)
+    desk_id: int | None = Field(default=None, foreign_key="desk.id")
+    official_id: int | None = Field(default=None, foreign_key="official.id")
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")
+    # Plain text, not a foreign key: surveys live on their own branch and a slug is what the link carries.
+    survey_slug: str | None = Field(default=None, max_length=80)
+    active: bool = Field(default=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = ts_field(default_now=True)
+    scan_count: int = Field(default=0)
+    last_scan_at: datetime | None = ts_field(nullable=True)
+
+
+class QrScanDay(SQLModel, table=True):
+    """Scans of one QR code on one local day: enough to show where posters work, no tracking of people."""
+
+    qr_code_id: int = Field(foreign_key="qrcode.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    count: int = Field(default=0)
+
+
+class QrRating(SQLModel, table=True):
+    """Which QR code a phone rating came through, and a hash of the phone's visit marker.
+
+    The marker is a random cookie, hashed so the table links no rating to a person; it backs
+    the soft "one rating per phone per visit" rule.
+    """
+
+    __table_args__ = (sa.Index("ix_qrrating_qr_visitor_at", "qr_code_id", "visitor_hash", "at"),)
+    rating_id: int = Field(foreign_key="rating.id", primary_key=True)
+    qr_code_id: int = Field(foreign_key="qrcode.id")
+    visitor_hash: str = Field(max_length=64)
+    at: datetime = ts_field(default_now=True)

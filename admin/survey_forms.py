@@ -25,7 +25,7 @@ class SurveyForm(FlaskForm):
     title_en = StringField(_l("Tên khảo sát (tiếng Anh)"), validators=[Optional(), Length(max=200)])
     intro_vi = TextAreaField(_l("Lời giới thiệu (tiếng Việt)"), validators=[Optional(), Length(max=MAX_TEXT)])
     intro_en = TextAreaField(_l("Lời giới thiệu (tiếng Anh)"), validators=[Optional(), Length(max=MAX_TEXT)])
-    sector = SelectField(_l("Lĩnh vực"), choices=_sector_choices, validators=[InputRequired(REQUIRED)])
+    sector = SelectField(_l("Ngành"), choices=_sector_choices, validators=[InputRequired(REQUIRED)])
 
 
 class TemplateForm(FlaskForm):

@@ -84,3 +84,5 @@ def dashboard():
 
 from admin import surveys  # noqa: E402,F401  (adds the survey back office to bp)
 from admin import kiosks  # noqa: E402,F401  (adds the kiosk pages to this blueprint)
+from admin import qr  # noqa: E402,F401  (QR codes and posters join this blueprint)
+from admin import filing  # noqa: E402,F401  (desk filing, receipts and photos join this blueprint)

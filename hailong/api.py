@@ -13,6 +13,7 @@ from hailong import ratings
 from hailong.db import db_session
 from hailong.errors import DomainError, NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
+from hailong.spam import submit_limit, unknown_code_limit
 from hailong.figures import Period, feedback_figures, rating_figures, targets_for
 from kiosk import devices
 from kiosk.views import state_json
@@ -168,6 +169,7 @@ def _unit_from_args(session):
 
 
 @bp.post("/feedback")
+@submit_limit
 def post_feedback():
     """A citizen's phản ánh, kiến nghị; 201 with the tracking code and the status page's address."""
     session = db_session()
@@ -181,6 +183,7 @@ def post_feedback():
 
 
 @bp.get("/feedback/<code>")
+@unknown_code_limit
 def get_feedback(code: str):
     session = db_session()
     feedback = intake.find_by_code(session, code)

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from hailong import ratings, users
 from hailong.figures import ensure_targets
 from kiosk.demo import load_kiosk
+from hailong.qr import load_qr
 from models import (
     LOCAL_TZ, Channel, Desk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, User, local_date_of,
     utcnow,
@@ -67,6 +68,7 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
         load_surveys(session, unit, rng),
         f"Back-office users (password {DEMO_PASSWORD}): " + ", ".join(f"{name} ({role.value})" for name, role, _ in DEMO_USERS),
         "Kiosk pairing links: " + ", ".join(f"/kiosk/pair?code={token}" for _, token in kiosks),
+        load_qr(session, unit, rng),
     ]
 
 

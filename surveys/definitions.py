@@ -252,7 +252,7 @@ def _check_slug(session: Session, slug: str) -> str:
 
 def _check_sector(sector: str) -> str:
     if sector not in {s.value for s in Sector}:
-        raise ValidationError(_l("Lĩnh vực không hợp lệ."), fields={"sector": _l("Lĩnh vực không hợp lệ.")})
+        raise ValidationError(_l("Ngành không hợp lệ."), fields={"sector": _l("Ngành không hợp lệ.")})
     return sector
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
+from hailong.spam import unknown_code_limit
+
 bp = Blueprint("surveys", __name__, template_folder="templates")
 
 
@@ -13,6 +15,7 @@ def home():
 
 
 @bp.get("/feedback/<code>")
+@unknown_code_limit
 def feedback_status(code: str):
     """A PAKN's status by its tracking code: status, dates and the public timeline."""
     from hailong import feedback as intake
@@ -28,3 +31,5 @@ def feedback_status(code: str):
 
 
 from surveys import survey_views  # noqa: E402,F401  (adds the survey pages to bp)
+from surveys import feedback_views  # noqa: E402,F401  (the PAKN form's routes join this blueprint)
+from surveys import qr_views  # noqa: E402,F401  (QR landing and phone rating join this blueprint)

@@ -276,6 +276,32 @@ def upgrade() -> None:
     with op.batch_alter_table('kiosk', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kiosk_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('qrcode',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('target', sa.String(length=32), nullable=False),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('desk_id', sa.Integer(), nullable=True),
+    sa.Column('official_id', sa.Integer(), nullable=True),
+    sa.Column('service_area_id', sa.Integer(), nullable=True),
+    sa.Column('survey_slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('scan_count', sa.Integer(), nullable=False),
+    sa.Column('last_scan_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['desk_id'], ['desk.id'], ),
+    sa.ForeignKeyConstraint(['official_id'], ['official.id'], ),
+    sa.ForeignKeyConstraint(['service_area_id'], ['servicearea.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    with op.batch_alter_table('qrcode', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_qrcode_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('surveyresponse',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Uuid(), nullable=False),
@@ -353,6 +379,13 @@ def upgrade() -> None:
     with op.batch_alter_table('kioskdevice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kioskdevice_kiosk_id'), ['kiosk_id'], unique=False)
 
+    op.create_table('qrscanday',
+    sa.Column('qr_code_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['qr_code_id'], ['qrcode.id'], ),
+    sa.PrimaryKeyConstraint('qr_code_id', 'day')
+    )
     op.create_table('rating',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Uuid(), nullable=False),
@@ -403,9 +436,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_surveyanswer_element'), ['element'], unique=False)
         batch_op.create_index(batch_op.f('ix_surveyanswer_response_id'), ['response_id'], unique=False)
 
+    op.create_table('qrrating',
+    sa.Column('rating_id', sa.Integer(), nullable=False),
+    sa.Column('qr_code_id', sa.Integer(), nullable=False),
+    sa.Column('visitor_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['qr_code_id'], ['qrcode.id'], ),
+    sa.ForeignKeyConstraint(['rating_id'], ['rating.id'], ),
+    sa.PrimaryKeyConstraint('rating_id')
+    )
+    with op.batch_alter_table('qrrating', schema=None) as batch_op:
+        batch_op.create_index('ix_qrrating_qr_visitor_at', ['qr_code_id', 'visitor_hash', 'at'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('qrrating', schema=None) as batch_op:
+        batch_op.drop_index('ix_qrrating_qr_visitor_at')
+
+    op.drop_table('qrrating')
     with op.batch_alter_table('surveyanswer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_surveyanswer_response_id'))
         batch_op.drop_index(batch_op.f('ix_surveyanswer_element'))
@@ -419,6 +468,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rating_desk_id'))
 
     op.drop_table('rating')
+    op.drop_table('qrscanday')
     with op.batch_alter_table('kioskdevice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kioskdevice_kiosk_id'))
 
@@ -439,6 +489,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_surveyresponse_campaign_id'))
 
     op.drop_table('surveyresponse')
+    with op.batch_alter_table('qrcode', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_qrcode_unit_id'))
+
+    op.drop_table('qrcode')
     with op.batch_alter_table('kiosk', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kiosk_unit_id'))
 

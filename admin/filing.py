@@ -1,0 +1,84 @@
+"""Back office: a desk official files a PAKN for a citizen and prints the receipt; staff see photos."""
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from admin.access import roles_required
+from admin.qr import admin_unit
+from admin.views import bp
+from hailong import attachments, qr
+from hailong import feedback as intake
+from hailong.db import db_session
+from hailong.errors import ValidationError
+from models import Attachment, AuditLog, Channel, Feedback, Role, ServiceArea, Unit, User
+from surveys.feedback_forms import DeskFeedbackForm
+from surveys.feedback_views import area_choices
+
+FILING_ROLES = (Role.DESK, Role.ADMIN, Role.LEADER)
+# Photos can show people and places: only the roles that handle a ticket may open them.
+PHOTO_ROLES = (Role.DESK, Role.ADMIN, Role.LEADER, Role.HANDLER)
+
+
+@bp.route("/feedback/file", methods=["GET", "POST"])
+@roles_required(*FILING_ROLES)
+def feedback_file():
+    """The citizen speaks, the official types: channel ``desk``, filed by the signed-in official."""
+    db = db_session()
+    unit = admin_unit(db)
+    form = DeskFeedbackForm()
+    form.service_area.choices = area_choices(db, unit)
+    errors, message, status = {}, None, 200
+    if request.method == "GET":
+        form.kind.data = "phan_anh"
+    elif form.validate_on_submit():
+        try:
+            feedback = attachments.submit_with_photos(
+                db, unit=unit, data=form.as_data(), files=request.files.getlist(form.photos.name),
+                upload_dir=current_app.config["HAILONG"].upload_dir, channel=Channel.DESK,
+                filed_by=db.get(User, current_user.id))
+            return redirect(url_for("admin.feedback_receipt", feedback_id=feedback.id))
+        except intake.DuplicateFeedback as duplicate:
+            message, status = duplicate.message, 409
+        except ValidationError as error:
+            errors, message, status = error.fields, error.message, error.status
+    else:
+        status = 400
+    return render_template("admin/feedback_file.html", form=form, unit=unit, errors=errors, message=message,
+                           consent_text=intake.CONSENT_TEXT), status
+
+
+@bp.get("/feedback/<int:feedback_id>/receipt")
+@roles_required(*FILING_ROLES)
+def feedback_receipt(feedback_id: int):
+    """Phiếu tiếp nhận (A5/A6): what the citizen takes home to follow the PAKN."""
+    db = db_session()
+    feedback = db.get(Feedback, feedback_id)
+    if feedback is None or feedback.unit_id != admin_unit(db).id:
+        abort(404)
+    code = intake.format_code(feedback.tracking_code)
+    status_url = f"{current_app.config['PUBLIC_URL']}/feedback/{code}"
+    area = db.get(ServiceArea, feedback.service_area_id) if feedback.service_area_id else None
+    return render_template("admin/feedback_receipt.html", feedback=feedback, code=code, status_url=status_url,
+                           unit=db.get(Unit, feedback.unit_id), area=area, image=qr.svg(status_url),
+                           size="A6" if request.args.get("size") == "A6" else "A5")
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@roles_required(*PHOTO_ROLES)
+def attachment(attachment_id: int):
+    """A PAKN's photo, to staff of the ticket's unit only; every view is logged (personal data)."""
+    db = db_session()
+    row = db.get(Attachment, attachment_id)
+    feedback = db.get(Feedback, row.feedback_id) if row else None
+    if feedback is None or feedback.unit_id != admin_unit(db).id:
+        abort(404)
+    path = attachments.path_of(row, current_app.config["HAILONG"].upload_dir)
+    if not path.is_file():
+        abort(404)
+    db.add(AuditLog(user_id=current_user.id, action="view_attachment", object_type="feedback",
+                    object_id=feedback.id, details={"attachment_id": row.id}))
+    response = send_file(path, mimetype=row.content_type, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

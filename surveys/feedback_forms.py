@@ -1,0 +1,36 @@
+"""The PAKN form. Field rules live in hailong.feedback (shared with the API); this form carries CSRF and the fields."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
+
+from hailong.feedback import CONSENT_TEXT
+
+KIND_CHOICES = [SelectChoice("phan_anh", _l("Phản ánh")), SelectChoice("kien_nghi", _l("Kiến nghị"))]
+
+
+class FeedbackForm(FlaskForm):
+    kind = RadioField(_l("Bạn muốn gửi"), choices=KIND_CHOICES, validate_choice=False)
+    service_area = SelectField(_l("Lĩnh vực"), choices=[], validate_choice=False)
+    content = TextAreaField(_l("Nội dung"))
+    photos = MultipleFileField(_l("Ảnh kèm theo (không bắt buộc, tối đa 3 ảnh, mỗi ảnh tối đa 5 MB)"))
+    anonymous = BooleanField(_l("Gửi ẩn danh (không để lại thông tin liên hệ)"))
+    name = StringField(_l("Họ và tên"))
+    phone = StringField(_l("Số điện thoại"))
+    email = StringField(_l("Thư điện tử"))
+    address = StringField(_l("Địa chỉ"))
+    consent = BooleanField(CONSENT_TEXT)
+    unit = HiddenField()
+
+    def as_data(self) -> dict:
+        """The fields as hailong.feedback.parse_feedback reads them."""
+        names = ("kind", "service_area", "content", "anonymous", "name", "phone", "email", "address", "consent")
+        return {name: getattr(self, name).data for name in names}
+
+
+class PublicFeedbackForm(FeedbackForm):
+    # A honeypot: hidden from people (and from screen readers), filled by form-stuffing robots.
+    website = StringField(_l("Trang web (để trống)"))
+
+
+class DeskFeedbackForm(FeedbackForm):
+    consent = BooleanField(_l("Người dân đã được đọc và đồng ý với nội dung trên"))

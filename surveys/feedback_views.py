@@ -1,0 +1,92 @@
+"""The citizen's PAKN form on a phone, and the confirmation with the tracking code."""
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+from wtforms import SelectChoice
+
+from hailong import attachments, qr
+from hailong import feedback as intake
+from hailong.api import commune_for
+from hailong.db import db_session
+from hailong.errors import DomainError, NotFound, ValidationError
+from hailong.spam import submit_limit
+from models import Channel, ServiceArea, Unit
+from surveys.feedback_forms import PublicFeedbackForm
+from surveys.views import bp
+
+SENT_KEY = "feedback_sent"
+
+
+def area_choices(db, unit: Unit) -> list[SelectChoice]:
+    """The unit's active areas, in the page's language, after a "not sure" choice."""
+    from hailong.i18n import current_locale
+
+    areas = db.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active.is_(True))
+                    .order_by(ServiceArea.name_vi)).all()
+    english = current_locale() == "en"
+    return [SelectChoice("", _("Không rõ / lĩnh vực khác"))] + [
+        SelectChoice(a.code, a.name_en if english and a.name_en else a.name_vi) for a in areas]
+
+
+def unit_for(db, code: str | None) -> Unit | None:
+    """The unit named in the link (the kiosk's or a poster's QR), the only commune, or None to let the citizen pick."""
+    if code:
+        unit = db.exec(select(Unit).where(Unit.code == code)).first()
+        if unit is None:
+            raise NotFound(_("Không tìm thấy đơn vị này. Vui lòng quét lại mã QR hoặc hỏi cán bộ tại quầy."))
+        return unit
+    try:
+        return commune_for(db, None)
+    except ValidationError:
+        return None
+
+
+@bp.route("/feedback/new", methods=["GET", "POST"])
+@submit_limit
+def feedback_new():
+    db = db_session()
+    unit = unit_for(db, request.values.get("unit"))
+    if unit is None:
+        communes = db.exec(select(Unit).where(Unit.kind == "commune").order_by(Unit.name)).all()
+        return render_template("surveys/feedback_pick_unit.html", communes=communes)
+    form = PublicFeedbackForm()
+    form.service_area.choices = area_choices(db, unit)
+    if request.method == "GET":
+        form.unit.data = unit.code
+        form.service_area.data = request.args.get("area", "")
+        form.kind.data = "phan_anh"
+        return render_template("surveys/feedback_new.html", form=form, unit=unit, errors={})
+    return _submit(db, unit, form)
+
+
+def _submit(db, unit: Unit, form: PublicFeedbackForm):
+    if form.website.data:
+        raise DomainError(_("Không gửi được: biểu mẫu có một ô ẩn bị điền. Nếu bạn là người dân, vui lòng tải lại trang và gửi lại."),
+                          code="honeypot", status=400)
+    try:
+        feedback = attachments.submit_with_photos(
+            db, unit=unit, data=form.as_data(), files=request.files.getlist(form.photos.name),
+            upload_dir=current_app.config["HAILONG"].upload_dir, channel=Channel.WEB)
+    except intake.DuplicateFeedback as duplicate:
+        code = intake.format_code(duplicate.existing.tracking_code)
+        return render_template("surveys/feedback_duplicate.html", code=code), 409
+    except ValidationError as error:
+        return render_template("surveys/feedback_new.html", form=form, unit=unit, errors=error.fields,
+                               message=error.message), error.status
+    session[SENT_KEY] = feedback.tracking_code
+    return redirect(url_for("surveys.feedback_sent"))
+
+
+@bp.get("/feedback/sent")
+def feedback_sent():
+    """The tracking code, big and in two groups, with a QR code to follow it from another phone."""
+    db = db_session()
+    feedback = intake.find_by_code(db, session.get(SENT_KEY, ""))
+    if feedback is None:
+        return redirect(url_for("surveys.feedback_new"))
+    code = intake.format_code(feedback.tracking_code)
+    status_url = f"{current_app.config['PUBLIC_URL']}/feedback/{code}"
+    return render_template("surveys/feedback_sent.html", feedback=feedback, code=code, status_url=status_url,
+                           status_qr=qr.svg(status_url), unit=db.get(Unit, feedback.unit_id))

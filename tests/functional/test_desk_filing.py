@@ -1,0 +1,70 @@
+"""A desk official files a PAKN for a citizen and prints the receipt."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from models import Channel, Feedback
+from tests import factories
+from tests.factories import PASSWORD
+
+SPOKEN = {"kind": "kien_nghi", "content": "Đề nghị bố trí thêm ghế chờ ở sảnh một cửa.", "name": "Lê Văn Bình",
+          "phone": "0241 234 5678", "address": "Thôn Đông", "consent": "y", "service_area": "HT"}
+
+
+def login(app, username):
+    client = app.test_client()
+    assert client.post("/admin/login", data={"username": username, "password": PASSWORD}).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("username", ["desk.xa01", "admin.xa01", "leader.xa01"])
+def test_an_official_files_for_a_citizen_and_prints_a_receipt(app, session, world, username):
+    client = login(app, username)
+    assert "Tiếp nhận phản ánh, kiến nghị tại quầy" in client.get("/admin/feedback/file").get_data(as_text=True)
+    response = client.post("/admin/feedback/file", data=SPOKEN)
+    assert response.status_code == 302
+    feedback = session.exec(select(Feedback)).one()
+    assert feedback.channel == Channel.DESK and feedback.filed_by_id == world.users[username.split(".")[0]].id
+    assert feedback.phone == "02412345678" and feedback.consent_at is not None
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    code = f"{feedback.tracking_code[:5]}-{feedback.tracking_code[5:]}"
+    assert code in receipt and f"http://phone.example/feedback/{code}" in receipt and "<svg" in receipt
+    assert f"{feedback.register_number}/{feedback.register_year}" in receipt and world.unit.name.upper() in receipt
+    assert feedback.due_date.strftime("%d/%m/%Y") in receipt and "size: A5 portrait" in receipt
+    assert "Lê Văn Bình" not in receipt and "02412345678" not in receipt
+    assert "size: A6 portrait" in client.get(response.headers["Location"] + "?size=A6").get_data(as_text=True)
+
+
+def test_without_the_citizens_consent_nothing_is_filed(app, session, world):
+    response = login(app, "desk.xa01").post("/admin/feedback/file", data=SPOKEN | {"consent": ""})
+    assert response.status_code == 422 and "Cần đánh dấu đồng ý" in response.get_data(as_text=True)
+    assert session.exec(select(Feedback)).all() == []
+
+
+@pytest.mark.parametrize("username", [None, "handler.xa01", "viewer.xa01"])
+def test_who_may_not_file_or_print(app, session, world, username):
+    desk = login(app, "desk.xa01")
+    receipt = desk.post("/admin/feedback/file", data=SPOKEN).headers["Location"]
+    client = login(app, username) if username else app.test_client()
+    for response in (client.get("/admin/feedback/file"), client.post("/admin/feedback/file", data=SPOKEN | {"content": "Nội dung khác hẳn để không trùng."}),
+                     client.get(receipt)):
+        if username is None:
+            assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+        else:
+            assert response.status_code == 403
+    assert len(session.exec(select(Feedback)).all()) == 1
+
+
+def test_a_receipt_of_another_commune_is_not_shown(app, session, world):
+    factories.world(session, code="XA02")
+    receipt = login(app, "desk.xa01").post("/admin/feedback/file", data=SPOKEN).headers["Location"]
+    assert login(app, "desk.xa02").get(receipt).status_code == 404
+
+
+def test_missing_csrf_token_is_refused(csrf_app, session):
+    factories.world(session)
+    client = csrf_app.test_client()
+    client.post("/admin/login", data={"username": "desk.xa01", "password": PASSWORD})
+    assert client.post("/admin/feedback/file", data=SPOKEN).status_code == 400
+    assert session.exec(select(Feedback)).all() == []
