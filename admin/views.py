@@ -80,3 +80,7 @@ def dashboard():
         cards.append({"key": key, "period": period, "figures": figures,
                       "rate": figures.satisfaction, "status": status_against(figures.satisfaction, target)})
     return render_template("admin/dashboard.html", unit=unit, cards=cards, target=target, today=today)
+
+from admin import tickets  # noqa: E402,F401  (adds the PAKN inbox and ticket routes to bp)
+from admin import settings  # noqa: E402,F401  (adds the administrator's settings routes to bp)
+from admin import privacy  # noqa: E402,F401  (adds the personal data request routes to bp)

@@ -15,13 +15,9 @@ def home():
 @bp.get("/feedback/<code>")
 def feedback_status(code: str):
     """A PAKN's status by its tracking code: status, dates and the public timeline."""
-    from hailong import feedback as intake
-    from hailong.db import db_session
-    from hailong.errors import NotFound
+    from surveys.status import find_or_404, render_status
 
-    session = db_session()
-    feedback = intake.find_by_code(session, code)
-    if feedback is None:
-        raise NotFound(_("Không tìm thấy phản ánh, kiến nghị với mã này. Vui lòng kiểm tra lại mã trên phiếu hẹn."))
-    return render_template("surveys/feedback_status.html", feedback=feedback,
-                           status=intake.public_status(session, feedback))
+    return render_status(find_or_404(code))
+
+
+from surveys import status  # noqa: E402,F401  (adds the status page's rating and reopening routes to bp)

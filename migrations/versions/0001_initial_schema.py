@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 23:27:05.442478
+Create Date: 2026-11-30 23:39:24.971511
 """
 from alembic import op
 import sqlalchemy as sa
@@ -109,6 +109,21 @@ def upgrade() -> None:
     with op.batch_alter_table('desk', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_desk_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('replytemplate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('service_area_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['service_area_id'], ['servicearea.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('replytemplate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_replytemplate_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -198,8 +213,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index('ix_feedback_filed_by', ['filed_by_id'], unique=False)
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
+        batch_op.create_index('ix_feedback_unit_due', ['unit_id', 'due_date', 'id'], unique=False)
         batch_op.create_index('ix_feedback_unit_received', ['unit_id', 'received_date'], unique=False)
         batch_op.create_index('ix_feedback_unit_status_due', ['unit_id', 'status', 'due_date'], unique=False)
 
@@ -249,6 +266,28 @@ def upgrade() -> None:
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachment_feedback_id'), ['feedback_id'], unique=False)
 
+    op.create_table('extension',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feedback_id', sa.Integer(), nullable=False),
+    sa.Column('letter_number', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('letter_date', sa.Date(), nullable=False),
+    sa.Column('state_when_late', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('original_due_date', sa.Date(), nullable=False),
+    sa.Column('new_due_date', sa.Date(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('apology', sa.Text(), nullable=False),
+    sa.Column('signer_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('signer_title', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=False),
+    sa.Column('requested_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['feedback_id'], ['feedback.id'], ),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('feedback_id')
+    )
     op.create_table('feedbackevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('feedback_id', sa.Integer(), nullable=False),
@@ -264,6 +303,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('feedbackevent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedbackevent_feedback_id'), ['feedback_id'], unique=False)
+
+    op.create_table('outboxmessage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feedback_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['feedback_id'], ['feedback.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outboxmessage_feedback_id'), ['feedback_id'], unique=False)
 
     op.create_table('rating',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -311,10 +373,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rating_desk_id'))
 
     op.drop_table('rating')
+    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outboxmessage_feedback_id'))
+        batch_op.drop_index('ix_outbox_due')
+
+    op.drop_table('outboxmessage')
     with op.batch_alter_table('feedbackevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedbackevent_feedback_id'))
 
     op.drop_table('feedbackevent')
+    op.drop_table('extension')
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachment_feedback_id'))
 
@@ -327,8 +395,10 @@ def downgrade() -> None:
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_index('ix_feedback_unit_status_due')
         batch_op.drop_index('ix_feedback_unit_received')
+        batch_op.drop_index('ix_feedback_unit_due')
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
         batch_op.drop_index('ix_feedback_phone')
+        batch_op.drop_index('ix_feedback_filed_by')
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))
 
     op.drop_table('feedback')
@@ -342,6 +412,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_user_unit_id'))
 
     op.drop_table('user')
+    with op.batch_alter_table('replytemplate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_replytemplate_unit_id'))
+
+    op.drop_table('replytemplate')
     with op.batch_alter_table('desk', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_desk_unit_id'))
 
