@@ -32,7 +32,7 @@ def _record(action: str, kind: str, object_id, details=None):
 def _area_choices(blank):
     session = db_session()
     areas = session.exec(select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id).order_by(ServiceArea.name_vi))
-    return [(0, blank)] + [(a.id, a.name_vi) for a in areas]
+    return forms.choices([(0, blank)] + [(a.id, a.name_vi) for a in areas])
 
 
 # --- generic list + create + edit ---------------------------------------------------------------
@@ -93,7 +93,7 @@ def _check_area(session, form, row):
 def _prepare_desk(form):
     form.service_area_id.choices = _area_choices(_("Không"))
     officials = db_session().exec(select(Official).where(Official.unit_id == current_user.unit_id, Official.active.is_(True)))
-    form.official_id.choices = [(0, _("Không ai"))] + [(o.id, o.full_name) for o in officials]
+    form.official_id.choices = forms.choices([(0, _("Không ai"))] + [(o.id, o.full_name) for o in officials])
 
 
 def _check_desk(session, form, row):
@@ -104,7 +104,7 @@ def _check_desk(session, form, row):
 
 
 def _prepare_template(form):
-    form.status.choices = forms.STATUS_CHOICES
+    form.status.choices = forms.choices(forms.STATUS_PAIRS)
     form.service_area_id.choices = _area_choices(_("Mọi lĩnh vực"))
     form.body.description = _("Trường thay thế: ") + ", ".join("{%s} (%s)" % (k, v) for k, v in replies.PLACEHOLDERS.items())
 
