@@ -71,6 +71,7 @@ def test_overdue_extended_with_apology_and_new_date_on_the_status_page(live_serv
     expect(leader.page.get_by_test_id("due-date")).to_contain_text(new_due.strftime("%d/%m/%Y"))
     leader.open_letter()
     expect(leader.page.get_by_text(f"Hẹn lại ngày trả kết quả: ngày {new_due.strftime('%d/%m/%Y')}.")).to_be_visible()
+    leader.page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     leader.page.emulate_media(media="print")
     screenshot(leader.page, "workflow-apology-print")
     leader.page.emulate_media(media="screen")
