@@ -420,6 +420,7 @@ class AuditLog(SQLModel, table=True):
 # the tickets they filed: both stay index-only scans at 100,000 tickets.
 sa.Index("ix_feedback_unit_due", Feedback.unit_id, Feedback.due_date, Feedback.id)
 sa.Index("ix_feedback_filed_by", Feedback.filed_by_id)
+sa.Index("ix_feedback_unit_assignee_status", Feedback.unit_id, Feedback.assignee_id, Feedback.status)
 
 
 class ReplyTemplate(SQLModel, table=True):

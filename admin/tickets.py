@@ -24,6 +24,7 @@ from models import (
 TICKET_ROLES = (Role.ADMIN, Role.LEADER, Role.HANDLER, Role.DESK)
 ACTING_ROLES = (Role.LEADER, Role.HANDLER)
 PAGE_SIZE = 50
+SEARCH_COUNT_CAP = 1000
 S = FeedbackStatus
 
 
@@ -87,6 +88,21 @@ def _due_condition(due: str, calendar, today: date):
     return ((received & Feedback.classify_due.between(today, last)) | (running & Feedback.due_date.between(today, last)))
 
 
+def _is_exact(q: str) -> bool:
+    code = normalise_code(q)
+    return (len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)) or q.split("/")[0].strip().isdigit()
+
+
+def _counts(session, conditions, *, text_search: bool) -> tuple[dict, bool]:
+    """Tickets per state in one grouped query. A text search cannot use an index, so its counts
+    stop at SEARCH_COUNT_CAP matches rather than scanning a province's whole register."""
+    if not text_search:
+        return dict(session.exec(select(Feedback.status, sa.func.count()).where(*conditions).group_by(Feedback.status)).all()), False
+    matches = select(Feedback.status).where(*conditions).limit(SEARCH_COUNT_CAP + 1).subquery()
+    counts = dict(session.exec(select(matches.c.status, sa.func.count()).group_by(matches.c.status)).all())
+    return counts, sum(counts.values()) > SEARCH_COUNT_CAP
+
+
 def _search_condition(q: str):
     code = normalise_code(q)
     if len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code):
@@ -106,16 +122,16 @@ def inbox():
     calendar = workdays.calendar_for(session, current_user.unit_id)
     filters = InboxFilters.from_args(request.args)
     conditions = _conditions(session, filters, calendar, today)
-    # One grouped query gives the tabs' counts and the total for paging.
-    counts = dict(session.exec(select(Feedback.status, sa.func.count()).where(*conditions).group_by(Feedback.status)).all())
+    counts, capped = _counts(session, conditions, text_search=bool(filters.q) and not _is_exact(filters.q))
     if filters.status:
         conditions.append(Feedback.status == filters.status)
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    order = (Feedback.received_at.desc(), Feedback.id.desc()) if filters.sort == "received" else (Feedback.due_date, Feedback.id)
+    order = ((Feedback.received_date.desc(), Feedback.id.desc()) if filters.sort == "received"
+             else (Feedback.due_date, Feedback.id))
     tickets = session.exec(select(Feedback).where(*conditions).order_by(*order)
                            .offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return render_template("admin/inbox.html", tickets=tickets, counts=counts, total=total, filters=filters,
-                           pages=max(1, -(-total // PAGE_SIZE)), areas=_areas(session), staff=_staff(session),
+                           pages=max(1, -(-total // PAGE_SIZE)), capped=capped, areas=_areas(session), staff=_staff(session),
                            deadlines={t.id: workflow.deadline(calendar, t, today) for t in tickets},
                            area_names={a.id: a.name_vi for a in _areas(session)},
                            people={u.id: u.full_name or u.username for u in _staff(session)},

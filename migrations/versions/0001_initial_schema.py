@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 23:39:24.971511
+Create Date: 2026-11-30 23:52:46.376476
 """
 from alembic import op
 import sqlalchemy as sa
@@ -216,6 +216,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_feedback_filed_by', ['filed_by_id'], unique=False)
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
+        batch_op.create_index('ix_feedback_unit_assignee_status', ['unit_id', 'assignee_id', 'status'], unique=False)
         batch_op.create_index('ix_feedback_unit_due', ['unit_id', 'due_date', 'id'], unique=False)
         batch_op.create_index('ix_feedback_unit_received', ['unit_id', 'received_date'], unique=False)
         batch_op.create_index('ix_feedback_unit_status_due', ['unit_id', 'status', 'due_date'], unique=False)
@@ -396,6 +397,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_feedback_unit_status_due')
         batch_op.drop_index('ix_feedback_unit_received')
         batch_op.drop_index('ix_feedback_unit_due')
+        batch_op.drop_index('ix_feedback_unit_assignee_status')
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
         batch_op.drop_index('ix_feedback_phone')
         batch_op.drop_index('ix_feedback_filed_by')
