@@ -66,6 +66,7 @@ def test_overdue_extended_with_apology_and_new_date_on_the_status_page(live_serv
 
     leader = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("leader.xa01", PASSWORD).inbox(due="overdue")
     expect(leader.row(register)).to_contain_text("Quá hạn")
+    both_sizes(leader.page, "workflow-inbox-overdue")
     leader.open(register)
     leader.extend(new_due.isoformat(), "Phải chờ kết quả khảo sát hiện trường của phòng Kinh tế.")
     expect(leader.page.get_by_test_id("due-date")).to_contain_text(new_due.strftime("%d/%m/%Y"))
