@@ -17,7 +17,7 @@ from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.feedback import CODE_ALPHABET, CODE_LENGTH, format_code, normalise_code
 from models import (
-    AuditLog, Channel, Extension, Feedback, FeedbackEvent, FeedbackStatus, Role, ServiceArea, Unit, User,
+    Channel, Extension, Feedback, FeedbackEvent, FeedbackStatus, Role, ServiceArea, Unit, User,
     local_date_of, utcnow,
 )
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_babel import gettext as _
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
 

@@ -1,14 +1,12 @@
 """Personal data requests: find, export, correct, and anonymisation that leaves no trace anywhere."""
 import json
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
 from hailong import outbox, privacy, workflow
 from hailong.errors import ValidationError
-from models import AuditLog, utcnow
+from models import AuditLog
 from tests.factories import local
 from tests.workflow_helpers import CONTACT, accepted, calendar, file_ticket
 
