@@ -167,7 +167,8 @@ def render_ticket(feedback: Feedback, *, error: DomainError | None = None, form:
     if feedback.contact_anonymised_at is None and not feedback.anonymous:
         # Every staff view of a citizen's identity leaves a trace (NĐ 356/2025).
         audit.record(session, current_user.id, "view_personal_data", "feedback", feedback.id)
-        session.commit() if error else None  # an error page rolls back; the view must still be recorded
+        if error:
+            session.commit()  # an error page rolls back the request; the view must still be on record
     events = session.exec(select(FeedbackEvent).where(FeedbackEvent.feedback_id == feedback.id)
                           .order_by(FeedbackEvent.at, FeedbackEvent.id)).all()
     area = workflow.area_of(session, feedback)
@@ -325,6 +326,6 @@ def audit_trail():
     session = db_session()
     before = request.args.get("before", "")
     rows = audit.trail(session, request.args.get("type") or None, None, limit=100,
-                       before_id=int(before) if before.isdigit() else None)
+                       before_id=int(before) if before.isdigit() else None, unit_id=current_user.unit_id)
     people = {u.id: u.full_name or u.username for u in session.exec(select(User).where(User.unit_id == current_user.unit_id))}
     return render_template("admin/audit.html", rows=rows, people=people)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
-from models import AuditLog, utcnow
+from models import AuditLog, User, utcnow
 
 
 def record(session: Session, user_id: int | None, action: str, object_type: str, object_id: int | None = None,
@@ -22,9 +22,13 @@ def record(session: Session, user_id: int | None, action: str, object_type: str,
 
 
 def trail(session: Session, object_type: str | None = None, object_id: int | None = None, *, limit: int = 100,
-          before_id: int | None = None) -> list[AuditLog]:
-    """The newest rows first, optionally for one record; keyset paging by ``before_id``."""
+          before_id: int | None = None, unit_id: int | None = None) -> list[AuditLog]:
+    """The newest rows first, optionally for one record or one unit's staff; keyset paging by ``before_id``."""
     query = select(AuditLog)
+    if unit_id is not None:
+        # A unit's officials' actions, and the citizens' own (reopen, rating) which have no user.
+        query = query.outerjoin(User, User.id == AuditLog.user_id).where(
+            or_(User.unit_id == unit_id, AuditLog.user_id.is_(None)))
     if object_type:
         query = query.where(AuditLog.object_type == object_type)
     if object_id is not None:

@@ -34,6 +34,8 @@ def test_leader_accepts_and_assigns(leader, session, world):
     session.refresh(ticket)
     assert ticket.status == "in_progress" and ticket.assignee_id == world.users["handler"].id
     assert ticket.within_competence is True
+    trail = leader.get("/admin/audit").get_data(as_text=True)
+    assert "feedback.classified" in trail and "view_personal_data" in trail
 
 
 def test_accept_without_assignee_is_refused_and_stores_nothing(leader, session, world):
