@@ -140,3 +140,11 @@ def test_status_page_rating_and_reopen(app, session, world):
     assert ticket.citizen_level is None
     event = session.exec(select(FeedbackEvent).where(FeedbackEvent.kind == "reopened")).one()
     assert event.data["handled_date"] and event.data["citizen_level"] == "satisfied"
+
+
+def test_pages_in_english(leader, session, world):
+    ticket = file_ticket(session, world)
+    assert "Accept and assign" in leader.get(f"/admin/tickets/{ticket.id}?lang=en").get_data(as_text=True)
+    assert "Reports and petitions" in leader.get("/admin/tickets?lang=en").get_data(as_text=True)
+    code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
+    assert "Logged in the register" in leader.get(f"/feedback/{code}?lang=en").get_data(as_text=True)
