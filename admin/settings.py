@@ -67,7 +67,7 @@ def _register():
                                 [(_l("Số"), lambda r: r.number), (_l("Tên"), lambda r: r.name)],
                                 prepare=_prepare_desk, check=_check_desk)
     SECTIONS["templates"] = Section(_l("Mẫu trả lời"), ReplyTemplate, forms.TemplateForm,
-                                    [(_l("Tên"), lambda r: r.name), (_l("Trạng thái"), lambda r: r.status or _("Mọi trạng thái")),
+                                    [(_l("Tên"), lambda r: r.name), (_l("Trạng thái"), lambda r: forms.STATUS_LABELS[r.status] if r.status else _("Mọi trạng thái")),
                                      (_l("Đang dùng"), lambda r: _yes(r.active))],
                                     prepare=_prepare_template, check=_check_template)
     SECTIONS["holidays"] = Section(_l("Ngày nghỉ, ngày làm bù"), CalendarDay, forms.CalendarDayForm,

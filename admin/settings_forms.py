@@ -84,4 +84,8 @@ class EmptyForm(FlaskForm):
     """Only the CSRF token: for buttons that change something."""
 
 
-STATUS_PAIRS = [("", _l("Mọi trạng thái"))] + [(s.value, s.value) for s in FeedbackStatus]
+STATUS_LABELS = {"received": _l("Đã tiếp nhận, đang phân loại"), "in_progress": _l("Đang xử lý"),
+                 "waiting": _l("Đang chờ người gửi bổ sung thông tin"), "answered": _l("Đã trả lời"),
+                 "closed": _l("Đã kết thúc"), "transferred": _l("Đã chuyển cơ quan có thẩm quyền"),
+                 "rejected": _l("Không tiếp nhận xử lý")}
+STATUS_PAIRS = [("", _l("Mọi trạng thái"))] + [(s.value, STATUS_LABELS[s.value]) for s in FeedbackStatus]
