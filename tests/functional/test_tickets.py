@@ -148,3 +148,16 @@ def test_pages_in_english(leader, session, world):
     assert "Reports and petitions" in leader.get("/admin/tickets?lang=en").get_data(as_text=True)
     code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
     assert "Logged in the register" in leader.get(f"/feedback/{code}?lang=en").get_data(as_text=True)
+
+
+def test_internal_notes_never_reach_the_status_page(handler, app, session, world):
+    give_area(session, world)
+    ticket = accepted(session, world)
+    handler.post(f"/admin/tickets/{ticket.id}/note", data={"body": "Nội bộ: hộ này từng khiếu nại nhiều lần."})
+    handler.post(f"/admin/tickets/{ticket.id}/note", data={"body": "Đoàn kiểm tra sẽ đến thứ Hai.", "public": "1"})
+    code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
+    page = app.test_client().get(f"/feedback/{code}").get_data(as_text=True)
+    assert "Đoàn kiểm tra sẽ đến thứ Hai." in page and "khiếu nại nhiều lần" not in page
+    api = app.test_client().get(f"/api/v1/feedback/{code}").get_data(as_text=True)
+    assert "khiếu nại nhiều lần" not in api
+    assert "khiếu nại nhiều lần" in handler.get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
