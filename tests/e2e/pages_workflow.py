@@ -11,10 +11,12 @@ from tests.e2e.pages import AdminPage
 
 def both_sizes(page: Page, name: str) -> None:
     """Screenshots at desk-PC and phone size, for a person to look at."""
+    original = page.viewport_size
+    page.set_viewport_size(DESKTOP["viewport"])
     screenshot(page, f"{name}-desktop")
     page.set_viewport_size(PHONE["viewport"])
     screenshot(page, f"{name}-phone")
-    page.set_viewport_size(DESKTOP["viewport"])
+    page.set_viewport_size(original)
 
 
 class BackOffice(AdminPage):
