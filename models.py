@@ -561,3 +561,95 @@ class QrRating(SQLModel, table=True):
     qr_code_id: int = Field(foreign_key="qrcode.id")
     visitor_hash: str = Field(max_length=64)
     at: datetime = ts_field(default_now=True)
+# --- back office: PAKN workflow, replies, extensions, outbox (issue 5) ----------------------
+
+# The inbox sorts a unit's tickets by due date whatever their state, and desk officials see
+# the tickets they filed: both stay index-only scans at 100,000 tickets.
+sa.Index("ix_feedback_unit_due", Feedback.unit_id, Feedback.due_date, Feedback.id)
+sa.Index("ix_feedback_filed_by", Feedback.filed_by_id)
+sa.Index("ix_feedback_unit_assignee_status", Feedback.unit_id, Feedback.assignee_id, Feedback.status)
+
+
+class ReplyTemplate(SQLModel, table=True):
+    """A canned reply with placeholders, offered for tickets in a state (and optionally an area)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(max_length=120)
+    status: str | None = Field(default=None, max_length=32)  # None: offered in every state
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")  # None: every area
+    body: str = Field(sa_column=Column(sa.Text, nullable=False))
+    active: bool = Field(default=True)
+
+
+class Extension(SQLModel, table=True):
+    """The one extension of a ticket's deadline and its apology letter (Phiếu xin lỗi và hẹn lại)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int = Field(foreign_key="feedback.id", unique=True)
+    letter_number: str = Field(max_length=40)
+    letter_date: date
+    state_when_late: str = Field(max_length=32)
+    original_due_date: date
+    new_due_date: date
+    reason: str = Field(sa_column=Column(sa.Text, nullable=False))
+    apology: str = Field(sa_column=Column(sa.Text, nullable=False))
+    signer_name: str = Field(max_length=120)
+    signer_title: str = Field(max_length=120)
+    requested_by_id: int = Field(foreign_key="user.id")
+    requested_at: datetime = ts_field(default_now=True)
+    approved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    approved_at: datetime | None = ts_field(nullable=True)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail or SMS to send; kept with its delivery state so the ticket shows what reached whom."""
+
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int | None = Field(default=None, foreign_key="feedback.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")  # staff recipient
+    channel: str = Field(max_length=8)  # "email" or "sms"
+    recipient: str = Field(max_length=200)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(sa_column=Column(sa.Text, nullable=False))
+    reason: str = Field(max_length=32)  # received, answered, extended, closed, assigned, overdue
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = ts_field(default_now=True)
+    last_error: str = Field(default="", max_length=300)
+    created_at: datetime = ts_field(default_now=True)
+    sent_at: datetime | None = ts_field(nullable=True)
+
+
+# The audit log is append-only: the database itself refuses to change or remove a row, so not
+# even a bug or a hand-typed query in the back office can rewrite who did what.
+AUDIT_GUARD_SQLITE = [
+    "CREATE TRIGGER IF NOT EXISTS auditlog_no_update BEFORE UPDATE ON auditlog "
+    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS auditlog_no_delete BEFORE DELETE ON auditlog "
+    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
+]
+AUDIT_GUARD_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION auditlog_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'auditlog is append-only'; END $$",
+    "DROP TRIGGER IF EXISTS auditlog_append_only ON auditlog",
+    "CREATE TRIGGER auditlog_append_only BEFORE UPDATE OR DELETE ON auditlog "
+    "FOR EACH ROW EXECUTE FUNCTION auditlog_append_only()",
+]
+
+
+def install_audit_guard(connection) -> None:
+    """Create the triggers that refuse UPDATE and DELETE on auditlog (after create_all or migrations)."""
+    statements = AUDIT_GUARD_POSTGRESQL if connection.dialect.name == "postgresql" else AUDIT_GUARD_SQLITE
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+sa.event.listen(AuditLog.__table__, "after_create", lambda _table, connection, **_kw: install_audit_guard(connection))

@@ -86,3 +86,6 @@ from admin import surveys  # noqa: E402,F401  (adds the survey back office to bp
 from admin import kiosks  # noqa: E402,F401  (adds the kiosk pages to this blueprint)
 from admin import qr  # noqa: E402,F401  (QR codes and posters join this blueprint)
 from admin import filing  # noqa: E402,F401  (desk filing, receipts and photos join this blueprint)
+from admin import tickets  # noqa: E402,F401  (adds the PAKN inbox and ticket routes to bp)
+from admin import settings  # noqa: E402,F401  (adds the administrator's settings routes to bp)
+from admin import privacy  # noqa: E402,F401  (adds the personal data request routes to bp)

@@ -16,7 +16,7 @@ from hailong.config import PROJECT_DIR
 from hailong.db import engine, session_scope
 from hailong.errors import DomainError
 from hailong.figures import ensure_targets
-from models import Desk, Role, Unit, local_date_of, utcnow
+from models import Desk, Role, Unit, install_audit_guard, local_date_of, utcnow
 
 
 def alembic_config(url: str) -> AlembicConfig:
@@ -30,6 +30,7 @@ def migrate(connection) -> None:
     config = alembic_config(str(connection.engine.url))
     config.attributes["connection"] = connection
     alembic_command.upgrade(config, "head")
+    install_audit_guard(connection)
 
 
 def default_unit(session, code: str | None = None) -> Unit:
@@ -143,5 +144,7 @@ def translate_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for cmd in (init_db, create_user, create_kiosk, demo_data, translate):
+    from hailong.workflow_cli import COMMANDS as WORKFLOW_COMMANDS
+
+    for cmd in (init_db, create_user, create_kiosk, demo_data, translate, *WORKFLOW_COMMANDS):
         app.cli.add_command(cmd)

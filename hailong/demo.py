@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hailong import ratings, users
+from hailong import ratings, users, workflow_demo
 from hailong.figures import ensure_targets
 from kiosk.demo import load_kiosk
 from hailong.qr import load_qr
@@ -62,9 +62,10 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
     kiosks = _kiosks(session, unit)
     count = _ratings(session, unit, kiosks, months, rng)
     load_kiosk(session, unit, rng)
+    tickets = workflow_demo.load_workflow(session, unit, rng)
     return [
         f"Demo commune: {unit.name} ({unit.code}), {len(AREAS)} service areas, {len(DESKS)} desks.",
-        f"{count} ratings over {months} months.",
+        f"{count} ratings over {months} months; {tickets} PAKN tickets in every state.",
         load_surveys(session, unit, rng),
         f"Back-office users (password {DEMO_PASSWORD}): " + ", ".join(f"{name} ({role.value})" for name, role, _ in DEMO_USERS),
         "Kiosk pairing links: " + ", ".join(f"/kiosk/pair?code={token}" for _, token in kiosks),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from hailong import workdays
+from hailong import outbox, workdays
 from hailong.errors import DomainError, ValidationError
 from models import (
     Channel, Feedback, FeedbackEvent, FeedbackKind, FeedbackStatus, RegisterCounter, ServiceArea, Unit, User,
@@ -276,6 +276,7 @@ def submit_feedback(session: Session, *, unit: Unit, feedback_in: FeedbackIn, ch
     session.flush()  # the event below needs the ticket's id
     session.add(FeedbackEvent(feedback_id=feedback.id, at=now, actor_id=filed_by.id if filed_by else None,
                               kind="received", public=True, data={"register_number": feedback.register_number}))
+    outbox.queue_citizen(session, feedback, "received")
     return feedback
 
 

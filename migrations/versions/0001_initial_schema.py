@@ -138,6 +138,21 @@ def upgrade() -> None:
     with op.batch_alter_table('desk', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_desk_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('replytemplate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('service_area_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['service_area_id'], ['servicearea.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('replytemplate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_replytemplate_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('surveyversion',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
@@ -248,8 +263,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index('ix_feedback_filed_by', ['filed_by_id'], unique=False)
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
+        batch_op.create_index('ix_feedback_unit_assignee_status', ['unit_id', 'assignee_id', 'status'], unique=False)
+        batch_op.create_index('ix_feedback_unit_due', ['unit_id', 'due_date', 'id'], unique=False)
         batch_op.create_index('ix_feedback_unit_received', ['unit_id', 'received_date'], unique=False)
         batch_op.create_index('ix_feedback_unit_status_due', ['unit_id', 'status', 'due_date'], unique=False)
 
@@ -349,6 +367,28 @@ def upgrade() -> None:
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachment_feedback_id'), ['feedback_id'], unique=False)
 
+    op.create_table('extension',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feedback_id', sa.Integer(), nullable=False),
+    sa.Column('letter_number', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('letter_date', sa.Date(), nullable=False),
+    sa.Column('state_when_late', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('original_due_date', sa.Date(), nullable=False),
+    sa.Column('new_due_date', sa.Date(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('apology', sa.Text(), nullable=False),
+    sa.Column('signer_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('signer_title', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=False),
+    sa.Column('requested_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['feedback_id'], ['feedback.id'], ),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('feedback_id')
+    )
     op.create_table('feedbackevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('feedback_id', sa.Integer(), nullable=False),
@@ -378,6 +418,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('kioskdevice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kioskdevice_kiosk_id'), ['kiosk_id'], unique=False)
+
+    op.create_table('outboxmessage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feedback_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['feedback_id'], ['feedback.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outboxmessage_feedback_id'), ['feedback_id'], unique=False)
 
     op.create_table('qrscanday',
     sa.Column('qr_code_id', sa.Integer(), nullable=False),
@@ -469,6 +532,11 @@ def downgrade() -> None:
 
     op.drop_table('rating')
     op.drop_table('qrscanday')
+    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outboxmessage_feedback_id'))
+        batch_op.drop_index('ix_outbox_due')
+
+    op.drop_table('outboxmessage')
     with op.batch_alter_table('kioskdevice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kioskdevice_kiosk_id'))
 
@@ -477,6 +545,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_feedbackevent_feedback_id'))
 
     op.drop_table('feedbackevent')
+    op.drop_table('extension')
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachment_feedback_id'))
 
@@ -500,8 +569,11 @@ def downgrade() -> None:
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_index('ix_feedback_unit_status_due')
         batch_op.drop_index('ix_feedback_unit_received')
+        batch_op.drop_index('ix_feedback_unit_due')
+        batch_op.drop_index('ix_feedback_unit_assignee_status')
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
         batch_op.drop_index('ix_feedback_phone')
+        batch_op.drop_index('ix_feedback_filed_by')
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))
 
     op.drop_table('feedback')
@@ -520,6 +592,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_surveyversion_survey_id'))
 
     op.drop_table('surveyversion')
+    with op.batch_alter_table('replytemplate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_replytemplate_unit_id'))
+
+    op.drop_table('replytemplate')
     with op.batch_alter_table('desk', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_desk_unit_id'))
 

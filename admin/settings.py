@@ -1,0 +1,333 @@
+"""The administrator's settings: users, units, service areas, desks, reply templates, holidays, targets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlmodel import delete, select
+
+from admin import settings_forms as forms
+from admin.access import roles_required
+from admin.views import bp
+from hailong import audit, replies
+from hailong.db import db_session
+from hailong.errors import DomainError
+from hailong.figures import ensure_targets, targets_for
+from hailong.users import create_user, hash_password
+from models import (
+    CalendarDay, Desk, Official, ReplyTemplate, Role, ServiceArea, Target, TargetCode, Unit, User, UserServiceArea,
+    local_date_of, utcnow,
+)
+
+
+def _record(action: str, kind: str, object_id, details=None):
+    audit.record(db_session(), current_user.id, f"settings.{action}", kind, object_id, details or {})
+
+
+def _area_choices(blank):
+    session = db_session()
+    areas = session.exec(select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id).order_by(ServiceArea.name_vi))
+    return forms.choices([(0, blank)] + [(a.id, a.name_vi) for a in areas])
+
+
+# --- generic list + create + edit ---------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    title: str
+    model: type
+    form: type
+    columns: list[tuple[str, Callable]]
+    prepare: Callable = lambda form: None  # fill dynamic choices
+    check: Callable = lambda session, form, row: None  # raise DomainError on a broken rule
+    scoped: bool = True  # rows belong to the admin's unit
+
+
+def _yes(value):
+    return _("Có") if value else _("Không")
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def _register():
+    SECTIONS["units"] = Section(_l("Đơn vị"), Unit, forms.UnitForm,
+                                [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name), (_l("Địa chỉ"), lambda r: r.address)],
+                                scoped=False, check=_check_unit)
+    SECTIONS["areas"] = Section(_l("Lĩnh vực"), ServiceArea, forms.AreaForm,
+                                [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name_vi),
+                                 (_l("Hạn phân loại"), lambda r: r.classify_days), (_l("Hạn giải quyết"), lambda r: r.resolve_days),
+                                 (_l("Đang dùng"), lambda r: _yes(r.active))], check=_check_area)
+    SECTIONS["desks"] = Section(_l("Quầy"), Desk, forms.DeskForm,
+                                [(_l("Số"), lambda r: r.number), (_l("Tên"), lambda r: r.name)],
+                                prepare=_prepare_desk, check=_check_desk)
+    SECTIONS["templates"] = Section(_l("Mẫu trả lời"), ReplyTemplate, forms.TemplateForm,
+                                    [(_l("Tên"), lambda r: r.name), (_l("Trạng thái"), lambda r: forms.STATUS_LABELS[r.status] if r.status else _("Mọi trạng thái")),
+                                     (_l("Đang dùng"), lambda r: _yes(r.active))],
+                                    prepare=_prepare_template, check=_check_template)
+    SECTIONS["holidays"] = Section(_l("Ngày nghỉ, ngày làm bù"), CalendarDay, forms.CalendarDayForm,
+                                   [(_l("Ngày"), lambda r: r.day.strftime("%d/%m/%Y")),
+                                    (_l("Loại"), lambda r: _("Làm bù") if r.working else _("Nghỉ thêm")), (_l("Ghi chú"), lambda r: r.note)],
+                                   check=_check_day)
+
+
+def _check_unit(session, form, row):
+    clash = session.exec(select(Unit).where(Unit.code == form.code.data, Unit.id != (row.id if row else -1))).first()
+    if clash:
+        raise DomainError(_l("Mã đã được dùng."), fields={"code": _l("Mã đã được dùng.")})
+
+
+def _check_area(session, form, row):
+    clash = session.exec(select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id, ServiceArea.code == form.code.data,
+                                                   ServiceArea.id != (row.id if row else -1))).first()
+    if clash:
+        raise DomainError(_l("Mã đã được dùng."), fields={"code": _l("Mã đã được dùng.")})
+
+
+def _prepare_desk(form):
+    form.service_area_id.choices = _area_choices(_("Không"))
+    officials = db_session().exec(select(Official).where(Official.unit_id == current_user.unit_id, Official.active.is_(True)))
+    form.official_id.choices = forms.choices([(0, _("Không ai"))] + [(o.id, o.full_name) for o in officials])
+
+
+def _check_desk(session, form, row):
+    clash = session.exec(select(Desk).where(Desk.unit_id == current_user.unit_id, Desk.number == form.number.data,
+                                            Desk.id != (row.id if row else -1))).first()
+    if clash:
+        raise DomainError(_l("Số quầy đã có."), fields={"number": _l("Số quầy đã có.")})
+
+
+def _prepare_template(form):
+    form.status.choices = forms.choices(forms.STATUS_PAIRS)
+    form.service_area_id.choices = _area_choices(_("Mọi lĩnh vực"))
+    form.body.description = _("Trường thay thế: ") + ", ".join("{%s} (%s)" % (k, v) for k, v in replies.PLACEHOLDERS.items())
+
+
+def _check_template(session, form, row):
+    replies.check_body(form.body.data)
+
+
+def _check_day(session, form, row):
+    clash = session.exec(select(CalendarDay).where(CalendarDay.unit_id == current_user.unit_id, CalendarDay.day == form.day.data,
+                                                   CalendarDay.id != (row.id if row else -1))).first()
+    if clash:
+        raise DomainError(_l("Ngày này đã có trong bảng."), fields={"day": _l("Ngày này đã có trong bảng.")})
+
+
+def _section(kind: str) -> Section:
+    if not SECTIONS:
+        _register()
+    if kind not in SECTIONS:
+        abort(404)
+    return SECTIONS[kind]
+
+
+def _rows(section: Section):
+    query = select(section.model)
+    if section.scoped:
+        query = query.where(section.model.unit_id == current_user.unit_id)
+    return db_session().exec(query.order_by(section.model.id)).all()
+
+
+def _to_model(form, row):
+    for name, field in form._fields.items():
+        if name == "csrf_token":
+            continue
+        value = field.data
+        if name in ("service_area_id", "official_id") and not value:
+            value = None
+        if name == "status" and not value:
+            value = None
+        if name == "working":
+            value = value == "1"
+        setattr(row, name, value)
+
+
+def _save(section: Section, form, row, kind: str):
+    session = db_session()
+    section.check(session, form, row)
+    new = row is None
+    if new:
+        row = section.model(**({"unit_id": current_user.unit_id} if section.scoped else {}))
+    _to_model(form, row)
+    session.add(row)
+    session.flush()  # the audit row names the new id
+    _record("create" if new else "update", kind, row.id)
+
+
+@bp.route("/settings/<kind>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def settings_list(kind: str):
+    section = _section(kind)
+    form = section.form()
+    section.prepare(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _save(section, form, None, kind)
+        except DomainError as error:
+            status = _show(form, error)
+        else:
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for("admin.settings_list", kind=kind), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/settings_list.html", section=section, kind=kind, rows=_rows(section), form=form,
+                           delete_form=forms.EmptyForm()), status
+
+
+def _show(form, error: DomainError) -> int:
+    for name, message in error.fields.items():
+        getattr(form, name).errors = [message]
+    flash(error.message, "error")
+    return error.status if error.status != 400 else 422
+
+
+@bp.route("/settings/<kind>/<int:row_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def settings_edit(kind: str, row_id: int):
+    section = _section(kind)
+    row = db_session().get(section.model, row_id)
+    if row is None or (section.scoped and row.unit_id != current_user.unit_id):
+        abort(404)
+    form = section.form(obj=row)
+    if request.method == "GET" and kind == "holidays":
+        form.working.data = "1" if row.working else "0"
+    section.prepare(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _save(section, form, row, kind)
+        except DomainError as error:
+            db_session().rollback()
+            status = _show(form, error)
+        else:
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for("admin.settings_list", kind=kind), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/settings_edit.html", section=section, kind=kind, form=form, row=row), status
+
+
+@bp.post("/settings/holidays/<int:row_id>/delete")
+@roles_required(Role.ADMIN)
+def holiday_delete(row_id: int):
+    session = db_session()
+    row = session.get(CalendarDay, row_id)
+    if row is None or row.unit_id != current_user.unit_id:
+        abort(404)
+    _record("delete", "holidays", row.id, {"day": row.day.isoformat(), "working": row.working})
+    session.delete(row)
+    flash(_("Đã xoá."), "success")
+    return redirect(url_for("admin.settings_list", kind="holidays"), 303)
+
+
+# --- users -----------------------------------------------------------------------------
+
+
+def _user_form(user: User | None = None):
+    form = forms.UserForm(obj=user)
+    form.areas.choices = _area_choices(_("Không"))[1:]
+    if user is not None and request.method == "GET":
+        form.areas.data = list(db_session().exec(select(UserServiceArea.service_area_id).where(UserServiceArea.user_id == user.id)))
+    return form
+
+
+def _set_areas(user: User, area_ids: list[int]) -> None:
+    session = db_session()
+    session.exec(delete(UserServiceArea).where(UserServiceArea.user_id == user.id))
+    if user.role == Role.HANDLER:
+        session.add_all([UserServiceArea(user_id=user.id, service_area_id=a) for a in area_ids])
+
+
+@bp.route("/settings/users", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def users():
+    session = db_session()
+    form = _user_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if not form.password.data:
+                raise DomainError(_l("Vui lòng đặt mật khẩu."), fields={"password": _l("Vui lòng đặt mật khẩu.")})
+            user = create_user(session, username=form.username.data, password=form.password.data, role=form.role.data,
+                               unit_id=current_user.unit_id, full_name=form.full_name.data)
+            user.email, user.phone = form.email.data or "", form.phone.data or ""
+            _set_areas(user, form.areas.data)
+            _record("create", "user", user.id, {"role": user.role})
+        except DomainError as error:
+            session.rollback()
+            status = _show(form, error) if error.fields else 422
+            if not error.fields:
+                form.username.errors = [error.message]
+        else:
+            flash(_("Đã tạo tài khoản."), "success")
+            return redirect(url_for("admin.users"), 303)
+    elif request.method == "POST":
+        status = 422
+    rows = session.exec(select(User).where(User.unit_id == current_user.unit_id).order_by(User.username)).all()
+    return render_template("admin/users.html", form=form, rows=rows, roles=forms.ROLE_LABELS), status
+
+
+@bp.route("/settings/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_edit(user_id: int):
+    session = db_session()
+    user = session.get(User, user_id)
+    if user is None or user.unit_id != current_user.unit_id:
+        abort(404)
+    form = _user_form(user)
+    form.username.render_kw = {"readonly": True}
+    status = 200
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
+            flash(_("Không thể tự bỏ quyền quản trị hoặc tự khoá tài khoản của mình."), "error")
+            status = 422
+        else:
+            changed = {"role": form.role.data} if form.role.data != user.role else {}
+            user.full_name, user.email, user.phone = form.full_name.data, form.email.data or "", form.phone.data or ""
+            user.role, user.active = form.role.data, form.active.data
+            if form.password.data:
+                user.password_hash = hash_password(form.password.data)
+                changed["password"] = True
+            _set_areas(user, form.areas.data)
+            _record("update", "user", user.id, changed | {"active": user.active})
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for("admin.users"), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/settings_edit.html", section=None, kind="users", form=form, row=user,
+                           title=_("Tài khoản %(u)s", u=user.username)), status
+
+
+# --- targets ---------------------------------------------------------------------------
+
+
+@bp.route("/settings/targets", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def targets():
+    session = db_session()
+    year = request.args.get("year", type=int) or local_date_of(utcnow()).year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    current = targets_for(session, current_user.unit_id, year)
+    form = forms.TargetForm(data={code: round(value * 100, 1) for code, value in current.items()})
+    status = 200
+    if form.validate_on_submit():
+        unit = session.get(Unit, current_user.unit_id)
+        ensure_targets(session, unit, year)
+        session.flush()  # the seeded rows are updated below
+        for code in TargetCode:
+            row = session.exec(select(Target).where(Target.unit_id == unit.id, Target.year == year, Target.code == code)).one()
+            row.value = getattr(form, code.value).data / 100
+        _record("update", "target", None, {"year": year})
+        flash(_("Đã lưu."), "success")
+        return redirect(url_for("admin.targets", year=year), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/targets.html", form=form, year=year), status
