@@ -147,7 +147,7 @@ def test_pages_in_english(leader, session, world):
     assert "Accept and assign" in leader.get(f"/admin/tickets/{ticket.id}?lang=en").get_data(as_text=True)
     assert "Reports and petitions" in leader.get("/admin/tickets?lang=en").get_data(as_text=True)
     code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
-    assert "Logged in the register" in leader.get(f"/feedback/{code}?lang=en").get_data(as_text=True)
+    assert "Logged in the intake register" in leader.get(f"/feedback/{code}?lang=en").get_data(as_text=True)
 
 
 def test_internal_notes_never_reach_the_status_page(handler, app, session, world):
