@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hailong import ratings, users
+from hailong import figures_demo, ratings, users
 from hailong.figures import ensure_targets
 from models import (
     LOCAL_TZ, Channel, Desk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, User, local_date_of,
@@ -58,6 +58,7 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
     unit = _organisation(session)
     kiosks = _kiosks(session, unit)
     count = _ratings(session, unit, kiosks, months, rng)
+    figures_demo.load_figures(session, unit, rng)
     return [
         f"Demo commune: {unit.name} ({unit.code}), {len(AREAS)} service areas, {len(DESKS)} desks.",
         f"{count} ratings over {months} months.",
