@@ -167,6 +167,14 @@ def target_cards(session: Session, scope: Scope, period: Period, today: date,
             for code, rate in rates.items()]
 
 
+def feedback_for_report(session: Session, unit_ids: list[int] | None, period: Period, today: date):
+    """The period's PAKN figures, each month's, and each unit's, from one set of scans of the tickets."""
+    periods = [period, *period.months()]
+    by_unit = feedback_figures_multi(session, unit_ids, periods, today=today, by_unit=True)
+    sums = [sum((figures[i] for figures in by_unit.values()), FeedbackFigures()) for i in range(len(periods))]
+    return sums[0], sums[1:], {unit: figures[0] for unit, figures in by_unit.items()}
+
+
 # --- trends ----------------------------------------------------------------------------------
 
 
@@ -177,7 +185,8 @@ class MonthRow:
     feedback: FeedbackFigures
 
 
-def monthly(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> list[MonthRow]:
+def monthly(session: Session, unit_ids: list[int] | None, period: Period, today: date,
+            feedback: list[FeedbackFigures] | None = None) -> list[MonthRow]:
     """Month by month: satisfaction from the daily totals, PAKN figures in one pass over the tickets."""
     months = period.months()
     by_month = {month.start: RatingFigures() for month in months}
@@ -190,7 +199,8 @@ def monthly(session: Session, unit_ids: list[int] | None, period: Period, today:
     for day, level, suspect, count in session.exec(query):
         by_month[max(Period.month_of(day).start, period.start)].add(level, suspect, int(count))
     # Each month's open-overdue count is taken at its own end, all months in one scan.
-    feedback = feedback_figures_multi(session, unit_ids, months, today=today).get(None) or [FeedbackFigures()] * len(months)
+    if feedback is None:
+        feedback = feedback_figures_multi(session, unit_ids, months, today=today)[None]
     return [MonthRow(month, by_month[month.start], feedback[i]) for i, month in enumerate(months)]
 
 
@@ -282,7 +292,8 @@ def area_rows(session: Session, unit_ids: list[int], period: Period) -> list[Row
     return ranked([Row(key, names.get(key, "—"), value) for key, value in figures.items()])
 
 
-def unit_comparison(session: Session, communes: list[Unit], period: Period, today: date) -> list[dict]:
+def unit_comparison(session: Session, communes: list[Unit], period: Period, today: date,
+                    feedback: dict[int, FeedbackFigures] | None = None) -> list[dict]:
     """The communes side by side: satisfaction, suspect taps and the PAKN rates."""
     ids = [unit.id for unit in communes]
     if not ids:
@@ -294,7 +305,8 @@ def unit_comparison(session: Session, communes: list[Unit], period: Period, toda
             total.unit_id.in_(ids), total.local_date >= period.start, total.local_date <= period.end).group_by(
             total.unit_id, total.level, total.suspect)):
         ratings[unit_id].add(level, suspect, int(count))
-    feedback = feedback_figures_by_unit(session, ids, period, today=today)
+    if feedback is None:
+        feedback = feedback_figures_by_unit(session, ids, period, today=today)
     rows = [{"unit": unit, "ratings": ratings[unit.id], "feedback": feedback.get(unit.id, FeedbackFigures())}
             for unit in communes]
     return sorted(rows, key=lambda row: row["unit"].name)
