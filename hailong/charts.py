@@ -47,7 +47,9 @@ def rate_line(title: str, labels: list[str], series: dict[str, list[float | None
     for name, values in series.items():
         chart.add(name, [None if v is None else round(100 * v, 1) for v in values])
     if target is not None:
-        chart.add(f"{title}: {round(100 * target)}%", [round(100 * target, 1)] * len(labels),
+        from flask_babel import gettext as _
+
+        chart.add(_("Mục tiêu %(value)s%%", value=round(100 * target)), [round(100 * target, 1)] * len(labels),
                   show_dots=False, stroke_style={"dasharray": "6, 4", "width": 2})
     return _svg(chart)
 

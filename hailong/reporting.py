@@ -248,7 +248,8 @@ def breakdowns(session: Session, unit_ids: list[int], period: Period) -> dict[st
         for name, key in zip(BREAKDOWN_DIMENSIONS, (area, official, desk, kiosk, channel)):
             figures[name][key].add(level, False, count)
     labels = _labels(session, unit_ids)
-    return {name: ranked([Row(key, labels[name].get(key, "—") if name != "channel" else key, value)
+    unknown = str(_l("Không rõ"))
+    return {name: ranked([Row(key, labels[name].get(key, unknown) if name != "channel" else key, value)
                           for key, value in figures[name].items()])
             for name in BREAKDOWN_DIMENSIONS}
 
@@ -289,7 +290,7 @@ def area_rows(session: Session, unit_ids: list[int], period: Period) -> list[Row
     for area, level, count in session.exec(query):
         figures[area].add(level, False, count)
     names = _labels(session, unit_ids)["service_area"]
-    return ranked([Row(key, names.get(key, "—"), value) for key, value in figures.items()])
+    return ranked([Row(key, names.get(key, str(_l("Không rõ"))), value) for key, value in figures.items()])
 
 
 def unit_comparison(session: Session, communes: list[Unit], period: Period, today: date,
@@ -411,7 +412,7 @@ def official_figures(session: Session, official: Official, period: Period) -> di
     names = dict(session.exec(select(ServiceArea.id, ServiceArea.name_vi).where(ServiceArea.unit_id == official.unit_id)).all())
     return {
         "overall": overall,
-        "areas": ranked([Row(key, names.get(key, "—"), value) for key, value in areas.items()]),
+        "areas": ranked([Row(key, names.get(key, str(_l("Không rõ"))), value) for key, value in areas.items()]),
         "months": [(month, months.get(month.start, RatingFigures())) for month in period.months()],
         "reasons": top_reasons(session, [official.unit_id], period, official_id=official.id),
     }

@@ -278,3 +278,22 @@ def test_stats_api_feedback_part_is_complete(client, data):
     assert body["feedback"]["received"] == 1 and body["feedback"]["open_overdue"] == 1
     assert body["feedback"]["on_time_rate"] == 0.5  # one handled on time, one still open and overdue
     assert body["sector"] == {"total": 5, "satisfied": 0, "satisfaction_rate": 0.0}
+
+
+def test_dashboard_in_english(client, data):
+    page = login(client, data.users["leader"]).get("/admin?kind=month&lang=en").get_data(as_text=True)
+    assert "Administrative reform targets" in page and "80.0%" in page
+
+
+def test_province_scale_loader_writes_exact_totals(app, session):
+    """The bulk loader (COPY on PostgreSQL) on a tiny province: counts as asked, totals exact."""
+    from hailong import scale, totals
+    from models import Feedback, Rating
+    from sqlmodel import func
+
+    counts = scale.load_province(session, communes=2, ratings=600, tickets=120, log=lambda _line: None)
+    assert counts == {"communes": 2, "ratings": 600, "tickets": 120}
+    assert session.exec(select(func.count()).select_from(Rating)).one() == 600
+    assert session.exec(select(func.count()).select_from(Feedback)).one() == 120
+    assert totals.drift(session) == []
+    assert scale.load_province(session, communes=2, ratings=600, tickets=120, log=lambda _line: None) == {}
