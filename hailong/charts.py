@@ -2,6 +2,7 @@
 and they print exactly as they show (the report's A4 page embeds the same SVG)."""
 from __future__ import annotations
 
+import math
 import re
 
 import pygal
@@ -66,8 +67,11 @@ def stacked_counts(title: str, labels: list[str], series: dict[str, list[int]]) 
 def horizontal_bars(title: str, items: list[tuple[str, float]], percent: bool = False) -> Markup:
     """One bar per item (reasons, areas), largest first."""
     formatter = (lambda v: f"{v:.1f}%") if percent else (lambda v: f"{v:,.0f}".replace(",", "."))
+    top = max((value for _, value in items), default=0)
+    step = max(1, math.ceil(top / 5))  # whole-number ticks: counts of taps have no fractions
     chart = pygal.HorizontalBar(**_config(title=title, show_legend=False, print_values=True,
-                                          height=max(160, 40 + 34 * len(items)), value_formatter=formatter))
+                                          height=max(160, 40 + 34 * len(items)), value_formatter=formatter,
+                                          y_labels=list(range(0, int(top) + step + 1, step))))
     chart.x_labels = [label for label, _ in reversed(items)]
     chart.add(title, [value for _, value in reversed(items)])
     return _svg(chart)
