@@ -151,5 +151,7 @@ def translate_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for cmd in (init_db, create_user, create_kiosk, demo_data, translate):
+    from hailong.figures_cli import COMMANDS as FIGURES_COMMANDS
+
+    for cmd in (init_db, create_user, create_kiosk, demo_data, translate, *FIGURES_COMMANDS):
         app.cli.add_command(cmd)

@@ -45,3 +45,13 @@ def test_a_kiosk_silent_for_two_open_hours_raises_an_alert(session, world):
     session.add(world.kiosk)
     session.commit()
     assert alerts.scan(session, [world.unit.id], now=local(2026, 6, 11, 19, 0).astimezone(timezone.utc)) == 0
+
+
+def test_commands_scan_alerts_and_check_totals(runner, session, world):
+    tap(session, world, local(2026, 6, 10, 9), Level.SATISFIED)
+    session.commit()
+    result = runner.invoke(args=["refresh-totals", "--check"])
+    assert result.exit_code == 0 and "exact" in result.output
+    assert runner.invoke(args=["refresh-totals"]).exit_code == 0
+    result = runner.invoke(args=["scan-alerts"])
+    assert result.exit_code == 0 and "new alerts" in result.output
