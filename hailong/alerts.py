@@ -94,10 +94,10 @@ def _store(session: Session, found: list[dict]) -> int:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
-    rows = [row | {"created_at": now, "comment": ""} for row in found]
-    # Two leaders loading the dashboard at once must not fail on the unique key.
-    result = session.execute(insert(Alert.__table__).on_conflict_do_nothing(index_elements=["key"]), rows)
-    return max(result.rowcount, 0)
+    statement = insert(Alert.__table__).on_conflict_do_nothing(index_elements=["key"]).returning(Alert.__table__.c.id)
+    # Two leaders loading the dashboard at once must not fail on the unique key. One row per
+    # statement (alerts are few); RETURNING counts the new ones on every driver (rowcount may be -1).
+    return sum(len(session.execute(statement, row | {"created_at": now, "comment": ""}).all()) for row in found)
 
 
 def open_alerts(session: Session, unit_ids: list[int] | None, limit: int = 30) -> list[Alert]:
