@@ -653,3 +653,54 @@ def install_audit_guard(connection) -> None:
 
 
 sa.event.listen(AuditLog.__table__, "after_create", lambda _table, connection, **_kw: install_audit_guard(connection))
+# --- figures: daily totals and alerts (issue 6) -------------------------------------------
+
+
+class RatingDailyTotal(SQLModel, table=True):
+    """Counted and suspect taps per unit, local day, sector (of the tap's service area) and level.
+
+    Kept exact on every ORM write of a Rating or of an area's sector (hailong.totals); bulk
+    loaders call ``hailong.totals.rebuild``. A province's year is about a hundred thousand of
+    these instead of a million taps, so province-wide figures stay fast.
+    """
+
+    # SQLite: stored in key order, so a commune's period is one contiguous read.
+    __table_args__ = {"sqlite_with_rowid": False}
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    local_date: date = Field(primary_key=True)
+    sector: str = Field(max_length=32, primary_key=True)
+    level: str = Field(max_length=32, primary_key=True)
+    suspect: bool = Field(default=False, primary_key=True)
+    count: int = Field(default=0)
+
+
+class AlertKind(StrEnum):
+    DISSATISFIED_BURST = "dissatisfied_burst"  # half of ≥ 4 taps at one desk dissatisfied in 15 minutes
+    KIOSK_SILENT = "kiosk_silent"  # no tap and no contact from a kiosk during opening hours
+
+
+class Alert(SQLModel, table=True):
+    """Something a leader should look at now; acknowledged with a comment, never deleted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str = enum_field(AlertKind)
+    key: str = Field(max_length=120, unique=True)  # one alert per event, however often it is scanned
+    desk_id: int | None = Field(default=None, foreign_key="desk.id")
+    kiosk_id: int | None = Field(default=None, foreign_key="kiosk.id")
+    local_date: date
+    starts_at: datetime = ts_field()
+    details: dict = json_field(default_factory=dict)
+    created_at: datetime = ts_field(default_now=True)
+    acknowledged_at: datetime | None = ts_field(nullable=True)
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="user.id")
+    comment: str = Field(default="", sa_column=Column(sa.Text, nullable=False, server_default=""))
+
+
+# Suspect taps are few: this finds them across a province without reading every tap.
+sa.Index("ix_rating_suspect_date", Rating.suspect, Rating.local_date)
+# Every column the PAKN figures read, so a province's 100,000 tickets are counted from the index alone.
+sa.Index("ix_feedback_figures", Feedback.unit_id, Feedback.received_date, Feedback.due_date, Feedback.handled_date,
+         Feedback.status, Feedback.within_competence, Feedback.resolution, Feedback.reopened_at, Feedback.citizen_level)
+# Why citizens were dissatisfied: a commune's dissatisfied taps without reading the others.
+sa.Index("ix_rating_unit_level_date", Rating.unit_id, Rating.level, Rating.local_date)

@@ -7,16 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlmodel import select
 
-from admin.access import FIGURE_ROLES, roles_required
 from admin.forms import LoginForm
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.extensions import limiter
-from hailong.figures import Period, rating_figures, status_against, targets_for
 from hailong.users import LoginUser, authenticate
-from models import Unit, local_date_of, utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -61,27 +57,6 @@ def logout():
     return redirect(url_for("admin.login"))
 
 
-@bp.get("")
-@bp.get("/")
-@roles_required(*FIGURE_ROLES)
-def dashboard():
-    session = db_session()
-    today = local_date_of(utcnow())
-    unit = session.get(Unit, current_user.unit_id) if current_user.unit_id else None
-    unit_ids = [unit.id] if unit else None
-    target = targets_for(session, unit.id if unit else None, today.year)["satisfaction"]
-    periods = {
-        "month": Period.month_of(today),
-        "quarter": Period.quarter_of(today),
-    }
-    cards = []
-    for key, period in periods.items():
-        figures = rating_figures(session, unit_ids, period)
-        cards.append({"key": key, "period": period, "figures": figures,
-                      "rate": figures.satisfaction, "status": status_against(figures.satisfaction, target)})
-    return render_template("admin/dashboard.html", unit=unit, cards=cards, target=target, today=today)
-
-
 from admin import surveys  # noqa: E402,F401  (adds the survey back office to bp)
 from admin import kiosks  # noqa: E402,F401  (adds the kiosk pages to this blueprint)
 from admin import qr  # noqa: E402,F401  (QR codes and posters join this blueprint)
@@ -89,3 +64,5 @@ from admin import filing  # noqa: E402,F401  (desk filing, receipts and photos j
 from admin import tickets  # noqa: E402,F401  (adds the PAKN inbox and ticket routes to bp)
 from admin import settings  # noqa: E402,F401  (adds the administrator's settings routes to bp)
 from admin import privacy  # noqa: E402,F401  (adds the personal data request routes to bp)
+# Dashboards, reports and exports (issue 6) add their routes to this blueprint.
+from admin import figures_views  # noqa: E402,F401

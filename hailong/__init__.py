@@ -75,12 +75,14 @@ def _register_blueprints(app: Flask) -> None:
     from admin.views import bp as admin_bp
     from hailong.api import bp as api_bp
     from kiosk.views import bp as kiosk_bp
+    from transparency.views import bp as public_bp
     from surveys.views import bp as surveys_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(public_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

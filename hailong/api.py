@@ -14,7 +14,7 @@ from hailong.db import db_session
 from hailong.errors import DomainError, NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.spam import submit_limit, unknown_code_limit
-from hailong.figures import Period, feedback_figures, rating_figures, targets_for
+from hailong.figures import Period, feedback_figures, rating_figures, sector_rate, targets_for
 from kiosk import devices
 from kiosk.views import state_json
 from models import Channel, Kiosk, Unit, local_date_of, utcnow
@@ -118,8 +118,15 @@ def stats():
         "unit": unit.code if unit else None,
         "ratings": rating_figures(session, unit_ids, period).as_json(),
         "feedback": feedback_figures(session, unit_ids, period).as_json(),
+        "sector": _sector_json(sector_rate(session, unit_ids, period)),
         "targets": targets_for(session, target_unit.id if target_unit else None, period.end.year),
     })
+
+
+def _sector_json(rate) -> dict:
+    """Satisfaction with health and education services (the 90% target)."""
+    return {"total": rate.denominator, "satisfied": rate.numerator,
+            "satisfaction_rate": None if rate.value is None else round(rate.value, 4)}
 
 
 def unit_scope(session, unit: Unit | None) -> list[int] | None:

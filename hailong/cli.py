@@ -106,10 +106,18 @@ def create_kiosk(name: str, unit_code: str | None, desk_number: int | None) -> N
 @with_appcontext
 @click.option("--months", default=6, show_default=True, help="Months of ratings to generate.")
 @click.option("--seed", default=2025, show_default=True)
-def demo_data(months: int, seed: int) -> None:
-    """Fill the database with a realistic demo commune."""
+@click.option("--scale", type=click.Choice(["commune", "province"]), default="commune", show_default=True,
+              help="province: many communes, a year of ≥ 1,000,000 ratings and ≥ 100,000 PAKN, for load tests.")
+def demo_data(months: int, seed: int, scale: str) -> None:
+    """Fill the database with a realistic demo commune (or a province's year with --scale province)."""
     from hailong import demo
 
+    if scale == "province":
+        from hailong import scale as province_scale
+
+        with session_scope() as session:
+            province_scale.load_province(session, seed=seed, log=click.echo)
+        return
     with session_scope() as session:
         summary = demo.load(session, months=months, seed=seed)
     for line in summary:
@@ -144,7 +152,8 @@ def translate_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from hailong.figures_cli import COMMANDS as FIGURES_COMMANDS
     from hailong.workflow_cli import COMMANDS as WORKFLOW_COMMANDS
 
-    for cmd in (init_db, create_user, create_kiosk, demo_data, translate, *WORKFLOW_COMMANDS):
+    for cmd in (init_db, create_user, create_kiosk, demo_data, translate, *WORKFLOW_COMMANDS, *FIGURES_COMMANDS):
         app.cli.add_command(cmd)

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hailong import ratings, users, workflow_demo
+from hailong import figures_demo, ratings, totals, users, workflow_demo
 from hailong.figures import ensure_targets
 from kiosk.demo import load_kiosk
 from hailong.qr import load_qr
@@ -63,7 +63,8 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
     count = _ratings(session, unit, kiosks, months, rng)
     load_kiosk(session, unit, rng)
     tickets = workflow_demo.load_workflow(session, unit, rng)
-    return [
+    figures_demo.load_figures(session, unit, rng)
+    summary = [
         f"Demo commune: {unit.name} ({unit.code}), {len(AREAS)} service areas, {len(DESKS)} desks.",
         f"{count} ratings over {months} months; {tickets} PAKN tickets in every state.",
         load_surveys(session, unit, rng),
@@ -71,6 +72,9 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
         "Kiosk pairing links: " + ", ".join(f"/kiosk/pair?code={token}" for _, token in kiosks),
         load_qr(session, unit, rng),
     ]
+    # The loaders write taps in bulk, past the ORM hook that keeps the daily totals exact.
+    totals.rebuild(session, [unit.id])
+    return summary
 
 
 def _organisation(session: Session) -> Unit:

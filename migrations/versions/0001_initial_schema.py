@@ -57,6 +57,17 @@ def upgrade() -> None:
     with op.batch_alter_table('official', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_official_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('ratingdailytotal',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('sector', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('level', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('suspect', sa.Boolean(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('unit_id', 'local_date', 'sector', 'level', 'suspect'),
+    sqlite_with_rowid=False
+    )
     op.create_table('registercounter',
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -263,6 +274,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index('ix_feedback_figures', ['unit_id', 'received_date', 'due_date', 'handled_date', 'status', 'within_competence', 'resolution', 'reopened_at', 'citizen_level'], unique=False)
         batch_op.create_index('ix_feedback_filed_by', ['filed_by_id'], unique=False)
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
@@ -351,6 +363,30 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('user_id', 'service_area_id')
     )
+    op.create_table('alert',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('desk_id', sa.Integer(), nullable=True),
+    sa.Column('kiosk_id', sa.Integer(), nullable=True),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('starts_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
+    sa.Column('comment', sa.Text(), server_default='', nullable=False),
+    sa.ForeignKeyConstraint(['acknowledged_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['desk_id'], ['desk.id'], ),
+    sa.ForeignKeyConstraint(['kiosk_id'], ['kiosk.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key')
+    )
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('attachment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('feedback_id', sa.Integer(), nullable=False),
@@ -482,7 +518,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_rating_kiosk_tapped', ['kiosk_id', 'tapped_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_official_id'), ['official_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_service_area_id'), ['service_area_id'], unique=False)
+        batch_op.create_index('ix_rating_suspect_date', ['suspect', 'local_date'], unique=False)
         batch_op.create_index('ix_rating_unit_date', ['unit_id', 'local_date'], unique=False)
+        batch_op.create_index('ix_rating_unit_level_date', ['unit_id', 'level', 'local_date'], unique=False)
 
     op.create_table('surveyanswer',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -524,7 +562,9 @@ def downgrade() -> None:
 
     op.drop_table('surveyanswer')
     with op.batch_alter_table('rating', schema=None) as batch_op:
+        batch_op.drop_index('ix_rating_unit_level_date')
         batch_op.drop_index('ix_rating_unit_date')
+        batch_op.drop_index('ix_rating_suspect_date')
         batch_op.drop_index(batch_op.f('ix_rating_service_area_id'))
         batch_op.drop_index(batch_op.f('ix_rating_official_id'))
         batch_op.drop_index('ix_rating_kiosk_tapped')
@@ -550,6 +590,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attachment_feedback_id'))
 
     op.drop_table('attachment')
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alert_unit_id'))
+
+    op.drop_table('alert')
     op.drop_table('userservicearea')
     with op.batch_alter_table('surveyresponse', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_surveyresponse_version_id'))
@@ -574,6 +618,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
         batch_op.drop_index('ix_feedback_phone')
         batch_op.drop_index('ix_feedback_filed_by')
+        batch_op.drop_index('ix_feedback_figures')
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))
 
     op.drop_table('feedback')
@@ -614,6 +659,7 @@ def downgrade() -> None:
 
     op.drop_table('servicearea')
     op.drop_table('registercounter')
+    op.drop_table('ratingdailytotal')
     with op.batch_alter_table('official', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_official_unit_id'))
 

@@ -21,6 +21,6 @@ def test_tap_a_face_and_find_it_in_stats_and_dashboard(live_server, new_context,
     assert stats["ratings"]["very_satisfied"] == 1 and stats["ratings"]["satisfaction_rate"] == 1.0
 
     admin = AdminPage(new_context(DESKTOP).new_page(), live_server.url).login("leader.xa01", PASSWORD)
-    expect(admin.page.get_by_test_id("rate-month")).to_have_text("100,0%")
-    expect(admin.page.get_by_text("1 lượt đánh giá được tính").first).to_be_visible()
+    expect(admin.page.get_by_test_id("target-satisfaction")).to_have_text("100,0%")
+    expect(admin.page.get_by_text("Trên 1 (1/1)").first).to_be_visible()
     screenshot(admin.page, "slice-dashboard")

@@ -30,7 +30,7 @@ def test_login_and_see_the_dashboard(csrf_app, world):
     response = login(client, "leader.xa01", PASSWORD, csrf_token(client))
     assert response.status_code == 302 and response.headers["Location"] == "/admin/"
     page = client.get("/admin/").get_data(as_text=True)
-    assert "Mức độ hài lòng" in page and "95,0%" in page
+    assert "Chỉ tiêu cải cách hành chính" in page and "95,0%" in page
 
 
 def test_wrong_password(csrf_app, world):

@@ -1,0 +1,231 @@
+"""Back-office figures: the leader's dashboard, alerts, an official's own page, the periodic
+report (A4 and XLSX) and the exports. Routes on the admin blueprint (issue 6)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from admin import report as periodic_report
+from admin.access import FIGURE_ROLES, roles_required
+from admin.figures_forms import AcknowledgeForm
+from admin.views import bp
+from hailong import alerts, charts, exports, reporting
+from hailong.db import db_session
+from hailong.errors import DomainError, ValidationError
+from hailong.figures import Period
+from hailong.i18n import percent
+from hailong.ratings import SUSPECT_LABELS
+from models import Official, Role, local_date_of, utcnow
+
+DASHBOARD_ROLES = (Role.ADMIN, Role.LEADER, Role.VIEWER)
+PERSONAL_DATA_ROLES = (Role.ADMIN, Role.LEADER)  # a viewer (e.g. the province) never sees who wrote in
+EXPORTS = ("register", "ratings", "tickets")
+
+
+def _today() -> date:
+    return local_date_of(utcnow())
+
+
+def _scope_and_period(default_kind: str = "year"):
+    session, args = db_session(), request.args
+    scope = reporting.scope_for(session, current_user.unit_id, args.get("unit"))
+    kind, period = reporting.period_from(args.get("kind", default_kind), year=args.get("year"), number=args.get("n"),
+                                         start=args.get("from"), end=args.get("to"), today=_today())
+    return scope, kind, period
+
+
+@bp.get("")
+@bp.get("/")
+@roles_required(*FIGURE_ROLES)
+def dashboard():
+    if current_user.role not in DASHBOARD_ROLES:
+        return redirect(url_for("admin.my_figures"))
+    session, today = db_session(), _today()
+    scope, kind, period = _scope_and_period()
+    if scope.is_commune:
+        alerts.scan(session, scope.unit_ids)
+    report = periodic_report.build(session, scope, period, today)
+    detailed = scope.is_commune
+    context = {
+        "scope": scope, "kind": kind, "period": period, "today": today, "report": report,
+        "breakdowns": reporting.breakdowns(session, scope.unit_ids, period) if detailed else None,
+        "when": reporting.by_hour_and_weekday(session, scope.unit_ids, period) if detailed else None,
+        "reasons": reporting.top_reasons(session, scope.unit_ids, period) if detailed else [],
+        "overdue": reporting.overdue(session, scope.unit_ids, today),
+        "alerts": alerts.open_alerts(session, scope.unit_ids),
+        "ack_form": AcknowledgeForm(),
+    }
+    context["charts"] = _dashboard_charts(context)
+    return render_template("admin/dashboard.html", **context)
+
+
+def _dashboard_charts(context: dict) -> dict:
+    report, months = context["report"], context["report"]["months"]
+    labels = [f"{m.period.start:%m/%y}" for m in months]
+    targets = {card.code: card.target for card in report["cards"]}
+    result = {
+        "satisfaction": charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels,
+                                         {_("Hài lòng"): [m.ratings.satisfaction.value for m in months]},
+                                         targets["satisfaction"]),
+        "feedback": charts.rate_line(_("PAKN theo tháng"), labels, {
+            _("Đúng hạn"): [m.feedback.on_time_rate.value for m in months],
+            _("Giải quyết dứt điểm"): [m.feedback.resolved_rate.value for m in months]}),
+    }
+    if context["reasons"]:
+        result["reasons"] = charts.horizontal_bars(_("Lý do không hài lòng"), [
+            (str(REASON_LABELS.get(code, code)), count) for code, count in context["reasons"]])
+    if context["when"]:
+        hours, weekdays = context["when"]
+        result["hours"] = charts.stacked_counts(_("Theo giờ trong ngày"), [f"{h}h" for h in hours], {
+            _("Không hài lòng"): [f.dissatisfied for f in hours.values()],
+            _("Hài lòng và rất hài lòng"): [f.satisfied + f.very_satisfied for f in hours.values()]})
+        result["weekdays"] = charts.stacked_counts(_("Theo thứ trong tuần"), [str(WEEKDAYS[d]) for d in weekdays], {
+            _("Không hài lòng"): [f.dissatisfied for f in weekdays.values()],
+            _("Hài lòng và rất hài lòng"): [f.satisfied + f.very_satisfied for f in weekdays.values()]})
+    return result
+
+
+@bp.post("/alerts/<int:alert_id>/acknowledge")
+@roles_required(Role.LEADER)
+def acknowledge_alert(alert_id: int):
+    form = AcknowledgeForm()
+    back = url_for("admin.dashboard", **{k: v for k, v in request.args.items() if k in ("unit", "kind", "year", "n")})
+    if not form.validate_on_submit():
+        for error in form.comment.errors:
+            flash(error, "error")
+        return redirect(back), 303
+    session = db_session()
+    scope = reporting.scope_for(session, current_user.unit_id)
+    try:
+        alerts.acknowledge(session, alert_id=alert_id, user_id=current_user.id, unit_ids=scope.unit_ids,
+                           comment=form.comment.data)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(back), 303
+    flash(_("Đã xác nhận cảnh báo."), "success")
+    return redirect(back), 303
+
+
+# --- an official's own figures ---------------------------------------------------------------
+
+
+@bp.get("/me")
+@roles_required(*FIGURE_ROLES)
+def my_figures():
+    if not current_user.official_id:
+        raise DomainError(_("Tài khoản của bạn chưa gắn với cán bộ nào, nên chưa có số liệu riêng."), status=404,
+                          code="no_official")
+    return _official_page(db_session().get(Official, current_user.official_id))
+
+
+@bp.get("/officials/<int:official_id>")
+@roles_required(Role.ADMIN, Role.LEADER)
+def official_figures(official_id: int):
+    session = db_session()
+    official = session.get(Official, official_id)
+    scope = reporting.scope_for(session, current_user.unit_id)
+    if official is None or (scope.unit_ids is not None and official.unit_id not in scope.unit_ids):
+        abort(404)
+    return _official_page(official)
+
+
+def _official_page(official: Official):
+    session = db_session()
+    kind, period = reporting.period_from(request.args.get("kind", "year"), year=request.args.get("year"),
+                                         number=request.args.get("n"), start=request.args.get("from"),
+                                         end=request.args.get("to"), today=_today())
+    figures = reporting.official_figures(session, official, period)
+    labels = [f"{m.start:%m/%y}" for m, _ in figures["months"]]
+    chart = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels,
+                             {official.full_name: [f.satisfaction.value for _, f in figures["months"]]})
+    return render_template("admin/official.html", official=official, figures=figures, period=period, kind=kind,
+                           chart=chart, reason_labels=REASON_LABELS)
+
+
+# --- the periodic report and the exports --------------------------------------------------------
+
+
+@bp.get("/reports")
+@roles_required(*DASHBOARD_ROLES)
+def report():
+    session, today = db_session(), _today()
+    scope, kind, period = _scope_and_period(default_kind="quarter")
+    built = periodic_report.build(session, scope, period, today)
+    context = {"scope": scope, "kind": kind, "period": period, "today": today, "report": built}
+    labels = [f"{m.period.start:%m/%y}" for m in built["months"]]
+    context["chart"] = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels, {
+        _("Hài lòng"): [m.ratings.satisfaction.value for m in built["months"]],
+        _("PAKN đúng hạn"): [m.feedback.on_time_rate.value for m in built["months"]]},
+        built["cards"][0].target)
+    return render_template("admin/report.html", **context)
+
+
+@bp.get("/reports.xlsx")
+@roles_required(*DASHBOARD_ROLES)
+def report_xlsx():
+    session, today = db_session(), _today()
+    scope, kind, period = _scope_and_period(default_kind="quarter")
+    built = periodic_report.build(session, scope, period, today)
+    body = exports.xlsx_bytes(exports.report_sheets(built))
+    return _download(body, f"bao-cao-{_slug(scope)}-{period.start}-{period.end}.xlsx", XLSX)
+
+
+@bp.get("/exports/<what>.<fmt>")
+@roles_required(*DASHBOARD_ROLES)
+def export(what: str, fmt: str):
+    if what not in EXPORTS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    session = db_session()
+    scope, kind, period = _scope_and_period(default_kind="quarter")
+    personal = current_user.role in PERSONAL_DATA_ROLES
+    if what == "ratings":
+        columns, rows = exports.rating_columns(personal), exports.rating_rows(session, scope.unit_ids, period, personal)
+    else:
+        columns, rows = exports.ticket_columns(personal), exports.ticket_rows(session, scope.unit_ids, period, personal)
+    name = f"{what}-{_slug(scope)}-{period.start}-{period.end}.{fmt}"
+    if fmt == "csv":
+        return _download(stream_with_context(exports.csv_stream(columns, rows)), name, "text/csv; charset=utf-8")
+    try:
+        body = exports.xlsx_bytes([(what, columns, rows)])
+    except OverflowError:
+        raise ValidationError(_("Quá nhiều dòng cho tệp Excel; hãy chọn khoảng thời gian ngắn hơn hoặc tải CSV.")) from None
+    return _download(body, name, XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body, filename: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # exports may hold personal data
+    return response
+
+
+def _slug(scope: reporting.Scope) -> str:
+    return scope.unit.code if scope.unit else "all"
+
+
+# --- labels the templates share -------------------------------------------------------------------
+
+REASON_LABELS = {
+    "waited_too_long": _l("Chờ quá lâu"), "documents_more_than_once": _l("Phải bổ sung giấy tờ nhiều lần"),
+    "late": _l("Trễ hẹn"), "unclear_guidance": _l("Hướng dẫn không rõ"), "attitude": _l("Thái độ, phiền hà, sách nhiễu"),
+    "other": _l("Lý do khác"),
+}
+WEEKDAYS = {1: _l("Thứ Hai"), 2: _l("Thứ Ba"), 3: _l("Thứ Tư"), 4: _l("Thứ Năm"), 5: _l("Thứ Sáu"), 6: _l("Thứ Bảy"),
+            7: _l("Chủ Nhật")}
+CHANNEL_LABELS = {"kiosk": _l("Máy đánh giá"), "qr": _l("Mã QR"), "web": _l("Trang web"), "desk": _l("Tại quầy"),
+                  "api": _l("API")}
+
+
+@bp.app_context_processor
+def _figure_labels():
+    return {"reason_labels": REASON_LABELS, "weekday_labels": WEEKDAYS, "channel_labels": CHANNEL_LABELS,
+            "target_labels": periodic_report.TARGET_LABELS, "status_labels": periodic_report.STATUS_LABELS,
+            "period_labels": periodic_report.PERIOD_LABELS, "percent": percent,
+            "suspect_labels": SUSPECT_LABELS}

@@ -1,0 +1,73 @@
+"""The periodic report (quarter, 6 months, 9 months, year): one dict that the A4 page and
+the XLSX both render, so the printed and the spreadsheet figures cannot disagree."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from hailong import reporting
+from hailong.figures import Period, rating_figures
+
+TARGET_LABELS = {
+    "satisfaction": _l("Người dân hài lòng với việc giải quyết thủ tục hành chính"),
+    "sector_satisfaction": _l("Hài lòng với dịch vụ y tế, giáo dục công"),
+    "feedback_resolved": _l("PAKN thuộc thẩm quyền được xử lý dứt điểm"),
+    "feedback_on_time": _l("PAKN được xử lý đúng hạn"),
+}
+STATUS_LABELS = {"pass": _l("Đạt"), "at_risk": _l("Có nguy cơ không đạt"), "fail": _l("Chưa đạt"),
+                 "no_data": _l("Chưa có dữ liệu")}
+PERIOD_LABELS = {"month": _l("Tháng"), "quarter": _l("Quý"), "half": _l("6 tháng"), "nine": _l("9 tháng"),
+                 "year": _l("Năm"), "custom": _l("Tùy chọn")}
+
+
+def build(session: Session, scope: reporting.Scope, period: Period, today: date) -> dict:
+    """Everything the report shows for ``scope`` over ``period``."""
+    ratings = rating_figures(session, scope.unit_ids, period)
+    feedback, feedback_months, feedback_units = reporting.feedback_for_report(session, scope.unit_ids, period, today)
+    cards = reporting.target_cards(session, scope, period, today, ratings=ratings, feedback=feedback)
+    detailed = scope.unit_ids is not None and scope.is_commune
+    breakdowns = reporting.breakdowns(session, scope.unit_ids, period) if detailed else {}
+    return {
+        "ratings": ratings, "feedback": feedback, "cards": cards,
+        "targets": [{"code": c.code, "label": str(TARGET_LABELS[c.code]), "target": c.target, "value": c.rate.value,
+                     "numerator": c.rate.numerator, "denominator": c.rate.denominator, "small": c.rate.small,
+                     "interval": c.rate.interval, "status": c.status, "status_label": str(STATUS_LABELS[c.status])}
+                    for c in cards],
+        "register": register_summary(feedback),
+        "qd766": qd766_figures(feedback),
+        "areas": breakdowns["service_area"] if detailed else reporting.sector_rows(session, scope.unit_ids, period),
+        "officials": breakdowns.get("official", []),
+        "months": reporting.monthly(session, scope.unit_ids, period, today, feedback=feedback_months),
+        "suspect": reporting.suspect_summary(session, scope.unit_ids, period),
+        "communes": reporting.unit_comparison(session, scope.communes, period, today, feedback=feedback_units)
+        if not scope.is_commune else [],
+    }
+
+
+def register_summary(feedback) -> list[tuple[str, float | int | None, bool]]:
+    """The intake register's summary as the province asks for it."""
+    return [
+        (str(_l("Tiếp nhận")), feedback.received, False),
+        (str(_l("Thuộc thẩm quyền")), feedback.within_competence, False),
+        (str(_l("Chuyển cơ quan có thẩm quyền")), feedback.transferred, False),
+        (str(_l("Từ chối tiếp nhận")), feedback.rejected, False),
+        (str(_l("Đến hạn trong kỳ")), feedback.due_in_period, False),
+        (str(_l("Giải quyết dứt điểm")), feedback.resolved, False),
+        (str(_l("Xử lý xong trong kỳ")), feedback.handled, False),
+        (str(_l("Xử lý đúng hạn")), feedback.handled_on_time, False),
+        (str(_l("Quá hạn chưa xử lý")), feedback.open_overdue, False),
+        (str(_l("Hài lòng với việc xử lý")), feedback.handling_satisfaction.value, True),
+    ]
+
+
+def qd766_figures(feedback) -> list[tuple[str, float | int | None, bool]]:
+    """The PAKN figures of the QĐ 766/QĐ-TTg service index (receiving and handling feedback)."""
+    return [
+        (str(_l("Số PAKN về quy định, thủ tục hành chính đã tiếp nhận")), feedback.received, False),
+        (str(_l("Số PAKN đã xử lý")), feedback.handled, False),
+        (str(_l("Tỷ lệ PAKN được xử lý đúng hạn (tính cả hồ sơ quá hạn chưa xử lý)")), feedback.on_time_rate.value, True),
+        (str(_l("Tỷ lệ PAKN thuộc thẩm quyền được xử lý dứt điểm")), feedback.resolved_rate.value, True),
+        (str(_l("Tỷ lệ người gửi hài lòng với kết quả xử lý")), feedback.handling_satisfaction.value, True),
+    ]

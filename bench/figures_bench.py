@@ -1,0 +1,97 @@
+"""Server time of the dashboards, reports and /api/v1/stats on a province's year of data.
+
+    DATABASE_URL=... flask --app wsgi init-db && flask --app wsgi demo-data --scale province
+    DATABASE_URL=... python bench/figures_bench.py [--rounds 5]
+
+Requests go through the WSGI app in-process (Flask's test client), so the times are the
+server's own: routing, queries, templates and charts, without a network. Prints the median
+and the worst of each page for a commune's leader and for the province's viewer.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlmodel import Session, select  # noqa: E402
+
+from hailong import create_app, users  # noqa: E402
+from hailong.config import Config  # noqa: E402
+from models import Role, Unit, User  # noqa: E402
+
+PASSWORD = "bench-password-2025"
+BUDGET_MS = 300
+
+
+def ensure_user(session: Session, username: str, role: Role, unit: Unit) -> None:
+    if session.exec(select(User).where(User.username == username)).first() is None:
+        users.create_user(session, username=username, password=PASSWORD, role=role, unit_id=unit.id, full_name=username)
+        session.commit()
+
+
+def timed(client, url: str, rounds: int) -> tuple[float, float, int]:
+    client.get(url)  # warm: templates compiled, caches filled, as on a running server
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times), response.status_code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    config = Config.from_env().replace(env="testing", wtf_csrf_enabled=False, secret_key="bench-secret-key-" + "x" * 32,
+                                       session_cookie_secure=False, ratelimit_storage_uri="memory://")
+    app = create_app(config)
+    app.config["RATELIMIT_ENABLED"] = False
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+        province = session.exec(select(Unit).where(Unit.code == "PROV-LON")).first()
+        if province is None:
+            print("Run `flask --app wsgi demo-data --scale province` first.")
+            return 2
+        commune = session.exec(select(Unit).where(Unit.parent_id == province.id).order_by(Unit.code)).first()
+        ensure_user(session, "bench.leader", Role.LEADER, commune)
+        ensure_user(session, "bench.province", Role.VIEWER, province)
+        from models import Feedback, Rating
+        from sqlmodel import func
+        counts = (session.exec(select(func.count()).select_from(Rating)).one(),
+                  session.exec(select(func.count()).select_from(Feedback)).one())
+    print(f"database: {app.extensions['db_engine'].dialect.name}; {counts[0]:,} ratings, {counts[1]:,} tickets")
+    pages = {
+        "bench.leader": ["/admin?kind=year", "/admin?kind=quarter", "/admin/reports?kind=year", "/admin/reports.xlsx?kind=year",
+                         f"/admin/officials/{_first_official(app, commune)}?kind=year"],
+        "bench.province": ["/admin?kind=year", "/admin?kind=quarter", "/admin/reports?kind=year",
+                           "/admin/reports.xlsx?kind=year", f"/admin?kind=year&unit={commune.code}"],
+        None: ["/api/v1/stats", f"/api/v1/stats?unit={province.code}", f"/api/v1/stats?unit={commune.code}",
+               f"/public?unit={province.code}", f"/public?unit={commune.code}"],
+    }
+    worst = 0.0
+    print(f"{'who':16} {'page':52} {'median':>8} {'max':>8}  status")
+    for who, urls in pages.items():
+        client = app.test_client()
+        if who:
+            client.post("/admin/login", data={"username": who, "password": PASSWORD})
+        for url in urls:
+            median, slowest, status = timed(client, url, args.rounds)
+            worst = max(worst, median)
+            print(f"{who or 'public':16} {url:52} {median:7.0f}ms {slowest:7.0f}ms  {status}")
+    print(f"slowest median {worst:.0f} ms; budget {BUDGET_MS} ms: {'met' if worst < BUDGET_MS else 'NOT met'}")
+    return 0 if worst < BUDGET_MS else 1
+
+
+def _first_official(app, commune) -> int:
+    from models import Official
+
+    with Session(app.extensions["db_engine"]) as session:
+        return session.exec(select(Official.id).where(Official.unit_id == commune.id).order_by(Official.id)).first()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Charts as inline SVG, drawn by pygal on the server: no JavaScript, nothing from a CDN,
+and they print exactly as they show (the report's A4 page embeds the same SVG)."""
+from __future__ import annotations
+
+import math
+import re
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+STYLE = Style(
+    background="#ffffff", plot_background="#ffffff", foreground="#13233a", foreground_strong="#13233a",
+    foreground_subtle="#4a5a70", opacity=".9", opacity_hover="1", transition="0s",
+    colors=("#0b4f8a", "#b3261e", "#0f6b35", "#8a5a00", "#6a3d9a"),
+    font_family="system-ui, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif",
+    label_font_size=12, major_label_font_size=12, no_data_font_size=18, value_font_size=12, legend_font_size=13, title_font_size=15,
+)
+
+
+GOOD_BAD = Style(**{**STYLE.__dict__, "colors": ("#b3261e", "#0f6b35")})  # dissatisfied red, the rest green
+
+
+def _config(**extra) -> dict:
+    # js=[]: pygal would otherwise load its tooltip script from a CDN; offices lose internet.
+    from flask_babel import gettext as _
+
+    return {"style": STYLE, "js": [], "disable_xml_declaration": True, "width": 560, "height": 280,
+            "explicit_size": False, "legend_at_bottom": True, "show_legend": True, "margin": 10,
+            "truncate_label": -1, "truncate_legend": -1, "no_data_text": _("Chưa có dữ liệu"), **extra}
+
+
+_CONFIG_SCRIPT = re.compile(r"<script[^>]*>.*?</script>", re.S)
+
+
+def _svg(chart) -> Markup:
+    # pygal inlines its tooltip settings as a script even with js=[]; without the script it
+    # reads them for nothing, and a strict Content-Security-Policy would log an error.
+    return Markup(_CONFIG_SCRIPT.sub("", chart.render(is_unicode=True)))
+
+
+def rate_line(title: str, labels: list[str], series: dict[str, list[float | None]], target: float | None = None) -> Markup:
+    """Rates (0..1) per month as lines in percent, with the target as a dashed line."""
+    chart = pygal.Line(**_config(title=title, range=(0, 100), include_x_axis=True, dots_size=3, x_label_rotation=0,
+                                 value_formatter=lambda v: f"{v:.1f}%" if v is not None else "—",
+                                 allow_interruptions=True))
+    chart.x_labels = labels
+    for name, values in series.items():
+        chart.add(name, [None if v is None else round(100 * v, 1) for v in values])
+    if target is not None:
+        from flask_babel import gettext as _
+
+        chart.add(_("Mục tiêu %(value)s%%", value=round(100 * target)), [round(100 * target, 1)] * len(labels),
+                  show_dots=False, stroke_style={"dasharray": "6, 4", "width": 2})
+    return _svg(chart)
+
+
+def stacked_counts(title: str, labels: list[str], series: dict[str, list[int]]) -> Markup:
+    """Counts per label, stacked (e.g. taps by level per hour)."""
+    chart = pygal.StackedBar(**_config(title=title, print_values=False, style=GOOD_BAD))
+    chart.x_labels = labels
+    for name, values in series.items():
+        chart.add(name, values)
+    return _svg(chart)
+
+
+def horizontal_bars(title: str, items: list[tuple[str, float]], percent: bool = False) -> Markup:
+    """One bar per item (reasons, areas), largest first."""
+    formatter = (lambda v: f"{v:.1f}%") if percent else (lambda v: f"{v:,.0f}".replace(",", "."))
+    top = max((value for _, value in items), default=0)
+    step = max(1, math.ceil(top / 5))  # whole-number ticks: counts of taps have no fractions
+    chart = pygal.HorizontalBar(**_config(title=title, show_legend=False, print_values=True,
+                                          height=max(160, 40 + 34 * len(items)), value_formatter=formatter,
+                                          y_labels=list(range(0, int(top) + step + 1, step))))
+    chart.x_labels = [label for label, _ in reversed(items)]
+    chart.add(title, [value for _, value in reversed(items)])
+    return _svg(chart)

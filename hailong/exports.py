@@ -1,0 +1,132 @@
+"""Exports: the intake register, raw taps and tickets as CSV or XLSX, and the periodic report as XLSX.
+
+Personal data (a citizen's name, phone, e-mail, address, the PAKN's text and dossier codes)
+is written only when ``personal`` is True — the view decides from the user's role.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlmodel import Session, select
+
+from hailong.figures import Period
+from models import LOCAL_TZ, Desk, Feedback, Kiosk, Official, Rating, ServiceArea, Unit
+
+XLSX_MAX_ROWS = 1_000_000  # Excel opens at most 1,048,576 rows; larger exports go to CSV
+PERSONAL_TICKET_COLUMNS = ("name", "phone", "email", "address", "content")
+
+
+def ticket_columns(personal: bool) -> list[str]:
+    columns = ["unit", "register_year", "register_number", "tracking_code", "received_date", "kind", "channel",
+               "service_area", "anonymous", "status", "within_competence", "classify_due", "due_date",
+               "original_due_date", "handled_date", "transferred_to", "rejection_reason", "resolution",
+               "reopened", "citizen_level"]
+    return columns + list(PERSONAL_TICKET_COLUMNS) if personal else columns
+
+
+def ticket_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool) -> Iterator[list]:
+    """The intake register of the period (tickets by the day they were received), in register order."""
+    query = select(Feedback, Unit.code, ServiceArea.code).join(Unit, Unit.id == Feedback.unit_id).outerjoin(
+        ServiceArea, ServiceArea.id == Feedback.service_area_id).where(
+        Feedback.received_date >= period.start, Feedback.received_date <= period.end).order_by(
+        Feedback.unit_id, Feedback.register_year, Feedback.register_number)
+    if unit_ids is not None:
+        query = query.where(Feedback.unit_id.in_(unit_ids))
+    for ticket, unit_code, area_code in session.exec(query.execution_options(yield_per=2000)):
+        row = [unit_code, ticket.register_year, ticket.register_number, ticket.tracking_code, ticket.received_date,
+               ticket.kind, ticket.channel, area_code, ticket.anonymous, ticket.status, ticket.within_competence,
+               ticket.classify_due, ticket.due_date, ticket.original_due_date, ticket.handled_date,
+               ticket.transferred_to, ticket.rejection_reason, ticket.resolution, ticket.reopened_at is not None,
+               ticket.citizen_level]
+        if personal:
+            row += [getattr(ticket, name) for name in PERSONAL_TICKET_COLUMNS]
+        yield row
+
+
+def rating_columns(personal: bool) -> list[str]:
+    columns = ["id", "unit", "local_date", "tapped_at", "channel", "service_area", "official", "desk", "kiosk",
+               "level", "reasons", "suspect", "suspect_reasons"]
+    return columns + ["dossier_code"] if personal else columns
+
+
+def rating_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool) -> Iterator[list]:
+    """Every tap of the period, suspect ones included and marked, in time order."""
+    areas = dict(session.exec(select(ServiceArea.id, ServiceArea.code)).all())
+    officials = dict(session.exec(select(Official.id, Official.code)).all())
+    desks = dict(session.exec(select(Desk.id, Desk.number)).all())
+    kiosks = dict(session.exec(select(Kiosk.id, Kiosk.name)).all())
+    units = dict(session.exec(select(Unit.id, Unit.code)).all())
+    query = select(Rating).where(Rating.local_date >= period.start, Rating.local_date <= period.end).order_by(
+        Rating.tapped_at, Rating.id)
+    if unit_ids is not None:
+        query = query.where(Rating.unit_id.in_(unit_ids))
+    for rating in session.exec(query.execution_options(yield_per=5000)):
+        row = [rating.id, units.get(rating.unit_id), rating.local_date,
+               rating.tapped_at.astimezone(LOCAL_TZ).replace(tzinfo=None), rating.channel,
+               areas.get(rating.service_area_id), officials.get(rating.official_id), desks.get(rating.desk_id),
+               kiosks.get(rating.kiosk_id), rating.level, " ".join(rating.reasons or []), rating.suspect,
+               " ".join(rating.suspect_reasons or [])]
+        if personal:
+            row.append(rating.dossier_code)
+        yield row
+
+
+def csv_stream(columns: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV lines one at a time, so a province's year never sits in memory; BOM for Excel's sake."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    yield "\ufeff" + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["" if value is None else value for value in row])
+        yield buffer.getvalue()
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
+    """A workbook of (title, header, rows) sheets, written in openpyxl's streaming mode."""
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(header)
+        for count, row in enumerate(rows, start=1):
+            if count > XLSX_MAX_ROWS:
+                raise OverflowError("too many rows for XLSX")
+            sheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def report_sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The periodic report's tables as sheets: targets, PAKN register, QĐ 766, areas, officials, months."""
+    def rate(value):
+        return None if value is None else round(value, 4)
+
+    targets = [[card["label"], rate(card["target"]), rate(card["value"]), card["numerator"], card["denominator"],
+                card["status_label"]] for card in report["targets"]]
+    register = [[label, rate(value) if is_rate else value] for label, value, is_rate in report["register"]]
+    qd766 = [[label, rate(value) if is_rate else value] for label, value, is_rate in report["qd766"]]
+    areas = [[row.label, row.figures.total, row.figures.very_satisfied, row.figures.satisfied, row.figures.dissatisfied,
+              rate(row.rate.value)] for row in report["areas"]]
+    officials = [[row.label, row.figures.total, row.figures.very_satisfied, row.figures.satisfied,
+                  row.figures.dissatisfied, rate(row.rate.value)] for row in report["officials"]]
+    months = [[f"{m.period.start:%m/%Y}", m.ratings.total, m.ratings.suspect_excluded, rate(m.ratings.satisfaction.value),
+               m.feedback.received, rate(m.feedback.on_time_rate.value), rate(m.feedback.resolved_rate.value)]
+              for m in report["months"]]
+    level_header = [_("Lượt được tính"), _("Rất hài lòng"), _("Hài lòng"), _("Không hài lòng"), _("Tỷ lệ hài lòng")]
+    return [
+        (_("Chỉ tiêu"), [_("Chỉ tiêu"), _("Mục tiêu"), _("Kết quả"), _("Tử số"), _("Mẫu số"), _("Đánh giá")], targets),
+        (_("Sổ PAKN"), [_("Nội dung"), _("Số lượng")], register),
+        (_("QĐ 766"), [_("Chỉ số"), _("Giá trị")], qd766),
+        (_("Theo lĩnh vực"), [_("Lĩnh vực"), *level_header], areas),
+        (_("Theo cán bộ"), [_("Cán bộ"), *level_header], officials),
+        (_("Theo tháng"), [_("Tháng"), _("Lượt được tính"), _("Lượt đáng ngờ"), _("Tỷ lệ hài lòng"),
+                           _("PAKN tiếp nhận"), _("Tỷ lệ đúng hạn"), _("Tỷ lệ giải quyết dứt điểm")], months),
+    ]

@@ -1,0 +1,186 @@
+"""A province's year of data, for the budgets in DESIGN.md (`demo-data --scale province`).
+
+Many communes, ≥ 1,000,000 taps and ≥ 100,000 PAKN, written in bulk (executemany batches
+on SQLite, COPY on PostgreSQL), then the daily totals rebuilt once. Citizens' names here
+are placeholders: this data is for measuring, not for showing.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time as clock
+import uuid
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from hailong import totals, workdays
+from hailong.figures import ensure_targets
+from models import (
+    LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, Resolution, ServiceArea, Unit,
+    local_date_of, utcnow,
+)
+
+AREAS = [("HT", "Hộ tịch", "administrative"), ("CT", "Chứng thực", "administrative"), ("DD", "Đất đai", "administrative"),
+         ("XD", "Xây dựng", "administrative"), ("LDTBXH", "Lao động, thương binh và xã hội", "administrative"),
+         ("KD", "Đăng ký kinh doanh", "administrative"), ("YT", "Y tế", "health"), ("GD", "Giáo dục", "education")]
+RATING_COLUMNS = ("client_id", "body_hash", "unit_id", "channel", "kiosk_id", "desk_id", "official_id", "service_area_id",
+                  "level", "reasons", "criteria", "dossier_code", "tapped_at", "sent_at", "received_at", "local_date",
+                  "suspect", "suspect_reasons")
+BATCH = 20_000
+
+
+def load_province(session: Session, *, communes: int = 60, ratings: int = 1_050_000, tickets: int = 105_000,
+                  seed: int = 2025, log=print) -> dict:
+    """Create the province ``PROV-LON`` with its communes and a year of taps and tickets; returns counts."""
+    rng = random.Random(seed)
+    if session.exec(select(Unit).where(Unit.code == "PROV-LON")).first() is not None:
+        log("Province PROV-LON already exists; nothing added.")
+        return {}
+    started = clock.monotonic()
+    province = Unit(code="PROV-LON", name="Tỉnh Thử Tải", kind="province")
+    session.add(province)
+    session.flush()  # the communes need the province's id
+    units = [_commune(session, province, number) for number in range(1, communes + 1)]
+    session.commit()
+    log(f"{communes} communes ready ({clock.monotonic() - started:.1f}s)")
+    today = local_date_of(utcnow())
+    days = [today - timedelta(days=n) for n in range(365)]
+    workdays_list = [day for day in days if day.isoweekday() <= 5]
+    written = _write_ratings(session, units, workdays_list, ratings, rng)
+    log(f"{written} ratings written ({clock.monotonic() - started:.1f}s)")
+    written_tickets = _write_tickets(session, units, days, today, tickets, rng)
+    log(f"{written_tickets} tickets written ({clock.monotonic() - started:.1f}s)")
+    totals.rebuild(session, [u["unit"].id for u in units])
+    session.commit()
+    log(f"daily totals rebuilt ({clock.monotonic() - started:.1f}s)")
+    _analyze(session)
+    return {"communes": communes, "ratings": written, "tickets": written_tickets}
+
+
+def _commune(session: Session, province: Unit, number: int) -> dict:
+    unit = Unit(code=f"XA{number:03d}", name=f"UBND xã Thử Tải {number:03d}", parent_id=province.id)
+    session.add(unit)
+    session.flush()  # areas, officials and desks need the commune's id
+    ensure_targets(session, unit, local_date_of(utcnow()).year)
+    areas = [ServiceArea(unit_id=unit.id, code=code, name_vi=name, sector=sector) for code, name, sector in AREAS]
+    officials = [Official(unit_id=unit.id, code=f"CB{i:02d}", full_name=f"Cán bộ {number:03d}-{i:02d}") for i in range(1, 7)]
+    session.add_all(areas + officials)
+    session.flush()
+    desks = [Desk(unit_id=unit.id, number=i, name=f"Quầy {i}", service_area_id=areas[i - 1].id,
+                  official_id=officials[i - 1].id) for i in range(1, 5)]
+    session.add_all(desks)
+    session.flush()
+    kiosks = [Kiosk(unit_id=unit.id, name=f"Máy {unit.code}-{desk.number}", token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+                    desk_id=desk.id, paired_at=utcnow(), last_seen_at=utcnow()) for desk in desks]
+    session.add_all(kiosks)
+    session.flush()
+    return {"unit": unit, "areas": areas, "officials": officials, "desks": desks, "kiosks": kiosks}
+
+
+def _rating_rows(units: list[dict], days: list[date], count: int, rng: random.Random):
+    levels = [Level.VERY_SATISFIED.value, Level.SATISFIED.value, Level.DISSATISFIED.value]
+    reasons = [reason.value for reason in Reason]
+    empty = "[]"
+    for _ in range(count):
+        commune = rng.choice(units)
+        index = rng.randrange(4)
+        kiosk, desk = commune["kiosks"][index], commune["desks"][index]
+        area = commune["areas"][rng.randrange(8)] if rng.random() < 0.3 else commune["areas"][index]
+        day = rng.choice(days)
+        moment = datetime.combine(day, time(7, 30), LOCAL_TZ) + timedelta(seconds=rng.randrange(9 * 3600))
+        level = rng.choices(levels, weights=(55, 40, 5))[0]
+        suspect = rng.random() < 0.01
+        yield (uuid.uuid4(), "bulk", commune["unit"].id, "kiosk", kiosk.id, desk.id, desk.official_id, area.id, level,
+               json.dumps(rng.sample(reasons, 1)) if level == "dissatisfied" else empty, "{}", None, moment, moment,
+               moment + timedelta(seconds=2), day, suspect, '["too_close"]' if suspect else empty)
+
+
+def _write_ratings(session: Session, units, days, count, rng) -> int:
+    return _bulk(session, Rating.__table__, RATING_COLUMNS, _rating_rows(units, days, count, rng))
+
+
+def _ticket_rows(units, days, today, count, rng):
+    numbers = {}
+    for serial in range(count):
+        commune = rng.choice(units)
+        received = rng.choice(days)
+        key = (commune["unit"].id, received.year)
+        numbers[key] = numbers.get(key, 0) + 1
+        due = _due(received, 10)
+        fate = rng.random()
+        status, within, handled, resolution = FeedbackStatus.CLOSED.value, True, None, None
+        if fate < 0.05:
+            status, within, handled = FeedbackStatus.TRANSFERRED.value, False, _due(received, rng.randint(1, 5))
+        elif fate < 0.08:
+            status, within, handled = FeedbackStatus.REJECTED.value, None, _due(received, rng.randint(1, 5))
+        else:
+            handled = _due(received, rng.choices([rng.randint(2, 10), rng.randint(11, 20)], weights=(93, 7))[0])
+            resolution = Resolution.RESOLVED.value if rng.random() < 0.95 else Resolution.NOT_RESOLVED.value
+            if handled > today:
+                status, handled, resolution = FeedbackStatus.IN_PROGRESS.value, None, None
+        received_at = datetime.combine(received, time(9), LOCAL_TZ)
+        yield (commune["unit"].id, received.year, numbers[key], f"B{serial:09d}", "phan_anh", "web",
+               commune["areas"][rng.randrange(8)].id, "Nội dung phản ánh thử tải.", False, f"Người gửi {serial}",
+               f"09{serial:08d}", status, within, received_at, received, _due(received, 5), due, handled, resolution,
+               rng.choice([None, "satisfied", "very_satisfied", "dissatisfied"]) if handled else None)
+
+
+TICKET_COLUMNS = ("unit_id", "register_year", "register_number", "tracking_code", "kind", "channel", "service_area_id",
+                  "content", "anonymous", "name", "phone", "status", "within_competence", "received_at", "received_date",
+                  "classify_due", "due_date", "handled_date", "resolution", "citizen_level")
+
+
+def _due(received: date, working_days: int) -> date:
+    return _DUE_CACHE.setdefault((received, working_days), workdays.due_date(_CALENDAR, received, working_days))
+
+
+_CALENDAR = workdays.WorkCalendar()  # the national calendar: the province's swaps do not matter for load
+_DUE_CACHE: dict = {}
+
+
+def _write_tickets(session: Session, units, days, today, count, rng) -> int:
+    return _bulk(session, Feedback.__table__, TICKET_COLUMNS, _ticket_rows(units, days, today, count, rng))
+
+
+def _bulk(session: Session, table: sa.Table, columns: tuple, rows) -> int:
+    """COPY on PostgreSQL, executemany batches elsewhere; committed per batch to keep memory flat."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        written = 0
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                written += 1
+        session.commit()
+        return written
+    statement = table.insert()
+    written, batch = 0, []
+    for row in rows:
+        batch.append(dict(zip(columns, row)))
+        if len(batch) == BATCH:
+            written += _flush_batch(session, statement, batch)
+    written += _flush_batch(session, statement, batch)
+    return written
+
+
+def _flush_batch(session, statement, batch) -> int:
+    if not batch:
+        return 0
+    for row in batch:  # the JSON columns were serialised for COPY; SQLAlchemy serialises them itself
+        for name in ("reasons", "criteria", "suspect_reasons"):
+            if isinstance(row.get(name), str):
+                row[name] = json.loads(row[name])
+    session.execute(statement, batch)
+    session.commit()
+    count = len(batch)
+    batch.clear()
+    return count
+
+
+def _analyze(session: Session) -> None:
+    """Fresh planner statistics, so the first dashboard after a bulk load uses the indexes."""
+    session.execute(sa.text("ANALYZE"))
+    session.commit()

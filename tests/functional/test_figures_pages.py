@@ -1,0 +1,305 @@
+"""The back-office figure pages: who may use them (and who may not), exports and the public pages."""
+import io
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from hailong import alerts
+from models import Alert, FeedbackEvent, FeedbackStatus, Level, Official, Resolution, Role, Unit, User, local_date_of, utcnow
+from tests import factories
+from tests.factories import PASSWORD, local
+from tests.figures_data import tap, taps, ticket
+
+TODAY = local_date_of(utcnow())
+THIS_MONTH = TODAY.replace(day=1)
+
+
+def login(client, user):
+    response = client.post("/admin/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def data(session, world):
+    """Taps in two areas this month, a few tickets with citizens' names and phones, a public reply."""
+    taps(session, world, 20, Level.VERY_SATISFIED, day=THIS_MONTH, area=world.areas["HT"], official=world.officials["CB01"],
+         desk=world.desk)
+    taps(session, world, 5, Level.DISSATISFIED, day=THIS_MONTH, area=world.areas["YT"], reasons=["late"])
+    answered = ticket(session, world.unit, received=THIS_MONTH, due=THIS_MONTH, handled=THIS_MONTH,
+                      status=FeedbackStatus.CLOSED, resolution=Resolution.RESOLVED, name="Lưu Thị Phượng",
+                      phone="0912345678", area=world.areas["HT"], content="Ông Lưu Văn Tám ở thôn Đông phản ánh")
+    ticket(session, world.unit, received=THIS_MONTH - timedelta(days=40), due=THIS_MONTH - timedelta(days=20),
+           name="Đặng Văn Khoa", phone="0987654321")
+    session.flush()
+    session.add(FeedbackEvent(feedback_id=answered.id, kind="reply", public=True,
+                              body="UBND xã đã sửa xong đoạn đường bị hỏng."))
+    session.commit()
+    return world
+
+
+def viewer_of_province(session, world):
+    """A province holding the test commune and a second commune, and a viewer at the province."""
+    province = Unit(code="TINH", name="Tỉnh Thử", kind="province")
+    session.add(province)
+    session.flush()
+    world.unit.parent_id = province.id
+    session.add(world.unit)
+    other = factories.world(session, code="XA02")
+    other.unit.parent_id = province.id
+    session.add(other.unit)
+    viewer = User(username="tinh.viewer", password_hash=world.users["viewer"].password_hash, role=Role.VIEWER,
+                  unit_id=province.id, full_name="Cán bộ tỉnh")
+    session.add(viewer)
+    session.commit()
+    return viewer, other
+
+
+# --- who may not --------------------------------------------------------------------------------
+
+BACK_OFFICE_GETS = ["/admin", "/admin/reports", "/admin/reports.xlsx", "/admin/exports/register.csv",
+                    "/admin/exports/ratings.xlsx", "/admin/exports/tickets.csv", "/admin/me", "/admin/officials/1"]
+
+
+@pytest.mark.parametrize("url", BACK_OFFICE_GETS)
+def test_strangers_are_sent_to_login(client, world, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ["handler", "desk"])
+@pytest.mark.parametrize("url", ["/admin/reports", "/admin/reports.xlsx", "/admin/exports/register.csv",
+                                 "/admin/exports/ratings.xlsx", "/admin/exports/tickets.xlsx"])
+def test_desk_officials_and_handlers_get_no_reports_or_exports(client, world, role, url):
+    assert login(client, world.users[role]).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["handler", "desk"])
+def test_desk_officials_and_handlers_land_on_their_own_page_not_the_dashboard(client, world, role):
+    response = login(client, world.users[role]).get("/admin")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/me")
+
+
+@pytest.mark.parametrize("role", ["viewer", "handler", "desk"])
+def test_only_leaders_and_admins_open_another_officials_page(client, world, role):
+    official = world.officials["CB01"]
+    assert login(client, world.users[role]).get(f"/admin/officials/{official.id}").status_code == 403
+
+
+def test_a_user_without_an_official_has_no_own_page(client, world):
+    assert login(client, world.users["leader"]).get("/admin/me").status_code == 404
+
+
+def test_an_official_sees_their_figures_and_reasons(client, session, data):
+    user = data.users["desk"]
+    user.official_id = data.officials["CB01"].id
+    session.add(user)
+    tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 10), Level.DISSATISFIED, official=data.officials["CB01"],
+        reasons=["attitude"])
+    session.commit()
+    page = login(client, user).get("/admin/me").get_data(as_text=True)
+    assert "Nguyễn Thị Lan" in page and "Thái độ, phiền hà, sách nhiễu" in page and "95,2%" in page  # 20 of 21
+
+
+def test_a_leader_of_another_commune_cannot_open_this_communes_official(client, session, world):
+    other = factories.world(session, code="XA09")
+    assert login(client, other.users["leader"]).get(f"/admin/officials/{world.officials['CB01'].id}").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer", "handler", "desk"])
+def test_only_a_leader_acknowledges_an_alert(client, session, world, role):
+    alert = _alert(session, world)
+    response = login(client, world.users[role]).post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": "ok"})
+    assert response.status_code == 403
+    session.refresh(alert)
+    assert alert.acknowledged_at is None
+
+
+def test_acknowledging_needs_the_csrf_token_and_a_comment(csrf_app, session, world):
+    alert = _alert(session, world)
+    client = csrf_app.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/admin/login", data={"username": world.users["leader"].username, "password": PASSWORD, "csrf_token": token})
+    assert client.post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": "Đã nhắc nhở"}).status_code == 400
+    dashboard = client.get("/admin").get_data(as_text=True)
+    token = dashboard.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": " ", "csrf_token": token})
+    session.refresh(alert)
+    assert alert.acknowledged_at is None
+    response = client.post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": "Đã nhắc nhở quầy 1", "csrf_token": token})
+    assert response.status_code == 303
+    session.refresh(alert)
+    assert alert.acknowledged_at is not None and alert.comment == "Đã nhắc nhở quầy 1"
+    assert alert.acknowledged_by_id == world.users["leader"].id
+
+
+def _alert(session, world) -> Alert:
+    alert = Alert(unit_id=world.unit.id, kind="kiosk_silent", key=f"test:{uuid.uuid4()}", kiosk_id=world.kiosk.id,
+                  local_date=TODAY, starts_at=utcnow(), details={"kiosk": "Kiosk 1"})
+    session.add(alert)
+    session.commit()
+    return alert
+
+
+# --- many units ---------------------------------------------------------------------------------
+
+
+def test_a_commune_user_sees_only_its_own_commune(client, session, data):
+    _viewer, other = viewer_of_province(session, data)
+    client = login(client, data.users["leader"])
+    assert client.get(f"/admin?unit={other.unit.code}").status_code == 403
+    assert client.get("/admin/reports?unit=TINH").status_code == 403
+    assert "So sánh các xã" not in client.get("/admin").get_data(as_text=True)
+
+
+def test_a_province_viewer_compares_its_communes(client, session, data):
+    viewer, other = viewer_of_province(session, data)
+    taps(session, other, 3, Level.DISSATISFIED, day=THIS_MONTH)
+    session.commit()
+    page = login(client, viewer).get("/admin?kind=month").get_data(as_text=True)
+    assert "So sánh các xã" in page and data.unit.name in page and other.unit.name in page
+    assert "80,0%" in page and "0,0%" in page  # 20 of 25 in the first commune, 0 of 3 in the second
+    assert login(client, viewer).get(f"/admin?unit={other.unit.code}").status_code == 200
+    foreign = factories.world(session, code="XA77")
+    assert client.get(f"/admin?unit={foreign.unit.code}").status_code == 403
+
+
+# --- reports and exports ---------------------------------------------------------------------------
+
+
+def test_dashboard_shows_the_four_targets_and_the_overdue_ticket(client, data):
+    page = login(client, data.users["leader"]).get("/admin?kind=month").get_data(as_text=True)
+    for label in ("Người dân hài lòng với việc giải quyết thủ tục hành chính", "Hài lòng với dịch vụ y tế, giáo dục công",
+                  "PAKN thuộc thẩm quyền được xử lý dứt điểm", "PAKN được xử lý đúng hạn"):
+        assert label in page
+    assert "80,0%" in page and "ít dữ liệu" in page  # 20 of 25, fewer than 30 answers
+    assert "Quá hạn" in page and "T0000" in page  # the tracking code of the overdue ticket
+
+
+def test_bad_period_is_a_clear_422(client, world):
+    response = login(client, world.users["leader"]).get("/admin?kind=custom&from=2026-06-30&to=2026-06-01")
+    assert response.status_code == 422 and "Ngày kết thúc phải sau ngày bắt đầu" in response.get_data(as_text=True)
+
+
+def test_report_xlsx_sums_match(client, data):
+    response = login(client, data.users["leader"]).get("/admin/reports.xlsx?kind=month")
+    assert response.status_code == 200 and response.mimetype.endswith("sheet")
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    areas = list(book["Theo lĩnh vực"].iter_rows(min_row=2, values_only=True))
+    assert sum(row[1] for row in areas) == 25 and sum(row[4] for row in areas) == 5
+    targets = {row[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)}
+    satisfaction = targets["Người dân hài lòng với việc giải quyết thủ tục hành chính"]
+    assert satisfaction[1:5] == (0.95, 0.8, 20, 25)
+    register = {row[0]: row[1] if len(row) > 1 else None for row in book["Sổ PAKN"].iter_rows(min_row=2, values_only=True)}
+    assert register["Tiếp nhận"] == 1 and register["Quá hạn chưa xử lý"] == 1
+    months = list(book["Theo tháng"].iter_rows(min_row=2, values_only=True))
+    assert sum(row[1] for row in months) == 25
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_hide_personal_data_from_a_viewer(client, data, fmt):
+    url = f"/admin/exports/register.{fmt}?kind=year&year={TODAY.year}"
+    viewer_body = _download(login(client, data.users["viewer"]), url)
+    leader_body = _download(login(client.application.test_client(), data.users["leader"]), url)
+    viewer_text, leader_text = _text(viewer_body, fmt), _text(leader_body, fmt)
+    for secret in ("Lưu Thị Phượng", "0912345678", "Lưu Văn Tám"):
+        assert secret not in viewer_text
+        assert secret in leader_text
+
+
+def test_ratings_export_has_every_tap_and_marks_suspect_ones(client, session, data):
+    tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 9, 0, 1), Level.SATISFIED, suspect_reasons=["too_close"])
+    session.commit()
+    response = login(client, data.users["viewer"]).get(f"/admin/exports/ratings.xlsx?kind=month")
+    rows = list(load_workbook(io.BytesIO(response.data), read_only=True).active.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 26 and "dossier_code" not in header
+    suspect = [row for row in body if row[header.index("suspect")]]
+    assert len(suspect) == 1 and suspect[0][header.index("suspect_reasons")] == "too_close"
+
+
+def _download(client, url: str) -> bytes:
+    # A CSV export streams: closing the response ends its request (and its database transaction).
+    with client.get(url) as response:
+        assert response.status_code == 200
+        return response.data
+
+
+def _text(body: bytes, fmt: str) -> str:
+    if fmt == "csv":
+        return body.decode("utf-8-sig")
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    return "\n".join(str(cell) for row in book.active.iter_rows(values_only=True) for cell in row)
+
+
+def test_printable_report_has_every_section(client, data):
+    page = login(client, data.users["viewer"]).get("/admin/reports?kind=quarter").get_data(as_text=True)
+    for heading in ("1. Kết quả so với chỉ tiêu kế hoạch", "2. Tình hình tiếp nhận, xử lý PAKN",
+                    "3. Chỉ số PAKN theo Quyết định 766/QĐ-TTg", "4. Mức độ hài lòng theo lĩnh vực", "6. Theo tháng"):
+        assert heading in page
+    assert "<svg" in page and "<script" not in page.split("<article")[1].split("</article>")[0]
+
+
+# --- the public pages never show who wrote in ---------------------------------------------------------
+
+
+def test_public_pages_and_api_show_no_citizen_identity(client, session, data):
+    page = client.get("/public").get_data(as_text=True)
+    assert "UBND xã đã sửa xong đoạn đường bị hỏng." in page and "80,0%" in page
+    desks = client.get("/public/desks").get_data(as_text=True)
+    api = client.get(f"/api/v1/stats?unit={data.unit.code}&from={THIS_MONTH}&to={TODAY}").get_data(as_text=True)
+    from models import Feedback
+
+    secrets = set()
+    for feedback in session.exec(select(Feedback)):
+        secrets.update(filter(None, [feedback.name, feedback.phone, feedback.email, feedback.address, feedback.content]))
+    for user in session.exec(select(User)):
+        secrets.update(filter(None, [user.full_name, user.phone, user.email, user.username]))
+    assert secrets
+    for body in (page, desks, api, client.get(f"/public?unit={data.unit.code}").get_data(as_text=True)):
+        for secret in secrets:
+            assert secret not in body
+
+
+def test_public_desks_name_who_serves(client, session, world):
+    world.desk.official_id = world.officials["CB01"].id
+    session.add(world.desk)
+    session.commit()
+    page = client.get("/public/desks").get_data(as_text=True)
+    assert "Quầy 1" in page and "Nguyễn Thị Lan" in page
+
+
+def test_public_page_for_an_unknown_unit_is_404(client, world):
+    assert client.get("/public?unit=NOPE").status_code == 404
+
+
+def test_stats_api_feedback_part_is_complete(client, data):
+    body = client.get(f"/api/v1/stats?unit={data.unit.code}&from={THIS_MONTH}&to={TODAY}").json
+    assert set(body["feedback"]) >= {"received", "within_competence", "transferred", "rejected", "resolved",
+                                     "resolved_rate", "on_time_rate", "open_overdue"}
+    assert body["feedback"]["received"] == 1 and body["feedback"]["open_overdue"] == 1
+    assert body["feedback"]["on_time_rate"] == 0.5  # one handled on time, one still open and overdue
+    assert body["sector"] == {"total": 5, "satisfied": 0, "satisfaction_rate": 0.0}
+
+
+def test_dashboard_in_english(client, data):
+    page = login(client, data.users["leader"]).get("/admin?kind=month&lang=en").get_data(as_text=True)
+    assert "Administrative reform targets" in page and "80.0%" in page
+
+
+def test_province_scale_loader_writes_exact_totals(app, session):
+    """The bulk loader (COPY on PostgreSQL) on a tiny province: counts as asked, totals exact."""
+    from hailong import scale, totals
+    from models import Feedback, Rating
+    from sqlmodel import func
+
+    counts = scale.load_province(session, communes=2, ratings=600, tickets=120, log=lambda _line: None)
+    assert counts == {"communes": 2, "ratings": 600, "tickets": 120}
+    assert session.exec(select(func.count()).select_from(Rating)).one() == 600
+    assert session.exec(select(func.count()).select_from(Feedback)).one() == 120
+    assert totals.drift(session) == []
+    assert scale.load_province(session, communes=2, ratings=600, tickets=120, log=lambda _line: None) == {}
