@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -188,7 +188,8 @@ def export(what: str, fmt: str):
         columns, rows = exports.ticket_columns(personal), exports.ticket_rows(session, scope.unit_ids, period, personal)
     name = f"{what}-{_slug(scope)}-{period.start}-{period.end}.{fmt}"
     if fmt == "csv":
-        return _download(stream_with_context(exports.csv_stream(columns, rows)), name, "text/csv; charset=utf-8")
+        # Read within the request: a stream outliving it kept a PostgreSQL transaction (and its locks) open.
+        return _download("".join(exports.csv_stream(columns, list(rows))), name, "text/csv; charset=utf-8")
     try:
         body = exports.xlsx_bytes([(what, columns, rows)])
     except OverflowError:
