@@ -80,6 +80,13 @@ ALLOWED = {
     "admin.feedback_file": FILING,
     "admin.feedback_receipt": FILING,
     "admin.attachment": TICKETS,
+    # figures and reports (issue 6)
+    "admin.acknowledge_alert": LEADER,
+    "admin.my_figures": ALL,
+    "admin.official_figures": PRIVACY,
+    "admin.report": SURVEY_READERS,
+    "admin.report_xlsx": SURVEY_READERS,
+    "admin.export": SURVEY_READERS,
 }
 
 
@@ -108,7 +115,8 @@ def ticket_args(session, world):
     ticket = accepted(session, world)
     return {"ticket_id": ticket.id, "kind": "areas", "row_id": world.areas["HT"].id, "user_id": world.users["viewer"].id,
             "feedback_id": ticket.id, "kiosk_id": world.kiosk.id, "survey_id": 1, "key": "q1", "campaign_id": 1,
-            "qr_id": 1, "size": "poster", "attachment_id": 1, "fmt": "csv"}
+            "qr_id": 1, "size": "poster", "attachment_id": 1, "fmt": "csv", "alert_id": 1,
+            "official_id": world.officials["CB01"].id, "what": "ratings"}
 
 
 def test_the_matrix(app, world, ticket_args):
