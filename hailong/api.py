@@ -15,6 +15,7 @@ from hailong.errors import DomainError, NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.spam import submit_limit, unknown_code_limit
 from hailong.figures import Period, feedback_figures, rating_figures, sector_rate, targets_for
+from hailong.reporting import checked_period
 from kiosk import devices
 from kiosk.views import state_json
 from models import Channel, Kiosk, Unit, local_date_of, utcnow
@@ -23,7 +24,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are trusted here: kiosks send a bearer token, the rest is public
 
 MAX_BATCH = 500
-MAX_PERIOD_DAYS = 3 * 366
 
 
 def current_kiosk() -> Kiosk:
@@ -145,13 +145,7 @@ def _period_from_args() -> Period:
     errors = {}
     start = _date_arg("from", date(today.year, 1, 1), errors)
     end = _date_arg("to", today, errors)
-    if not errors and end < start:
-        errors["to"] = _l("Ngày kết thúc phải sau ngày bắt đầu.")
-    if not errors and (end - start).days > MAX_PERIOD_DAYS:
-        errors["to"] = _l("Khoảng thời gian tối đa là 3 năm.")
-    if errors:
-        raise ValidationError(_l("Khoảng thời gian không hợp lệ."), fields=errors)
-    return Period(start, end)
+    return checked_period(start, end, errors)
 
 
 def _date_arg(name, default, errors):

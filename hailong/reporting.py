@@ -131,6 +131,11 @@ def _custom(start: str | None, end: str | None, errors: dict) -> Period:
         last = date.fromisoformat(end or "")
     except ValueError:
         errors["to"] = _l("Ngày phải có dạng YYYY-MM-DD.")
+    return checked_period(first if "from" not in errors else None, last if "to" not in errors else None, errors)
+
+
+def checked_period(first: date | None, last: date | None, errors: dict) -> Period:
+    """The period from ``first`` to ``last``; ValidationError naming the bad end (and earlier ``errors``)."""
     if not errors and last < first:
         errors["to"] = _l("Ngày kết thúc phải sau ngày bắt đầu.")
     if not errors and (last - first).days > MAX_CUSTOM_DAYS:
