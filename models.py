@@ -656,22 +656,73 @@ sa.event.listen(AuditLog.__table__, "after_create", lambda _table, connection, *
 # --- figures: daily totals and alerts (issue 6) -------------------------------------------
 
 
-class RatingDailyTotal(SQLModel, table=True):
-    """Counted and suspect taps per unit, local day, sector (of the tap's service area) and level.
-
-    Kept exact on every ORM write of a Rating or of an area's sector (hailong.totals); bulk
-    loaders call ``hailong.totals.rebuild``. A province's year is about a hundred thousand of
-    these instead of a million taps, so province-wide figures stay fast.
-    """
-
-    # SQLite: stored in key order, so a commune's period is one contiguous read.
-    __table_args__ = {"sqlite_with_rowid": False}
+class _RatingCounts(SQLModel):
     unit_id: int = Field(foreign_key="unit.id", primary_key=True)
     local_date: date = Field(primary_key=True)
     sector: str = Field(max_length=32, primary_key=True)
     level: str = Field(max_length=32, primary_key=True)
     suspect: bool = Field(default=False, primary_key=True)
+    suspect_reasons: str = Field(default="", max_length=120, primary_key=True)
     count: int = Field(default=0)
+
+
+class RatingDailyTotal(_RatingCounts, table=True):
+    """Counted and suspect taps per unit, local day, sector (of the tap's service area) and level.
+
+    ``suspect_reasons`` is empty for counted taps and, for suspect ones, their reasons sorted
+    and joined with commas: how many taps were set aside and why, without reading them.
+    Kept exact on every ORM write of a Rating or of an area's sector (hailong.totals); bulk
+    loaders call ``hailong.totals.rebuild``.
+    """
+
+    # SQLite: stored in key order, so a commune's period is one contiguous read.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class RatingMonthlyTotal(_RatingCounts, table=True):
+    """RatingDailyTotal summed by calendar month (``local_date`` is the month's first day).
+
+    A province's year is a few thousand of these instead of a hundred thousand daily rows:
+    a period reads its whole months here and only its ragged ends from the daily totals.
+    """
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class _FeedbackCounts(SQLModel):
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    local_date: date = Field(primary_key=True)
+    received: int = Field(default=0)
+    within_competence: int = Field(default=0)
+    transferred: int = Field(default=0)
+    rejected: int = Field(default=0)
+    due_in_period: int = Field(default=0)
+    resolved: int = Field(default=0)
+    handled: int = Field(default=0)
+    handled_on_time: int = Field(default=0)
+    citizen_rated: int = Field(default=0)
+    citizen_satisfied: int = Field(default=0)
+    overdue_change: int = Field(default=0)
+
+
+class FeedbackDailyTotal(_FeedbackCounts, table=True):
+    """PAKN counts per unit and local day, each ticket counted on the days its events fall on.
+
+    ``received``, ``within_competence``, ``transferred`` and ``rejected`` on the day it was
+    received; ``due_in_period`` and ``resolved`` (within competence) on its deadline;
+    ``handled``, ``handled_on_time``, ``citizen_rated`` and ``citizen_satisfied`` on the day
+    handling finished. ``overdue_change`` is +1 the day after a deadline passed unhandled and
+    −1 the day such a late ticket is handled, so the open overdue tickets on any day are the
+    sum of the changes up to it. Kept exact like RatingDailyTotal (hailong.totals).
+    """
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class FeedbackMonthlyTotal(_FeedbackCounts, table=True):
+    """FeedbackDailyTotal summed by calendar month (``local_date`` is the month's first day)."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 class AlertKind(StrEnum):
@@ -697,10 +748,5 @@ class Alert(SQLModel, table=True):
     comment: str = Field(default="", sa_column=Column(sa.Text, nullable=False, server_default=""))
 
 
-# Suspect taps are few: this finds them across a province without reading every tap.
-sa.Index("ix_rating_suspect_date", Rating.suspect, Rating.local_date)
-# Every column the PAKN figures read, so a province's 100,000 tickets are counted from the index alone.
-sa.Index("ix_feedback_figures", Feedback.unit_id, Feedback.received_date, Feedback.due_date, Feedback.handled_date,
-         Feedback.status, Feedback.within_competence, Feedback.resolution, Feedback.reopened_at, Feedback.citizen_level)
 # Why citizens were dissatisfied: a commune's dissatisfied taps without reading the others.
 sa.Index("ix_rating_unit_level_date", Rating.unit_id, Rating.level, Rating.local_date)

@@ -12,11 +12,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from hailong import totals  # noqa: F401  (keeps the daily totals exact on every write)
+from hailong import totals  # also keeps the daily totals exact on every write
 from models import (
-    PLAN_TARGETS, Feedback, FeedbackStatus, Level, Rating, RatingDailyTotal, Resolution, Target, Unit, local_date_of,
-    utcnow,
+    PLAN_TARGETS, FeedbackDailyTotal, FeedbackMonthlyTotal, Level, RatingDailyTotal, RatingMonthlyTotal, Target, Unit,
+    local_date_of, utcnow,
 )
+
+MEASURES = totals.TICKET_MEASURES
+COUNTED = tuple(name for name in MEASURES if name != "overdue_change")
 
 SMALL_COUNT = 30  # below this a rate is marked as small and never ranked
 
@@ -117,20 +120,89 @@ class RatingFigures:
 
 
 def rating_figures(session: Session, unit_ids: list[int] | None, period: Period) -> RatingFigures:
-    """Counts of counted taps by level in the period, and how many suspect taps were set aside.
+    """Counts of counted taps by level in the period, and how many suspect taps were set aside."""
+    return rating_totals(session, unit_ids, [period])[None][0]
 
-    Read from the daily totals (exact, see hailong.totals): a province's year in milliseconds.
+
+def rating_totals(session: Session, unit_ids: list[int] | None, periods: list[Period], *,
+                  by: str | None = None) -> dict[object, list[RatingFigures]]:
+    """``rating_figures`` of each period, split by a column of the totals (``unit_id``, ``sector``,
+    ``suspect_reasons``) when ``by`` is given, else keyed by None.
+
+    Read from the tap totals (exact, see hailong.totals): whole months from the monthly
+    totals, ragged ends from the daily ones, so a province's year is a few thousand rows.
     """
-    total = RatingDailyTotal
-    query = select(total.level, total.suspect, func.sum(total.count)).where(
-        total.local_date >= period.start, total.local_date <= period.end,
-    ).group_by(total.level, total.suspect)
-    if unit_ids is not None:
-        query = query.where(total.unit_id.in_(unit_ids))
-    figures = RatingFigures()
-    for level, suspect, count in session.exec(query):
-        figures.add(level, suspect, int(count or 0))
-    return figures
+    bounds = _bounds(periods)
+    within = _periods_of_segments(bounds, periods)
+    group = ([by] if by else []) + ["level", "suspect"]
+    result: dict = {} if by else {None: [RatingFigures() for _ in periods]}
+    for row in _summed(session, (RatingDailyTotal, RatingMonthlyTotal), ["count"], group, unit_ids, bounds):
+        key, (level, suspect, segment, count) = (row[0], row[1:]) if by else (None, row)
+        figures = result.setdefault(key, [RatingFigures() for _ in periods])
+        for index in within[segment]:
+            figures[index].add(level, suspect, int(count or 0))
+    return result
+
+
+# --- reading the totals by period ---------------------------------------------------------------
+
+
+def _bounds(periods: list[Period], cutoffs: list[date] = ()) -> list[date]:
+    """The days where a period (or a cutoff's day after) starts or stops: segment i runs from
+    bounds[i] to the day before bounds[i + 1], and each period is a run of whole segments."""
+    after = timedelta(days=1)
+    return sorted({p.start for p in periods} | {p.end + after for p in periods} | {day + after for day in cutoffs})
+
+
+def _periods_of_segments(bounds: list[date], periods: list[Period]) -> dict[int, list[int]]:
+    return {segment: [index for index, period in enumerate(periods) if period.start <= first <= period.end]
+            for segment, first in enumerate(bounds[:-1])} | {-1: []}
+
+
+def _pieces(bounds: list[date], carry: bool) -> dict[str, list[tuple[date | None, date, int]]]:
+    """Each segment as (first day or None for "since the beginning", day after, segment) ranges:
+    its whole months for the monthly totals, its ragged ends for the daily ones. With ``carry``,
+    segment -1 holds everything before the first bound."""
+    pieces: dict = {"day": [], "month": []}
+    spans = [(None, bounds[0], -1)] if carry else []
+    for segment, (first, end) in enumerate(zip(bounds, bounds[1:])):
+        spans.append((first, end, segment))
+    for first, end, segment in spans:
+        head = first if first is None or first.day == 1 else Period.month_of(first).end + timedelta(days=1)
+        tail = end.replace(day=1)
+        if first is not None and head >= tail:
+            pieces["day"].append((first, end, segment))
+            continue
+        if first is not None and first < head:
+            pieces["day"].append((first, head, segment))
+        pieces["month"].append((head, tail, segment))
+        if tail < end:
+            pieces["day"].append((tail, end, segment))
+    return pieces
+
+
+def _summed(session: Session, tables: tuple, columns: list[str], group: list[str], unit_ids: list[int] | None,
+            bounds: list[date], *, carry: bool = False) -> list[tuple]:
+    """Rows of (*group, segment, *sums of columns) from the daily and monthly ``tables``."""
+    rows = []
+    for grain, table in zip(("day", "month"), tables):
+        ranges = _pieces(bounds, carry)[grain]
+        if not ranges:
+            continue
+        day = table.local_date
+        conditions = [(sa.and_(*([day >= first] if first else []), day < end), segment) for first, end, segment in ranges]
+        starts = [first for first, _end, _segment in ranges]
+        limits = [day < max(end for _first, end, _segment in ranges)]
+        if None not in starts:
+            limits.append(day >= min(starts))  # keeps the read to the periods' days in the key order
+        inner = select(*[getattr(table, name) for name in group], sa.case(*conditions).label("segment"),
+                       *[getattr(table, name) for name in columns]).where(*limits, sa.or_(*[c for c, _ in conditions]))
+        if unit_ids is not None:
+            inner = inner.where(table.unit_id.in_(unit_ids))
+        inner = inner.subquery()  # PostgreSQL groups by the segment's name, not by a repeat of its CASE
+        keys = [inner.c[name] for name in group] + [inner.c.segment]
+        rows.extend(session.exec(select(*keys, *[func.sum(inner.c[name]) for name in columns]).group_by(*keys)))
+    return rows
 
 
 @dataclass
@@ -191,70 +263,30 @@ def feedback_figures_by_unit(session: Session, unit_ids: list[int] | None, perio
 
 def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods: list[Period], today: date | None = None,
                            *, by_unit: bool = False) -> dict[int | None, list[FeedbackFigures]]:
-    """``feedback_figures`` of several periods (e.g. the months of a year) at once.
+    """``feedback_figures`` of several periods (e.g. a year and its months) from one read of the PAKN totals.
 
-    Four small grouped queries (tickets by day received, due, handled, and the open-late
-    ones by due and handled day) are bucketed into the periods here, so a province's
-    100,000 tickets are read a few times, not once per period and figure.
+    A period's figures are the sums of its days; its open overdue tickets are the overdue
+    changes of every day up to its cutoff, the period's end or today if sooner (late cases
+    still open count against the office then, not when they are finally closed).
     """
     today = today or local_date_of(utcnow())
-    first, last = min(p.start for p in periods), max(p.end for p in periods)
     cutoffs = [min(period.end, today) for period in periods]
-    scope = [] if unit_ids is None else [Feedback.unit_id.in_(unit_ids)]
-    key = [Feedback.unit_id] if by_unit else []
+    bounds = _bounds(periods, cutoffs)
+    within = _periods_of_segments(bounds, periods)
+    group = ["unit_id"] if by_unit else []
     result: dict = {}
-
-    def figures_of(row) -> list[FeedbackFigures]:
-        unit = row[0] if by_unit else None
-        if unit not in result:
-            result[unit] = [FeedbackFigures() for _ in periods]
-        return result[unit]
-
-    def add(row, day, **counts):
-        figures = figures_of(row)
-        for index, period in enumerate(periods):
-            if period.start <= day <= period.end:
-                for name, value in counts.items():
-                    setattr(figures[index], name, getattr(figures[index], name) + int(value or 0))
-
-    def total(condition):
-        return func.sum(sa.case((condition, 1), else_=0))
-
-    def grouped(day_column, *columns, where):
-        query = select(*key, day_column, *columns).where(*scope, *where).group_by(*key, day_column)
-        return session.exec(query)
-
-    n = len(key)
-    for row in grouped(Feedback.received_date, func.count(), total(Feedback.within_competence.is_(True)),
-                       total(Feedback.status == FeedbackStatus.TRANSFERRED), total(Feedback.status == FeedbackStatus.REJECTED),
-                       where=[Feedback.received_date >= first, Feedback.received_date <= last]):
-        add(row, row[n], received=row[n + 1], within_competence=row[n + 2], transferred=row[n + 3], rejected=row[n + 4])
-    resolved = sa.and_(Feedback.resolution == Resolution.RESOLVED, Feedback.reopened_at.is_(None))
-    due = Feedback.due_date
-    if session.get_bind().dialect.name == "sqlite":
-        # Unary + keeps SQLite off the (unit, status, due) index, which would read every row;
-        # the figures index answers from itself.
-        due = sa.literal_column("+feedback.due_date", type_=sa.Date)
-    for row in grouped(Feedback.due_date, func.count(), total(resolved),
-                       where=[due >= first, due <= last, Feedback.within_competence.is_(True)]):
-        add(row, row[n], due_in_period=row[n + 1], resolved=row[n + 2])
-    rated = Feedback.citizen_level.is_not(None)
-    for row in grouped(Feedback.handled_date, func.count(), total(Feedback.handled_date <= Feedback.due_date), total(rated),
-                       total(sa.and_(rated, Feedback.citizen_level != "dissatisfied")),
-                       where=[Feedback.handled_date >= first, Feedback.handled_date <= last]):
-        add(row, row[n], handled=row[n + 1], handled_on_time=row[n + 2], citizen_rated=row[n + 3], citizen_satisfied=row[n + 4])
-    # Late cases still open count against the office at each period's end (or today), not when finally closed.
-    query = select(*key, Feedback.due_date, Feedback.handled_date, func.count()).where(
-        *scope, Feedback.status != FeedbackStatus.REJECTED, Feedback.due_date < max(cutoffs),
-        Feedback.received_date <= max(cutoffs),
-        sa.or_(Feedback.handled_date.is_(None), Feedback.handled_date > min(cutoffs)),
-    ).group_by(*key, Feedback.due_date, Feedback.handled_date)
-    for row in session.exec(query):
-        due, handled, count = row[n], row[n + 1], int(row[n + 2])
-        figures = figures_of(row)
-        for index, cutoff in enumerate(cutoffs):
-            if due < cutoff and (handled is None or handled > cutoff):
-                figures[index].open_overdue += count
+    for row in _summed(session, (FeedbackDailyTotal, FeedbackMonthlyTotal), list(MEASURES), group, unit_ids, bounds,
+                       carry=True):
+        unit, segment, *sums = row if by_unit else (None, *row)
+        counts = dict(zip(MEASURES, (int(value or 0) for value in sums)))
+        figures = result.setdefault(unit, [FeedbackFigures() for _ in periods])
+        first_day = bounds[segment] if segment >= 0 else None
+        for figure, cutoff in zip(figures, cutoffs):
+            if first_day is None or first_day <= cutoff:  # the segment ends by the cutoff (cutoff + 1 is a bound)
+                figure.open_overdue += counts["overdue_change"]
+        for index in within[segment]:
+            for name in COUNTED:
+                setattr(figures[index], name, getattr(figures[index], name) + counts[name])
     if not by_unit and None not in result:
         result[None] = [FeedbackFigures() for _ in periods]
     return result
@@ -294,23 +326,16 @@ def sector_figures(session: Session, unit_ids: list[int] | None, period: Period)
     """Satisfaction with health and education services (target ≥ 90%), per sector.
 
     Counts the counted kiosk and QR ratings given in health and education service areas,
-    from the daily totals (which carry each tap's sector), plus the answers to the overall
+    from the tap totals (which carry each tap's sector), plus the answers to the overall
     satisfaction question of the health and education surveys (satisfied = 4 or 5).
     """
     from models import Sector
 
-    total = RatingDailyTotal
-    query = select(total.sector, total.level, func.sum(total.count)).where(
-        total.local_date >= period.start, total.local_date <= period.end, total.suspect.is_(False),
-        total.sector.in_([Sector.HEALTH, Sector.EDUCATION]),
-    ).group_by(total.sector, total.level)
-    if unit_ids is not None:
-        query = query.where(total.unit_id.in_(unit_ids))
-    counts = {Sector.HEALTH.value: [0, 0], Sector.EDUCATION.value: [0, 0]}
-    for sector, level, count in session.exec(query):
-        counts[sector][1] += int(count)
-        if level != Level.DISSATISFIED:
-            counts[sector][0] += int(count)
+    by_sector = rating_totals(session, unit_ids, [period], by="sector")
+    counts = {}
+    for sector in (Sector.HEALTH.value, Sector.EDUCATION.value):
+        taps = by_sector.get(sector, [RatingFigures()])[0].satisfaction
+        counts[sector] = [taps.numerator, taps.denominator]
     for sector, satisfied, total in _sector_survey_counts(session, unit_ids, period):
         counts[sector][0] += int(satisfied)
         counts[sector][1] += int(total)

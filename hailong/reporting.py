@@ -2,13 +2,13 @@
 breakdowns and lists. Plain queries on a Session; no Flask.
 
 Commune-wide breakdowns read the commune's taps (an index on unit and day keeps that to
-tens of thousands of rows a year); province-wide figures read the daily totals only.
+tens of thousands of rows a year); province-wide figures read the daily and monthly totals only.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -17,12 +17,11 @@ from sqlmodel import Session, func, select
 from hailong.errors import DomainError, ValidationError
 from hailong.figures import (
     SMALL_COUNT, FeedbackFigures, Period, Rate, RatingFigures, feedback_figures, feedback_figures_by_unit,
-    feedback_figures_multi,
-    rating_figures, sector_rate, status_against, targets_for,
+    feedback_figures_multi, rating_figures, rating_totals, sector_rate, status_against, targets_for,
 )
 from models import (
-    Desk, Feedback, FeedbackEvent, FeedbackStatus, Kiosk, Level, Official, Rating, RatingDailyTotal, Reason, Resolution,
-    Sector, ServiceArea, TargetCode, Unit, UnitKind, User,
+    Desk, Feedback, FeedbackEvent, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, Sector, ServiceArea, TargetCode,
+    Unit, UnitKind,
 )
 
 PERIOD_KINDS = ("month", "quarter", "half", "nine", "year", "custom")
@@ -192,21 +191,13 @@ class MonthRow:
 
 def monthly(session: Session, unit_ids: list[int] | None, period: Period, today: date,
             feedback: list[FeedbackFigures] | None = None) -> list[MonthRow]:
-    """Month by month: satisfaction from the daily totals, PAKN figures in one pass over the tickets."""
+    """Month by month: satisfaction and PAKN figures, each from one read of the totals."""
     months = period.months()
-    by_month = {month.start: RatingFigures() for month in months}
-    total = RatingDailyTotal
-    query = select(total.local_date, total.level, total.suspect, func.sum(total.count)).where(
-        total.local_date >= period.start, total.local_date <= period.end).group_by(
-        total.local_date, total.level, total.suspect)
-    if unit_ids is not None:
-        query = query.where(total.unit_id.in_(unit_ids))
-    for day, level, suspect, count in session.exec(query):
-        by_month[max(Period.month_of(day).start, period.start)].add(level, suspect, int(count))
+    ratings = rating_totals(session, unit_ids, months)[None]
     # Each month's open-overdue count is taken at its own end, all months in one scan.
     if feedback is None:
         feedback = feedback_figures_multi(session, unit_ids, months, today=today)[None]
-    return [MonthRow(month, by_month[month.start], feedback[i]) for i, month in enumerate(months)]
+    return [MonthRow(month, ratings[i], feedback[i]) for i, month in enumerate(months)]
 
 
 # --- breakdowns --------------------------------------------------------------------------------
@@ -274,15 +265,8 @@ SECTOR_LABELS = {Sector.ADMINISTRATIVE.value: _l("Thủ tục hành chính"), Se
 
 
 def sector_rows(session: Session, unit_ids: list[int] | None, period: Period) -> list[Row]:
-    """Satisfaction by sector (administrative procedures, health, education), from the daily totals."""
-    total = RatingDailyTotal
-    query = select(total.sector, total.level, func.sum(total.count)).where(
-        total.local_date >= period.start, total.local_date <= period.end).group_by(total.sector, total.level)
-    if unit_ids is not None:
-        query = query.where(total.unit_id.in_(unit_ids))
-    figures = defaultdict(RatingFigures)
-    for sector, level, count in session.exec(query.where(total.suspect.is_(False))):
-        figures[sector].add(level, False, int(count))
+    """Satisfaction by sector (administrative procedures, health, education), from the tap totals."""
+    figures = {sector: counted[0] for sector, counted in rating_totals(session, unit_ids, [period], by="sector").items()}
     return ranked([Row(sector, str(SECTOR_LABELS.get(sector, sector)), value) for sector, value in figures.items()])
 
 
@@ -304,16 +288,10 @@ def unit_comparison(session: Session, communes: list[Unit], period: Period, toda
     ids = [unit.id for unit in communes]
     if not ids:
         return []
-    total = RatingDailyTotal
-    ratings = defaultdict(RatingFigures)
-    for unit_id, level, suspect, count in session.exec(select(
-            total.unit_id, total.level, total.suspect, func.sum(total.count)).where(
-            total.unit_id.in_(ids), total.local_date >= period.start, total.local_date <= period.end).group_by(
-            total.unit_id, total.level, total.suspect)):
-        ratings[unit_id].add(level, suspect, int(count))
+    ratings = {unit: counted[0] for unit, counted in rating_totals(session, ids, [period], by="unit_id").items()}
     if feedback is None:
         feedback = feedback_figures_by_unit(session, ids, period, today=today)
-    rows = [{"unit": unit, "ratings": ratings[unit.id], "feedback": feedback.get(unit.id, FeedbackFigures())}
+    rows = [{"unit": unit, "ratings": ratings.get(unit.id, RatingFigures()), "feedback": feedback.get(unit.id, FeedbackFigures())}
             for unit in communes]
     return sorted(rows, key=lambda row: row["unit"].name)
 
@@ -364,13 +342,12 @@ def top_reasons(session: Session, unit_ids: list[int] | None, period: Period, **
 
 
 def suspect_summary(session: Session, unit_ids: list[int] | None, period: Period) -> list[tuple[str, int]]:
-    """How many taps were set aside for each reason (a tap may have several)."""
-    query = select(Rating.suspect_reasons).where(
-        Rating.suspect.is_(True), Rating.local_date >= period.start, Rating.local_date <= period.end)
-    if unit_ids is not None:
-        query = query.where(Rating.unit_id.in_(unit_ids))
-    counts = Counter(reason for reasons in session.exec(query) for reason in (reasons or ["unknown"]))
-    return counts.most_common()
+    """How many taps were set aside for each reason (a tap may have several), from the tap totals."""
+    counts = Counter()
+    for reasons, figures in rating_totals(session, unit_ids, [period], by="suspect_reasons").items():
+        for reason in reasons.split(",") if reasons else []:
+            counts[reason] += figures[0].suspect_excluded
+    return [(reason, count) for reason, count in counts.most_common() if count]
 
 
 # --- PAKN lists --------------------------------------------------------------------------------

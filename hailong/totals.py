@@ -1,25 +1,74 @@
-"""Daily totals of taps (RatingDailyTotal), kept exact on every write.
+"""Daily and monthly totals of taps (Rating…Total) and of PAKN (Feedback…Total), kept exact on every write.
 
-An ORM flush that inserts, changes or deletes a Rating adds the matching +1/-1 to its
-day's total in the same transaction, so the totals never drift from the taps — including
-when a tap is flagged suspect later. A change of a service area's sector rebuilds its
-unit's totals. Bulk loaders that bypass the ORM (``session.execute(insert(Rating), rows)``)
-must call ``rebuild`` for the units they touched.
+An ORM flush that inserts, changes or deletes a Rating or a Feedback adds the matching
+changes to the days' totals in the same transaction, so the totals never drift from the
+records — including when a tap is flagged suspect later or a ticket is closed, reopened
+or given a new deadline. A change of a service area's sector rebuilds its unit's tap
+totals. Bulk loaders that bypass the ORM (``session.execute(insert(Rating), rows)``,
+COPY) must call ``rebuild`` for the units they touched. Each daily row has a monthly twin
+holding the month's sum, so long periods read a few rows per unit and month.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import get_history
-from sqlmodel import Session, delete, func, select
+from sqlmodel import Session, delete, select
 
-from models import Rating, RatingDailyTotal, Sector, ServiceArea
+from models import (
+    Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, Rating, RatingDailyTotal,
+    RatingMonthlyTotal, Resolution, Sector, ServiceArea,
+)
 
-KEY_FIELDS = ("unit_id", "local_date", "sector", "level", "suspect")
-RATING_FIELDS = ("unit_id", "local_date", "service_area_id", "level", "suspect")
+KEY_FIELDS = ("unit_id", "local_date", "sector", "level", "suspect", "suspect_reasons")
+RATING_FIELDS = ("unit_id", "local_date", "service_area_id", "level", "suspect", "suspect_reasons")
+TICKET_FIELDS = ("unit_id", "received_date", "within_competence", "status", "due_date", "resolution", "reopened_at",
+                 "handled_date", "citizen_level")
+TICKET_MEASURES = ("received", "within_competence", "transferred", "rejected", "due_in_period", "resolved", "handled",
+                   "handled_on_time", "citizen_rated", "citizen_satisfied", "overdue_change")
+
+
+# --- what one record adds ----------------------------------------------------------------------
+
+
+def ticket_counts(ticket: dict) -> Counter:
+    """What one ticket adds to the daily totals, as {(unit_id, day, measure): count}.
+
+    The one definition of the PAKN figures' counting rules (DESIGN.md): the dashboards,
+    reports and API read only sums of these.
+    """
+    unit, received, due, handled = ticket["unit_id"], ticket["received_date"], ticket["due_date"], ticket["handled_date"]
+    if unit is None or received is None or due is None:
+        return Counter()  # not a storable ticket: the flush itself refuses it
+    status = ticket["status"]
+    counts = Counter({(unit, received, "received"): 1})
+    if ticket["within_competence"]:
+        counts[unit, received, "within_competence"] += 1
+        counts[unit, due, "due_in_period"] += 1
+        if ticket["resolution"] == Resolution.RESOLVED and ticket["reopened_at"] is None:
+            counts[unit, due, "resolved"] += 1
+    if status == FeedbackStatus.TRANSFERRED:
+        counts[unit, received, "transferred"] += 1
+    if status == FeedbackStatus.REJECTED:
+        counts[unit, received, "rejected"] += 1
+    if handled is not None:
+        counts[unit, handled, "handled"] += 1
+        if handled <= due:
+            counts[unit, handled, "handled_on_time"] += 1
+        if ticket["citizen_level"] is not None:
+            counts[unit, handled, "citizen_rated"] += 1
+            if ticket["citizen_level"] != Level.DISSATISFIED:
+                counts[unit, handled, "citizen_satisfied"] += 1
+    if status != FeedbackStatus.REJECTED and (handled is None or handled > due):
+        # Overdue from the day after the deadline until the day it is handled.
+        counts[unit, due + timedelta(days=1), "overdue_change"] += 1
+        if handled is not None:
+            counts[unit, handled, "overdue_change"] -= 1
+    return counts
 
 
 def _sector(session: OrmSession, area_id: int | None, cache: dict) -> str:
@@ -32,95 +81,204 @@ def _sector(session: OrmSession, area_id: int | None, cache: dict) -> str:
     return cache[area_id]
 
 
-def _key(session, values: dict, cache: dict) -> tuple:
-    return (values["unit_id"], values["local_date"], _sector(session, values["service_area_id"], cache),
-            str(values["level"]), bool(values["suspect"]))
+def rating_key(values: dict, sector: str) -> tuple:
+    """The daily total one tap counts in (see RatingDailyTotal)."""
+    suspect = bool(values["suspect"])
+    reasons = ",".join(sorted(values["suspect_reasons"] or ["unknown"])) if suspect else ""
+    return values["unit_id"], values["local_date"], sector, str(values["level"]), suspect, reasons
 
 
-def _current(rating: Rating) -> dict:
-    return {name: getattr(rating, name) for name in RATING_FIELDS}
+def _rating_key(session, values: dict, cache: dict) -> tuple:
+    return rating_key(values, _sector(session, values["service_area_id"], cache))
 
 
-def _previous(rating: Rating) -> dict:
+def _current(record, fields: tuple) -> dict:
+    return {name: getattr(record, name) for name in fields}
+
+
+def _previous(record, fields: tuple) -> dict:
     values = {}
-    for name in RATING_FIELDS:
-        history = get_history(rating, name)
-        values[name] = history.deleted[0] if history.deleted else getattr(rating, name)
+    for name in fields:
+        history = get_history(record, name)
+        values[name] = history.deleted[0] if history.deleted else getattr(record, name)
     return values
 
 
-def _deltas(session: OrmSession) -> tuple[Counter, set[int]]:
-    deltas: Counter = Counter()
+# --- kept on every flush ---------------------------------------------------------------------------
+
+
+def _deltas(session: OrmSession) -> tuple[Counter, Counter, set[int]]:
+    ratings: Counter = Counter()
+    tickets: Counter = Counter()
     cache: dict = {}
     resector_units = {area.unit_id for area in session.dirty
                       if isinstance(area, ServiceArea) and get_history(area, "sector").has_changes()}
-    for rating in session.new:
-        if isinstance(rating, Rating):
-            deltas[_key(session, _current(rating), cache)] += 1
-    for rating in session.deleted:
-        if isinstance(rating, Rating):
-            deltas[_key(session, _previous(rating), cache)] -= 1
-    for rating in session.dirty:
-        if isinstance(rating, Rating) and session.is_modified(rating):
-            before, after = _key(session, _previous(rating), cache), _key(session, _current(rating), cache)
+    for record in session.new:
+        if isinstance(record, Rating):
+            ratings[_rating_key(session, _current(record, RATING_FIELDS), cache)] += 1
+        elif isinstance(record, Feedback):
+            tickets.update(ticket_counts(_current(record, TICKET_FIELDS)))
+    for record in session.deleted:
+        if isinstance(record, Rating):
+            ratings[_rating_key(session, _previous(record, RATING_FIELDS), cache)] -= 1
+        elif isinstance(record, Feedback):
+            tickets.subtract(ticket_counts(_previous(record, TICKET_FIELDS)))
+    for record in session.dirty:
+        if isinstance(record, Rating) and session.is_modified(record):
+            before = _rating_key(session, _previous(record, RATING_FIELDS), cache)
+            after = _rating_key(session, _current(record, RATING_FIELDS), cache)
             if before != after:
-                deltas[before] -= 1
-                deltas[after] += 1
-    return deltas, resector_units
+                ratings[before] -= 1
+                ratings[after] += 1
+        elif isinstance(record, Feedback) and session.is_modified(record):
+            tickets.update(ticket_counts(_current(record, TICKET_FIELDS)))
+            tickets.subtract(ticket_counts(_previous(record, TICKET_FIELDS)))
+    return ratings, tickets, resector_units
 
 
-def apply_deltas(connection: sa.Connection, deltas: Counter) -> None:
-    """Add ``deltas`` to the totals with one upsert per key (atomic under concurrent writers)."""
-    rows = [dict(zip(KEY_FIELDS, key), count=change) for key, change in deltas.items() if change]
+def _upsert(connection: sa.Connection, table: sa.Table, keys: tuple, rows: list[dict]) -> None:
+    """Add each row's counts to the stored ones, inserting missing keys (atomic under concurrent writers)."""
     if not rows:
         return
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(RatingDailyTotal.__table__)
+    statement = insert(table)
+    counted = [name for name in rows[0] if name not in keys]
     statement = statement.on_conflict_do_update(
-        index_elements=list(KEY_FIELDS), set_={"count": RatingDailyTotal.__table__.c.count + statement.excluded.count})
+        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in counted})
     connection.execute(statement, rows)
+
+
+def _upsert_with_months(connection: sa.Connection, daily: sa.Table, monthly: sa.Table, keys: tuple,
+                        rows: list[dict]) -> None:
+    """Add ``rows`` to the daily totals and their sums by month to the monthly twin."""
+    _upsert(connection, daily, keys, rows)
+    months: dict = {}
+    for row in rows:
+        key = tuple(row[name] if name != "local_date" else row[name].replace(day=1) for name in keys)
+        if key in months:
+            for name, value in row.items():
+                if name not in keys:
+                    months[key][name] += value
+        else:
+            months[key] = dict(row, local_date=row["local_date"].replace(day=1))
+    _upsert(connection, monthly, keys, list(months.values()))
+
+
+def apply_deltas(connection: sa.Connection, deltas: Counter) -> None:
+    """Add tap ``deltas`` ({key: change}) to the daily and monthly tap totals."""
+    rows = [dict(zip(KEY_FIELDS, key), count=change) for key, change in deltas.items() if change]
+    _upsert_with_months(connection, RatingDailyTotal.__table__, RatingMonthlyTotal.__table__, KEY_FIELDS, rows)
+
+
+def apply_ticket_deltas(connection: sa.Connection, deltas: Counter) -> None:
+    """Add ticket ``deltas`` ({(unit, day, measure): change}) to the PAKN totals, one row per unit and day."""
+    days: dict = defaultdict(dict)
+    for (unit, day, measure), change in deltas.items():
+        if change:
+            days[unit, day][measure] = change
+    rows = [{"unit_id": unit, "local_date": day} | {name: changes.get(name, 0) for name in TICKET_MEASURES}
+            for (unit, day), changes in days.items()]
+    _upsert_with_months(connection, FeedbackDailyTotal.__table__, FeedbackMonthlyTotal.__table__,
+                        ("unit_id", "local_date"), rows)
 
 
 @sa.event.listens_for(OrmSession, "before_flush")
 def _collect(session, flush_context, _instances):
     # Histories are only readable before the flush; the upsert runs after it, in the same
     # transaction. Kept on this flush only, so a flush that fails leaves nothing behind.
-    flush_context.attributes["rating_deltas"] = _deltas(session)
+    flush_context.attributes["daily_deltas"] = _deltas(session)
 
 
 @sa.event.listens_for(OrmSession, "after_flush")
 def _write(session, flush_context):
-    deltas, resector_units = flush_context.attributes.get("rating_deltas", (None, None))
-    if deltas:
-        apply_deltas(session.connection(), deltas)
+    ratings, tickets, resector_units = flush_context.attributes.get("daily_deltas", (None, None, None))
+    if ratings:
+        apply_deltas(session.connection(), ratings)
+    if tickets:
+        apply_ticket_deltas(session.connection(), tickets)
     if resector_units:
-        _rebuild(session.connection(), sorted(resector_units))
+        _rebuild_ratings(session.connection(), sorted(resector_units))
+
+
+# --- rebuilt after bulk loads, and checked ---------------------------------------------------------
 
 
 def rebuild(session: Session, unit_ids: list[int] | None = None) -> int:
-    """Recompute the totals of ``unit_ids`` (all units when None) from the taps; returns rows written."""
-    return _rebuild(session.connection(), unit_ids)
+    """Recompute the tap and PAKN totals of ``unit_ids`` (all units when None); returns daily rows written."""
+    connection = session.connection()
+    return _rebuild_ratings(connection, unit_ids) + _rebuild_tickets(connection, unit_ids)
 
 
-def _grouped_taps(unit_ids: list[int] | None):
-    sector = func.coalesce(ServiceArea.sector, Sector.ADMINISTRATIVE.value)
-    query = select(Rating.unit_id, Rating.local_date, sector, Rating.level, Rating.suspect, func.count()).outerjoin(
-        ServiceArea, ServiceArea.id == Rating.service_area_id).group_by(
-        Rating.unit_id, Rating.local_date, sector, Rating.level, Rating.suspect)
-    return query if unit_ids is None else query.where(Rating.unit_id.in_(unit_ids))
+def _clear(connection: sa.Connection, tables: tuple, unit_ids: list[int] | None) -> None:
+    for table in tables:
+        connection.execute(delete(table).where(*([] if unit_ids is None else [table.unit_id.in_(unit_ids)])))
 
 
-def _rebuild(connection: sa.Connection, unit_ids: list[int] | None) -> int:
-    scope = [] if unit_ids is None else [RatingDailyTotal.unit_id.in_(unit_ids)]
-    connection.execute(delete(RatingDailyTotal).where(*scope))
-    columns = [RatingDailyTotal.__table__.c[name] for name in (*KEY_FIELDS, "count")]
-    return connection.execute(sa.insert(RatingDailyTotal).from_select(columns, _grouped_taps(unit_ids))).rowcount
+def _counted_taps(connection: sa.Connection, unit_ids: list[int] | None) -> Counter:
+    sectors = {area_id: str(sector) for area_id, sector in connection.execute(select(ServiceArea.id, ServiceArea.sector))}
+    query = select(*[getattr(Rating, name) for name in RATING_FIELDS])
+    if unit_ids is not None:
+        query = query.where(Rating.unit_id.in_(unit_ids))
+    counts: Counter = Counter()
+    for row in connection.execution_options(yield_per=20_000).execute(query):
+        values = dict(zip(RATING_FIELDS, row))
+        counts[rating_key(values, sectors.get(values["service_area_id"], Sector.ADMINISTRATIVE.value))] += 1
+    return counts
+
+
+def _rebuild_ratings(connection: sa.Connection, unit_ids: list[int] | None) -> int:
+    _clear(connection, (RatingDailyTotal, RatingMonthlyTotal), unit_ids)
+    counts = _counted_taps(connection, unit_ids)
+    apply_deltas(connection, counts)
+    return len(counts)
+
+
+def _counted_tickets(connection: sa.Connection, unit_ids: list[int] | None) -> Counter:
+    query = select(*[getattr(Feedback, name) for name in TICKET_FIELDS])
+    if unit_ids is not None:
+        query = query.where(Feedback.unit_id.in_(unit_ids))
+    counts: Counter = Counter()
+    for row in connection.execution_options(yield_per=20_000).execute(query):
+        counts.update(ticket_counts(dict(zip(TICKET_FIELDS, row))))
+    return counts
+
+
+def _rebuild_tickets(connection: sa.Connection, unit_ids: list[int] | None) -> int:
+    _clear(connection, (FeedbackDailyTotal, FeedbackMonthlyTotal), unit_ids)
+    counts = _counted_tickets(connection, unit_ids)
+    apply_ticket_deltas(connection, counts)
+    return len({(unit, day) for unit, day, _measure in counts})
+
+
+def _stored(session: Session, tables: tuple) -> Counter:
+    """The stored tap and PAKN totals of ``tables`` as {key: count}."""
+    rating_table, ticket_table = tables
+    stored: Counter = Counter()
+    for row in session.execute(select(rating_table)).scalars():
+        key = tuple(getattr(row, name) for name in KEY_FIELDS)
+        stored[key] += row.count
+    for row in session.execute(select(ticket_table)).scalars():
+        for name in TICKET_MEASURES:
+            stored[row.unit_id, row.local_date, name] += getattr(row, name)
+    return stored
+
+
+def _by_month(counts: Counter) -> Counter:
+    months: Counter = Counter()
+    for key, count in counts.items():
+        months[(key[0], key[1].replace(day=1), *key[2:])] += count
+    return months
 
 
 def drift(session: Session) -> list[tuple]:
-    """Keys whose stored total differs from the taps (empty when exact): for tests and checks."""
-    actual = Counter({tuple(row[:-1]): row[-1] for row in session.execute(_grouped_taps(None))})
-    stored = Counter({tuple(row[:-1]): row[-1] for row in session.execute(
-        select(*[getattr(RatingDailyTotal, name) for name in KEY_FIELDS], RatingDailyTotal.count))})
-    keys = set(actual) | set(stored)
-    return sorted((key, actual[key], stored[key]) for key in keys if actual[key] != stored[key])
+    """Keys whose stored daily or monthly total differs from the records (empty when exact): for tests and checks."""
+    connection = session.connection()
+    actual = _counted_taps(connection, None)
+    actual.update(_counted_tickets(connection, None))  # update, not +: overdue changes may be negative
+    wrong = []
+    for grain, expected, stored in (
+            ("day", actual, _stored(session, (RatingDailyTotal, FeedbackDailyTotal))),
+            ("month", _by_month(actual), _stored(session, (RatingMonthlyTotal, FeedbackMonthlyTotal)))):
+        keys = {key for key in set(expected) | set(stored) if expected[key] != stored[key]}
+        wrong.extend(sorted((grain, key, expected[key], stored[key]) for key in keys))
+    return wrong

@@ -42,6 +42,42 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('unit_id', 'day')
     )
+    op.create_table('feedbackdailytotal',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('received', sa.Integer(), nullable=False),
+    sa.Column('within_competence', sa.Integer(), nullable=False),
+    sa.Column('transferred', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('due_in_period', sa.Integer(), nullable=False),
+    sa.Column('resolved', sa.Integer(), nullable=False),
+    sa.Column('handled', sa.Integer(), nullable=False),
+    sa.Column('handled_on_time', sa.Integer(), nullable=False),
+    sa.Column('citizen_rated', sa.Integer(), nullable=False),
+    sa.Column('citizen_satisfied', sa.Integer(), nullable=False),
+    sa.Column('overdue_change', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('unit_id', 'local_date'),
+    sqlite_with_rowid=False
+    )
+    op.create_table('feedbackmonthlytotal',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('received', sa.Integer(), nullable=False),
+    sa.Column('within_competence', sa.Integer(), nullable=False),
+    sa.Column('transferred', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('due_in_period', sa.Integer(), nullable=False),
+    sa.Column('resolved', sa.Integer(), nullable=False),
+    sa.Column('handled', sa.Integer(), nullable=False),
+    sa.Column('handled_on_time', sa.Integer(), nullable=False),
+    sa.Column('citizen_rated', sa.Integer(), nullable=False),
+    sa.Column('citizen_satisfied', sa.Integer(), nullable=False),
+    sa.Column('overdue_change', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('unit_id', 'local_date'),
+    sqlite_with_rowid=False
+    )
     op.create_table('official',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -63,9 +99,22 @@ def upgrade() -> None:
     sa.Column('sector', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('level', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('suspect', sa.Boolean(), nullable=False),
+    sa.Column('suspect_reasons', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
-    sa.PrimaryKeyConstraint('unit_id', 'local_date', 'sector', 'level', 'suspect'),
+    sa.PrimaryKeyConstraint('unit_id', 'local_date', 'sector', 'level', 'suspect', 'suspect_reasons'),
+    sqlite_with_rowid=False
+    )
+    op.create_table('ratingmonthlytotal',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('sector', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('level', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('suspect', sa.Boolean(), nullable=False),
+    sa.Column('suspect_reasons', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('unit_id', 'local_date', 'sector', 'level', 'suspect', 'suspect_reasons'),
     sqlite_with_rowid=False
     )
     op.create_table('registercounter',
@@ -274,7 +323,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_assignee_id'), ['assignee_id'], unique=False)
-        batch_op.create_index('ix_feedback_figures', ['unit_id', 'received_date', 'due_date', 'handled_date', 'status', 'within_competence', 'resolution', 'reopened_at', 'citizen_level'], unique=False)
         batch_op.create_index('ix_feedback_filed_by', ['filed_by_id'], unique=False)
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
@@ -518,7 +566,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_rating_kiosk_tapped', ['kiosk_id', 'tapped_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_official_id'), ['official_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_service_area_id'), ['service_area_id'], unique=False)
-        batch_op.create_index('ix_rating_suspect_date', ['suspect', 'local_date'], unique=False)
         batch_op.create_index('ix_rating_unit_date', ['unit_id', 'local_date'], unique=False)
         batch_op.create_index('ix_rating_unit_level_date', ['unit_id', 'level', 'local_date'], unique=False)
 
@@ -564,7 +611,6 @@ def downgrade() -> None:
     with op.batch_alter_table('rating', schema=None) as batch_op:
         batch_op.drop_index('ix_rating_unit_level_date')
         batch_op.drop_index('ix_rating_unit_date')
-        batch_op.drop_index('ix_rating_suspect_date')
         batch_op.drop_index(batch_op.f('ix_rating_service_area_id'))
         batch_op.drop_index(batch_op.f('ix_rating_official_id'))
         batch_op.drop_index('ix_rating_kiosk_tapped')
@@ -618,7 +664,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
         batch_op.drop_index('ix_feedback_phone')
         batch_op.drop_index('ix_feedback_filed_by')
-        batch_op.drop_index('ix_feedback_figures')
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))
 
     op.drop_table('feedback')
@@ -659,11 +704,14 @@ def downgrade() -> None:
 
     op.drop_table('servicearea')
     op.drop_table('registercounter')
+    op.drop_table('ratingmonthlytotal')
     op.drop_table('ratingdailytotal')
     with op.batch_alter_table('official', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_official_unit_id'))
 
     op.drop_table('official')
+    op.drop_table('feedbackmonthlytotal')
+    op.drop_table('feedbackdailytotal')
     op.drop_table('calendarday')
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unit_parent_id'))

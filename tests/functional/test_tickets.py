@@ -4,6 +4,7 @@ import re
 import pytest
 from sqlmodel import select
 
+from hailong import totals
 from models import AuditLog, Extension, FeedbackEvent, OutboxMessage, ReplyTemplate
 from tests.factories import PASSWORD
 from tests.workflow_helpers import accepted, file_ticket, give_area
@@ -118,6 +119,7 @@ def test_extension_by_leader_prints_the_letter(leader, session, world):
                                                                         "apology": "x", "signer_name": "x", "signer_title": "x"})
     assert again.status_code == 409
     assert len(session.exec(select(Extension)).all()) == 1
+    assert totals.drift(session) == []  # the PAKN daily totals followed the new deadline
 
 
 def test_status_page_rating_and_reopen(app, session, world):
@@ -140,6 +142,7 @@ def test_status_page_rating_and_reopen(app, session, world):
     assert ticket.citizen_level is None
     event = session.exec(select(FeedbackEvent).where(FeedbackEvent.kind == "reopened")).one()
     assert event.data["handled_date"] and event.data["citizen_level"] == "satisfied"
+    assert totals.drift(session) == []  # answered, rated and reopened: the daily totals followed each step
 
 
 def test_pages_in_english(leader, session, world):
