@@ -16,7 +16,6 @@ from admin.views import bp
 from hailong import alerts, charts, exports, reporting
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
-from hailong.figures import Period
 from hailong.i18n import percent
 from hailong.ratings import SUSPECT_LABELS
 from models import Official, Role, local_date_of, utcnow
@@ -49,11 +48,10 @@ def dashboard():
     if scope.is_commune:
         alerts.scan(session, scope.unit_ids)
     report = periodic_report.build(session, scope, period, today)
-    detailed = scope.is_commune
+    detailed = report["breakdowns"]  # a commune's: its taps by area, official, desk, kiosk, channel, hour and weekday
     context = {
-        "scope": scope, "kind": kind, "period": period, "today": today, "report": report,
-        "breakdowns": reporting.breakdowns(session, scope.unit_ids, period) if detailed else None,
-        "when": reporting.by_hour_and_weekday(session, scope.unit_ids, period) if detailed else None,
+        "scope": scope, "kind": kind, "period": period, "today": today, "report": report, "breakdowns": detailed,
+        "when": (detailed.hours, detailed.weekdays) if detailed else None,
         "reasons": reporting.top_reasons(session, scope.unit_ids, period) if detailed else [],
         "overdue": reporting.overdue(session, scope.unit_ids, today),
         "alerts": alerts.open_alerts(session, scope.unit_ids),

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from hailong import reporting
-from hailong.figures import Period, rating_figures
+from hailong.figures import Period, RatingFigures
 
 TARGET_LABELS = {
     "satisfaction": _l("Người dân hài lòng với việc giải quyết thủ tục hành chính"),
@@ -24,11 +24,12 @@ PERIOD_LABELS = {"month": _l("Tháng"), "quarter": _l("Quý"), "half": _l("6 th�
 
 def build(session: Session, scope: reporting.Scope, period: Period, today: date) -> dict:
     """Everything the report shows for ``scope`` over ``period``."""
-    ratings = rating_figures(session, scope.unit_ids, period)
     feedback, feedback_months, feedback_units = reporting.feedback_for_report(session, scope.unit_ids, period, today)
+    months = reporting.monthly(session, scope.unit_ids, period, today, feedback=feedback_months)
+    ratings = sum((month.ratings for month in months), RatingFigures())  # the months make up the period
     cards = reporting.target_cards(session, scope, period, today, ratings=ratings, feedback=feedback)
     detailed = scope.unit_ids is not None and scope.is_commune
-    breakdowns = reporting.breakdowns(session, scope.unit_ids, period) if detailed else {}
+    breakdowns = reporting.breakdowns(session, scope.unit_ids, period) if detailed else None
     return {
         "ratings": ratings, "feedback": feedback, "cards": cards,
         "targets": [{"code": c.code, "label": str(TARGET_LABELS[c.code]), "target": c.target, "value": c.rate.value,
@@ -37,9 +38,10 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
                     for c in cards],
         "register": register_summary(feedback),
         "qd766": qd766_figures(feedback),
-        "areas": breakdowns["service_area"] if detailed else reporting.sector_rows(session, scope.unit_ids, period),
-        "officials": breakdowns.get("official", []),
-        "months": reporting.monthly(session, scope.unit_ids, period, today, feedback=feedback_months),
+        "areas": breakdowns["service_area"] if breakdowns else reporting.sector_rows(session, scope.unit_ids, period),
+        "officials": breakdowns["official"] if breakdowns else [],
+        "breakdowns": breakdowns,
+        "months": months,
         "suspect": reporting.suspect_summary(session, scope.unit_ids, period),
         "communes": reporting.unit_comparison(session, scope.communes, period, today, feedback=feedback_units)
         if not scope.is_commune else [],

@@ -21,7 +21,7 @@ from sqlmodel import Session, select  # noqa: E402
 
 from hailong import create_app, users  # noqa: E402
 from hailong.config import Config  # noqa: E402
-from models import Role, Unit, User  # noqa: E402
+from models import Role, Unit, User, local_date_of, utcnow  # noqa: E402
 
 PASSWORD = "bench-password-2025"
 BUDGET_MS = 300
@@ -64,11 +64,15 @@ def main() -> int:
         counts = (session.exec(select(func.count()).select_from(Rating)).one(),
                   session.exec(select(func.count()).select_from(Feedback)).one())
     print(f"database: {app.extensions['db_engine'].dialect.name}; {counts[0]:,} ratings, {counts[1]:,} tickets")
+    year = local_date_of(utcnow()).year
     pages = {
         "bench.leader": ["/admin?kind=year", "/admin?kind=quarter", "/admin/reports?kind=year", "/admin/reports.xlsx?kind=year",
                          f"/admin/officials/{_first_official(app, commune)}?kind=year"],
         "bench.province": ["/admin?kind=year", "/admin?kind=quarter", "/admin/reports?kind=year",
-                           "/admin/reports.xlsx?kind=year", f"/admin?kind=year&unit={commune.code}"],
+                           "/admin/reports.xlsx?kind=year", "/admin/reports?kind=nine",
+                           # ragged ends: whole months from the monthly totals, the rest from the daily ones
+                           f"/admin/reports?kind=custom&from={year}-01-15&to={year}-11-20",
+                           f"/admin?kind=year&unit={commune.code}"],
         None: ["/api/v1/stats", f"/api/v1/stats?unit={province.code}", f"/api/v1/stats?unit={commune.code}",
                f"/public?unit={province.code}", f"/public?unit={commune.code}"],
     }

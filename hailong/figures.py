@@ -6,10 +6,11 @@ taps are stored but not counted; how many were set aside is always reported.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, func, select
 
 from hailong import totals  # also keeps the daily totals exact on every write
@@ -20,6 +21,8 @@ from models import (
 
 MEASURES = totals.TICKET_MEASURES
 COUNTED = tuple(name for name in MEASURES if name != "overdue_change")
+COUNTED_INDEXES = [MEASURES.index(name) for name in COUNTED]
+OVERDUE_INDEX = MEASURES.index("overdue_change")
 
 SMALL_COUNT = 30  # below this a rate is marked as small and never ranked
 
@@ -96,6 +99,9 @@ def wilson_interval(successes: int, total: int, z: float = 1.959964) -> tuple[fl
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+_LEVEL_FIELDS = {level.value: level.value for level in Level}
+
+
 @dataclass
 class RatingFigures:
     total: int = 0
@@ -108,8 +114,12 @@ class RatingFigures:
         if suspect:
             self.suspect_excluded += count
             return
-        setattr(self, Level(level).value, getattr(self, Level(level).value) + count)
+        name = _LEVEL_FIELDS[level]  # called for every grouped row: a dict, not Level(level)
+        setattr(self, name, getattr(self, name) + count)
         self.total += count
+
+    def __add__(self, other: "RatingFigures") -> "RatingFigures":
+        return RatingFigures(**{name: getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__})
 
     @property
     def satisfaction(self) -> Rate:
@@ -132,6 +142,30 @@ def rating_totals(session: Session, unit_ids: list[int] | None, periods: list[Pe
     Read from the tap totals (exact, see hailong.totals): whole months from the monthly
     totals, ragged ends from the daily ones, so a province's year is a few thousand rows.
     """
+    # A page asks for the same totals more than once (the targets and the rows by sector): read once per session.
+    memo = session.info.setdefault("rating_totals", {})
+    memo_key = (None if unit_ids is None else tuple(unit_ids), tuple(periods), by)
+    if memo_key not in memo:
+        memo[memo_key] = _rating_totals(session, unit_ids, periods, by)
+    return {key: [replace(figures) for figures in values] for key, values in memo[memo_key].items()}
+
+
+def forget_totals(session, *_args) -> None:
+    """Drop the session's remembered totals: called on every write, commit and rollback."""
+    session.info.pop("rating_totals", None)
+
+
+for _event in ("after_flush", "after_commit", "after_soft_rollback", "after_bulk_update", "after_bulk_delete"):
+    sa.event.listen(OrmSession, _event, forget_totals)
+
+
+@sa.event.listens_for(OrmSession, "do_orm_execute")
+def _forget_on_write(state) -> None:
+    if not state.is_select:
+        forget_totals(state.session)
+
+
+def _rating_totals(session: Session, unit_ids: list[int] | None, periods: list[Period], by: str | None) -> dict:
     bounds = _bounds(periods)
     within = _periods_of_segments(bounds, periods)
     group = ([by] if by else []) + ["level", "suspect"]
@@ -274,22 +308,23 @@ def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods
     bounds = _bounds(periods, cutoffs)
     within = _periods_of_segments(bounds, periods)
     group = ["unit_id"] if by_unit else []
-    result: dict = {}
+    sums: dict = {}  # unit -> per period: [counts in COUNTED order…, open overdue]
     for row in _summed(session, (FeedbackDailyTotal, FeedbackMonthlyTotal), list(MEASURES), group, unit_ids, bounds,
                        carry=True):
-        unit, segment, *sums = row if by_unit else (None, *row)
-        counts = dict(zip(MEASURES, (int(value or 0) for value in sums)))
-        figures = result.setdefault(unit, [FeedbackFigures() for _ in periods])
+        unit, segment, *values = row if by_unit else (None, *row)
+        values = [int(value or 0) for value in values]
+        counted, overdue = [values[i] for i in COUNTED_INDEXES], values[OVERDUE_INDEX]
+        unit_sums = sums.setdefault(unit, [[0] * (len(COUNTED) + 1) for _ in periods])
         first_day = bounds[segment] if segment >= 0 else None
-        for figure, cutoff in zip(figures, cutoffs):
+        for period_sums, cutoff in zip(unit_sums, cutoffs):
             if first_day is None or first_day <= cutoff:  # the segment ends by the cutoff (cutoff + 1 is a bound)
-                figure.open_overdue += counts["overdue_change"]
+                period_sums[-1] += overdue
         for index in within[segment]:
-            for name in COUNTED:
-                setattr(figures[index], name, getattr(figures[index], name) + counts[name])
-    if not by_unit and None not in result:
-        result[None] = [FeedbackFigures() for _ in periods]
-    return result
+            unit_sums[index][:-1] = [a + b for a, b in zip(unit_sums[index], counted)]
+    if not by_unit:
+        sums.setdefault(None, [[0] * (len(COUNTED) + 1) for _ in periods])
+    return {unit: [FeedbackFigures(**dict(zip(COUNTED, values)), open_overdue=values[-1]) for values in per_period]
+            for unit, per_period in sums.items()}
 
 
 def targets_for(session: Session, unit_id: int | None, year: int) -> dict[str, float]:

@@ -206,6 +206,7 @@ def _write(session, flush_context):
 def rebuild(session: Session, unit_ids: list[int] | None = None) -> int:
     """Recompute the tap and PAKN totals of ``unit_ids`` (all units when None); returns daily rows written."""
     connection = session.connection()
+    session.info.pop("rating_totals", None)  # what hailong.figures remembered of the old totals
     return _rebuild_ratings(connection, unit_ids) + _rebuild_tickets(connection, unit_ids)
 
 

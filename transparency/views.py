@@ -13,7 +13,7 @@ from hailong import charts, reporting
 from hailong.db import db_session
 from hailong.errors import NotFound
 from hailong.extensions import limiter
-from hailong.figures import Period, rating_figures
+from hailong.figures import Period, RatingFigures
 from models import Desk, Official, ServiceArea, Unit, local_date_of, utcnow
 
 bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templates")
@@ -41,10 +41,10 @@ def index():
     today = local_date_of(utcnow())
     scope = _public_scope(session)
     period = Period(date(today.year, 1, 1), today)
-    ratings = rating_figures(session, scope.unit_ids, period)
     feedback, feedback_months, _units = reporting.feedback_for_report(session, scope.unit_ids, period, today)
-    cards = reporting.target_cards(session, scope, period, today, ratings=ratings, feedback=feedback)
     months = reporting.monthly(session, scope.unit_ids, period, today, feedback=feedback_months)
+    ratings = sum((month.ratings for month in months), RatingFigures())  # the months make up the period
+    cards = reporting.target_cards(session, scope, period, today, ratings=ratings, feedback=feedback)
     labels = [f"{m.period.start:%m/%y}" for m in months]
     chart = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels, {
         _("Hài lòng"): [m.ratings.satisfaction.value for m in months],

@@ -566,7 +566,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_rating_kiosk_tapped', ['kiosk_id', 'tapped_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_official_id'), ['official_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_service_area_id'), ['service_area_id'], unique=False)
-        batch_op.create_index('ix_rating_unit_date', ['unit_id', 'local_date'], unique=False)
+        batch_op.create_index('ix_rating_unit_date', ['unit_id', 'local_date', 'suspect', 'level', 'service_area_id', 'official_id', 'desk_id', 'kiosk_id', 'channel', 'tapped_at'], unique=False)
         batch_op.create_index('ix_rating_unit_level_date', ['unit_id', 'level', 'local_date'], unique=False)
 
     op.create_table('surveyanswer',

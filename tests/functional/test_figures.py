@@ -85,7 +85,8 @@ def test_taps_are_counted_by_their_local_date_and_hour(session, world):
     session.commit()
     figures = rating_figures(session, [world.unit.id], JUNE)
     assert (figures.total, figures.satisfied, figures.dissatisfied) == (2, 2, 0)
-    hours, weekdays = reporting.by_hour_and_weekday(session, [world.unit.id], JUNE)
+    found = reporting.breakdowns(session, [world.unit.id], JUNE)
+    hours, weekdays = found.hours, found.weekdays
     assert {hour: f.total for hour, f in hours.items()} == {0: 1, 23: 1}
     assert {day: f.total for day, f in weekdays.items()} == {1: 1, 2: 1}  # 1/6/2026 a Monday, 30/6 a Tuesday
     months = reporting.monthly(session, [world.unit.id], Period(date(2026, 5, 1), date(2026, 7, 31)), date(2026, 8, 1))
