@@ -182,6 +182,9 @@ def export(what: str, fmt: str):
     personal = current_user.role in PERSONAL_DATA_ROLES
     if what == "ratings":
         columns, rows = exports.rating_columns(personal), exports.rating_rows(session, scope.unit_ids, period, personal)
+    elif what == "register":
+        columns = exports.register_columns(personal)
+        rows = exports.register_rows(session, scope.unit_ids, period, personal, _today())
     else:
         columns, rows = exports.ticket_columns(personal), exports.ticket_rows(session, scope.unit_ids, period, personal)
     name = f"{what}-{_slug(scope)}-{period.start}-{period.end}.{fmt}"

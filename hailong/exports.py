@@ -8,44 +8,101 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlmodel import Session, select
 
 from hailong.figures import Period
-from models import LOCAL_TZ, Desk, Feedback, Kiosk, Official, Rating, ServiceArea, Unit
+from models import LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Official, Rating, Resolution, ServiceArea, Unit
 
 XLSX_MAX_ROWS = 1_000_000  # Excel opens at most 1,048,576 rows; larger exports go to CSV
 PERSONAL_TICKET_COLUMNS = ("name", "phone", "email", "address", "content")
 
 
+def register_columns(personal: bool) -> list[str]:
+    """The intake register (sổ theo dõi PAKN) as an office keeps it, in Vietnamese (or the reader's language)."""
+    sender = [_("Người gửi"), _("Điện thoại"), _("Địa chỉ"), _("Nội dung")] if personal else []
+    return [_("Đơn vị"), _("Số vào sổ"), _("Mã tra cứu"), _("Ngày tiếp nhận"), _("Hình thức tiếp nhận"), _("Phân loại"),
+            _("Lĩnh vực"), *sender, _("Thuộc thẩm quyền"), _("Hạn xử lý"), _("Ngày xử lý xong"), _("Kết quả xử lý"),
+            _("Thời hạn")]
+
+
+def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool,
+                  today: date) -> Iterator[list]:
+    """The period's register lines: what came in, what was decided and whether it was in time."""
+    from admin.figures_views import CHANNEL_LABELS
+    from hailong.workflow import REJECTION_REASONS
+
+    kinds = {"phan_anh": _("Phản ánh"), "kien_nghi": _("Kiến nghị")}
+    for ticket, unit_code, area_code in _tickets(session, unit_ids, period):
+        sender = [ticket.name, ticket.phone, ticket.address, ticket.content] if personal else []
+        yield [unit_code, f"{ticket.register_number}/{ticket.register_year}", ticket.tracking_code, ticket.received_date,
+               str(CHANNEL_LABELS.get(ticket.channel, ticket.channel)), kinds.get(ticket.kind, ticket.kind), area_code,
+               *sender, {True: _("Có"), False: _("Không")}.get(ticket.within_competence, _("Chưa phân loại")),
+               ticket.due_date, ticket.handled_date, _outcome(ticket, REJECTION_REASONS), _timeliness(ticket, today)]
+
+
+def _outcome(ticket: Feedback, rejection_reasons: dict) -> str:
+    if ticket.status == FeedbackStatus.TRANSFERRED:
+        return _("Chuyển %(body)s", body=ticket.transferred_to or "")
+    if ticket.status == FeedbackStatus.REJECTED:
+        return _("Không tiếp nhận: %(reason)s", reason=rejection_reasons.get(ticket.rejection_reason, ""))
+    if ticket.resolution == Resolution.RESOLVED:
+        return _("Đã giải quyết dứt điểm")
+    if ticket.resolution:
+        return _("Đã trả lời, chưa giải quyết dứt điểm")
+    if ticket.status == FeedbackStatus.ANSWERED:
+        return _("Đã trả lời")
+    return _("Đang xử lý")
+
+
+def _timeliness(ticket: Feedback, today: date) -> str:
+    if ticket.status == FeedbackStatus.REJECTED:
+        return ""
+    if ticket.handled_date is not None:
+        return _("Đúng hạn") if ticket.handled_date <= ticket.due_date else _("Quá hạn")
+    return _("Quá hạn") if ticket.due_date < today else _("Trong hạn")
+
+
 def ticket_columns(personal: bool) -> list[str]:
-    columns = ["unit", "register_year", "register_number", "tracking_code", "received_date", "kind", "channel",
-               "service_area", "anonymous", "status", "within_competence", "classify_due", "due_date",
-               "original_due_date", "handled_date", "transferred_to", "rejection_reason", "resolution",
-               "reopened", "citizen_level"]
+    """Every field of a ticket as stored, with machine names: for analysis, not for reading."""
+    columns = ["unit", "register_year", "register_number", "tracking_code", "received_at", "received_date", "kind",
+               "channel", "service_area", "anonymous", "status", "within_competence", "classify_due", "classified_at",
+               "due_date", "original_due_date", "waiting_since", "answered_at", "closed_at", "handled_date",
+               "handled_on_time", "transferred_to", "rejection_reason", "duplicate_of_id", "resolution", "reopened_at",
+               "citizen_level", "citizen_rated_at"]
     return columns + list(PERSONAL_TICKET_COLUMNS) if personal else columns
 
 
 def ticket_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool) -> Iterator[list]:
-    """The intake register of the period (tickets by the day they were received), in register order."""
+    """The tickets received in the period, in register order, every stored field."""
+    def local(moment):
+        return moment.astimezone(LOCAL_TZ).replace(tzinfo=None) if moment else None
+
+    for ticket, unit_code, area_code in _tickets(session, unit_ids, period):
+        on_time = None if ticket.handled_date is None else ticket.handled_date <= ticket.due_date
+        row = [unit_code, ticket.register_year, ticket.register_number, ticket.tracking_code, local(ticket.received_at),
+               ticket.received_date, ticket.kind, ticket.channel, area_code, ticket.anonymous, ticket.status,
+               ticket.within_competence, ticket.classify_due, local(ticket.classified_at), ticket.due_date,
+               ticket.original_due_date, ticket.waiting_since, local(ticket.answered_at), local(ticket.closed_at),
+               ticket.handled_date, on_time, ticket.transferred_to, ticket.rejection_reason, ticket.duplicate_of_id,
+               ticket.resolution, local(ticket.reopened_at), ticket.citizen_level, local(ticket.citizen_rated_at)]
+        if personal:
+            row += [getattr(ticket, name) for name in PERSONAL_TICKET_COLUMNS]
+        yield row
+
+
+def _tickets(session: Session, unit_ids: list[int] | None, period: Period):
+    """(ticket, unit code, area code) received in the period, in register order, read in batches."""
     query = select(Feedback, Unit.code, ServiceArea.code).join(Unit, Unit.id == Feedback.unit_id).outerjoin(
         ServiceArea, ServiceArea.id == Feedback.service_area_id).where(
         Feedback.received_date >= period.start, Feedback.received_date <= period.end).order_by(
         Feedback.unit_id, Feedback.register_year, Feedback.register_number)
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
-    for ticket, unit_code, area_code in session.exec(query.execution_options(yield_per=2000)):
-        row = [unit_code, ticket.register_year, ticket.register_number, ticket.tracking_code, ticket.received_date,
-               ticket.kind, ticket.channel, area_code, ticket.anonymous, ticket.status, ticket.within_competence,
-               ticket.classify_due, ticket.due_date, ticket.original_due_date, ticket.handled_date,
-               ticket.transferred_to, ticket.rejection_reason, ticket.resolution, ticket.reopened_at is not None,
-               ticket.citizen_level]
-        if personal:
-            row += [getattr(ticket, name) for name in PERSONAL_TICKET_COLUMNS]
-        yield row
+    return session.exec(query.execution_options(yield_per=2000))
 
 
 def rating_columns(personal: bool) -> list[str]:

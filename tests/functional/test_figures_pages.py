@@ -303,3 +303,25 @@ def test_province_scale_loader_writes_exact_totals(app, session):
     assert session.exec(select(func.count()).select_from(Feedback)).one() == 120
     assert totals.drift(session) == []
     assert scale.load_province(session, communes=2, ratings=600, tickets=120, log=lambda _line: None) == {}
+
+
+def test_register_reads_as_the_office_keeps_it_and_the_tickets_export_has_every_field(client, session, data):
+    late = ticket(session, data.unit, received=THIS_MONTH, due=THIS_MONTH, handled=THIS_MONTH + timedelta(days=1),
+                  status=FeedbackStatus.TRANSFERRED, within=False)
+    late.transferred_to = "UBND huyện"
+    session.commit()
+    leader = login(client, data.users["leader"])
+    rows = list(load_workbook(io.BytesIO(_download(leader, "/admin/exports/register.xlsx?kind=month")),
+                              read_only=True).active.iter_rows(values_only=True))
+    header, body = rows[0], {row[2]: dict(zip(rows[0], row)) for row in rows[1:]}
+    assert header[:4] == ("Đơn vị", "Số vào sổ", "Mã tra cứu", "Ngày tiếp nhận") and "Người gửi" in header
+    resolved = next(row for row in body.values() if row["Người gửi"] == "Lưu Thị Phượng")
+    assert (resolved["Kết quả xử lý"], resolved["Thời hạn"], resolved["Thuộc thẩm quyền"]) == (
+        "Đã giải quyết dứt điểm", "Đúng hạn", "Có")
+    transferred = body[late.tracking_code]
+    assert (transferred["Kết quả xử lý"], transferred["Thời hạn"]) == ("Chuyển UBND huyện", "Quá hạn")
+    raw = list(load_workbook(io.BytesIO(_download(leader, "/admin/exports/tickets.xlsx?kind=month")),
+                             read_only=True).active.iter_rows(values_only=True))
+    assert {"handled_on_time", "classified_at", "citizen_rated_at"} <= set(raw[0]) and len(raw) == len(rows)
+    english = _download(leader, "/admin/exports/register.csv?kind=month&lang=en").decode("utf-8-sig")
+    assert english.startswith("Unit,") and "Resolved for good" in english
