@@ -23,18 +23,18 @@ def scan_alerts() -> None:
 
 @click.command("refresh-totals")
 @with_appcontext
-@click.option("--check", is_flag=True, help="Only report whether the daily totals match the taps.")
+@click.option("--check", is_flag=True, help="Only report whether the totals match the taps and tickets.")
 def refresh_totals(check: bool) -> None:
-    """Rebuild the daily totals of taps from the taps themselves."""
+    """Rebuild the daily and monthly totals of taps and PAKN from the records themselves."""
     with session_scope() as session:
         if check:
             wrong = totals.drift(session)
-            click.echo("Daily totals are exact." if not wrong else f"{len(wrong)} daily totals differ from the taps.")
+            click.echo("Totals are exact." if not wrong else f"{len(wrong)} totals differ from the taps and tickets.")
             if wrong:
                 raise SystemExit(1)
             return
         totals.rebuild(session)
-    click.echo("Daily totals rebuilt.")
+    click.echo("Totals rebuilt.")
 
 
 COMMANDS = (scan_alerts, refresh_totals)

@@ -221,7 +221,7 @@ def _counted_taps(connection: sa.Connection, unit_ids: list[int] | None) -> Coun
     if unit_ids is not None:
         query = query.where(Rating.unit_id.in_(unit_ids))
     counts: Counter = Counter()
-    for row in connection.execution_options(yield_per=20_000).execute(query):
+    for row in connection.execute(query.execution_options(yield_per=20_000)):
         values = dict(zip(RATING_FIELDS, row))
         counts[rating_key(values, sectors.get(values["service_area_id"], Sector.ADMINISTRATIVE.value))] += 1
     return counts
@@ -239,7 +239,7 @@ def _counted_tickets(connection: sa.Connection, unit_ids: list[int] | None) -> C
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
     counts: Counter = Counter()
-    for row in connection.execution_options(yield_per=20_000).execute(query):
+    for row in connection.execute(query.execution_options(yield_per=20_000)):
         counts.update(ticket_counts(dict(zip(TICKET_FIELDS, row))))
     return counts
 

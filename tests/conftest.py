@@ -12,13 +12,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlmodel import Session, SQLModel
 
 import models
-from hailong import create_app
+from hailong import create_app, users
 from hailong.config import Config
 from tests import factories
 
+# The same argon2id hashing with parameters sized for tests: a production hash costs 100 to
+# 400 ms on this machine and each test's world creates five accounts.
+users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def _worker_database(url: str) -> str:

@@ -84,7 +84,7 @@ def _store(session, unit, spec: Spec) -> Feedback:
                   citizen_level=spec.citizen_level)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tickets=st.lists(specs(), max_size=25), changes=st.lists(specs(), max_size=8),
        asked=st.lists(periods, min_size=1, max_size=4), today=st.integers(0, 150))
 def test_figures_from_daily_totals_match_the_formulas_ticket_by_ticket(session, world, tickets, changes, asked, today):
@@ -133,7 +133,7 @@ def tap_specs(draw) -> tuple:
     return day, level, suspect_reasons, draw(st.sampled_from(["HT", "YT", "GD", None]))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs_=st.lists(tap_specs(), max_size=30), asked=st.lists(periods, min_size=1, max_size=3),
        cleared=st.integers(0, 5))
 def test_tap_figures_from_daily_and_monthly_totals_match_the_taps(session, world, specs_, asked, cleared):
