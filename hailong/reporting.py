@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 from hailong.errors import DomainError, ValidationError
 from hailong.figures import (
     SMALL_COUNT, FeedbackFigures, Period, Rate, RatingFigures, feedback_figures, feedback_figures_by_unit,
-    feedback_figures_multi, rating_figures, rating_totals, sector_rate, status_against, targets_for,
+    feedback_figures_multi, rating_figures, rating_totals, sector_rate, status_against, targets_by_unit, targets_for,
 )
 from models import (
     Desk, Feedback, FeedbackEvent, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, Sector, ServiceArea, TargetCode,
@@ -301,15 +301,23 @@ def area_rows(session: Session, unit_ids: list[int], period: Period) -> list[Row
 
 def unit_comparison(session: Session, communes: list[Unit], period: Period, today: date,
                     feedback: dict[int, FeedbackFigures] | None = None) -> list[dict]:
-    """The communes side by side: satisfaction, suspect taps and the PAKN rates."""
+    """The communes side by side: satisfaction, suspect taps and the PAKN rates, each judged
+    against the commune's own targets, and how many of them it misses (``missed``)."""
     ids = [unit.id for unit in communes]
     if not ids:
         return []
     ratings = {unit: counted[0] for unit, counted in rating_totals(session, ids, [period], by="unit_id").items()}
     if feedback is None:
         feedback = feedback_figures_by_unit(session, ids, period, today=today)
-    rows = [{"unit": unit, "ratings": ratings.get(unit.id, RatingFigures()), "feedback": feedback.get(unit.id, FeedbackFigures())}
-            for unit in communes]
+    targets = targets_by_unit(session, ids, period.end.year)
+    rows = []
+    for unit in communes:
+        taps, tickets = ratings.get(unit.id, RatingFigures()), feedback.get(unit.id, FeedbackFigures())
+        rates = {TargetCode.SATISFACTION.value: taps.satisfaction, TargetCode.FEEDBACK_ON_TIME.value: tickets.on_time_rate,
+                 TargetCode.FEEDBACK_RESOLVED.value: tickets.resolved_rate}
+        status = {code: status_against(rate, targets[unit.id][code]) for code, rate in rates.items()}
+        rows.append({"unit": unit, "ratings": taps, "feedback": tickets, "status": status,
+                     "missed": sum(verdict == "fail" for verdict in status.values())})
     return sorted(rows, key=lambda row: row["unit"].name)
 
 

@@ -8,7 +8,9 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from hailong import alerts
-from models import Alert, FeedbackEvent, FeedbackStatus, Level, Official, Resolution, Role, Unit, User, local_date_of, utcnow
+from models import (
+    Alert, FeedbackEvent, FeedbackStatus, Level, Official, Resolution, Role, Target, Unit, User, local_date_of, utcnow,
+)
 from tests import factories
 from tests.factories import PASSWORD, local
 from tests.figures_data import tap, taps, ticket
@@ -163,6 +165,18 @@ def test_a_province_viewer_compares_its_communes(client, session, data):
     page = login(client, viewer).get("/admin?kind=month").get_data(as_text=True)
     assert "So sánh các xã" in page and data.unit.name in page and other.unit.name in page
     assert "80,0%" in page and "0,0%" in page  # 20 of 25 in the first commune, 0 of 3 in the second
+    # Judged against each commune's own targets, the ones missing most first: the first commune misses
+    # satisfaction (80%) and on time (1 of 2 with the overdue one); the second set itself no satisfaction floor.
+    target = session.exec(select(Target).where(Target.unit_id == other.unit.id, Target.year == TODAY.year,
+                                               Target.code == "satisfaction")).one()
+    target.value = 0.0
+    session.commit()
+    page = client.get("/admin?kind=month").get_data(as_text=True)
+    table = page[page.index('data-testid="communes"'):]
+    assert "1/2 xã chưa đạt ít nhất một chỉ tiêu" in page
+    assert table.index(data.unit.name) < table.index(other.unit.name)
+    first_row = table[table.index(data.unit.name):table.index(other.unit.name)]
+    assert first_row.count("Chưa đạt") == 2 and "Chưa đạt" not in table[table.index(other.unit.name):].split("</tr>")[0]
     assert login(client, viewer).get(f"/admin?unit={other.unit.code}").status_code == 200
     foreign = factories.world(session, code="XA77")
     assert client.get(f"/admin?unit={foreign.unit.code}").status_code == 403
