@@ -220,23 +220,34 @@ def _summed(session: Session, tables: tuple, columns: list[str], group: list[str
     """Rows of (*group, segment, *sums of columns) from the daily and monthly ``tables``."""
     rows = []
     for grain, table in zip(("day", "month"), tables):
-        ranges = _pieces(bounds, carry)[grain]
-        if not ranges:
-            continue
-        day = table.local_date
-        conditions = [(sa.and_(*([day >= first] if first else []), day < end), segment) for first, end, segment in ranges]
-        starts = [first for first, _end, _segment in ranges]
-        limits = [day < max(end for _first, end, _segment in ranges)]
-        if None not in starts:
-            limits.append(day >= min(starts))  # keeps the read to the periods' days in the key order
-        inner = select(*[getattr(table, name) for name in group], sa.case(*conditions).label("segment"),
-                       *[getattr(table, name) for name in columns]).where(*limits, sa.or_(*[c for c, _ in conditions]))
-        if unit_ids is not None:
-            inner = inner.where(table.unit_id.in_(unit_ids))
-        inner = inner.subquery()  # PostgreSQL groups by the segment's name, not by a repeat of its CASE
-        keys = [inner.c[name] for name in group] + [inner.c.segment]
-        rows.extend(session.exec(select(*keys, *[func.sum(inner.c[name]) for name in columns]).group_by(*keys)))
+        for run in _runs(_pieces(bounds, carry)[grain]):
+            rows.extend(session.exec(_summed_run(table, columns, group, unit_ids, run)))
     return rows
+
+
+def _runs(ranges: list[tuple]) -> list[list[tuple]]:
+    """Ranges that follow one another without a gap, together: each run is one read in key order
+    (a period's two ragged ends are two short reads, not one read of everything between them)."""
+    runs: list[list[tuple]] = []
+    for piece in sorted(ranges, key=lambda r: (r[0] is not None, r[0] or date.min)):
+        if runs and runs[-1][-1][1] == piece[0]:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    return runs
+
+
+def _summed_run(table, columns: list[str], group: list[str], unit_ids: list[int] | None, run: list[tuple]):
+    day = table.local_date
+    first, end = run[0][0], run[-1][1]
+    segment = sa.case(*[(day < piece_end, piece_segment) for _first, piece_end, piece_segment in run])
+    inner = select(*[getattr(table, name) for name in group], segment.label("segment"),
+                   *[getattr(table, name) for name in columns]).where(day < end, *([day >= first] if first else []))
+    if unit_ids is not None:
+        inner = inner.where(table.unit_id.in_(unit_ids))
+    inner = inner.subquery()  # PostgreSQL groups by the segment's name, not by a repeat of its CASE
+    keys = [inner.c[name] for name in group] + [inner.c.segment]
+    return select(*keys, *[func.sum(inner.c[name]) for name in columns]).group_by(*keys)
 
 
 @dataclass
