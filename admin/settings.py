@@ -58,14 +58,15 @@ SECTIONS: dict[str, Section] = {}
 def _register():
     SECTIONS["units"] = Section(_l("Đơn vị"), Unit, forms.UnitForm,
                                 [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name), (_l("Địa chỉ"), lambda r: r.address)],
-                                scoped=False, check=_check_unit)
+                                scoped=False, check=_unique(Unit, "code", _l("Mã đã được dùng."), scoped=False))
     SECTIONS["areas"] = Section(_l("Lĩnh vực"), ServiceArea, forms.AreaForm,
                                 [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name_vi),
                                  (_l("Hạn phân loại"), lambda r: r.classify_days), (_l("Hạn giải quyết"), lambda r: r.resolve_days),
-                                 (_l("Đang dùng"), lambda r: _yes(r.active))], check=_check_area)
+                                 (_l("Đang dùng"), lambda r: _yes(r.active))],
+                                check=_unique(ServiceArea, "code", _l("Mã đã được dùng.")))
     SECTIONS["desks"] = Section(_l("Quầy"), Desk, forms.DeskForm,
                                 [(_l("Số"), lambda r: r.number), (_l("Tên"), lambda r: r.name)],
-                                prepare=_prepare_desk, check=_check_desk)
+                                prepare=_prepare_desk, check=_unique(Desk, "number", _l("Số quầy đã có.")))
     SECTIONS["templates"] = Section(_l("Mẫu trả lời"), ReplyTemplate, forms.TemplateForm,
                                     [(_l("Tên"), lambda r: r.name), (_l("Trạng thái"), lambda r: forms.STATUS_LABELS[r.status] if r.status else _("Mọi trạng thái")),
                                      (_l("Đang dùng"), lambda r: _yes(r.active))],
@@ -73,33 +74,25 @@ def _register():
     SECTIONS["holidays"] = Section(_l("Ngày nghỉ, ngày làm bù"), CalendarDay, forms.CalendarDayForm,
                                    [(_l("Ngày"), lambda r: r.day.strftime("%d/%m/%Y")),
                                     (_l("Loại"), lambda r: _("Làm bù") if r.working else _("Nghỉ thêm")), (_l("Ghi chú"), lambda r: r.note)],
-                                   check=_check_day)
+                                   check=_unique(CalendarDay, "day", _l("Ngày này đã có trong bảng.")))
 
 
-def _check_unit(session, form, row):
-    clash = session.exec(select(Unit).where(Unit.code == form.code.data, Unit.id != (row.id if row else -1))).first()
-    if clash:
-        raise DomainError(_l("Mã đã được dùng."), fields={"code": _l("Mã đã được dùng.")})
-
-
-def _check_area(session, form, row):
-    clash = session.exec(select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id, ServiceArea.code == form.code.data,
-                                                   ServiceArea.id != (row.id if row else -1))).first()
-    if clash:
-        raise DomainError(_l("Mã đã được dùng."), fields={"code": _l("Mã đã được dùng.")})
+def _unique(model, field: str, message, *, scoped: bool = True):
+    """A section's check refusing a second row of ``model`` with the form's ``field`` (within the
+    official's unit when ``scoped``), the row being edited excepted."""
+    def check(session, form, row):
+        query = select(model).where(getattr(model, field) == getattr(form, field).data, model.id != (row.id if row else -1))
+        if scoped:
+            query = query.where(model.unit_id == current_user.unit_id)
+        if session.exec(query).first():
+            raise DomainError(message, fields={field: message})
+    return check
 
 
 def _prepare_desk(form):
     form.service_area_id.choices = _area_choices(_("Không"))
     officials = db_session().exec(select(Official).where(Official.unit_id == current_user.unit_id, Official.active.is_(True)))
     form.official_id.choices = forms.choices([(0, _("Không ai"))] + [(o.id, o.full_name) for o in officials])
-
-
-def _check_desk(session, form, row):
-    clash = session.exec(select(Desk).where(Desk.unit_id == current_user.unit_id, Desk.number == form.number.data,
-                                            Desk.id != (row.id if row else -1))).first()
-    if clash:
-        raise DomainError(_l("Số quầy đã có."), fields={"number": _l("Số quầy đã có.")})
 
 
 def _prepare_template(form):
@@ -110,13 +103,6 @@ def _prepare_template(form):
 
 def _check_template(session, form, row):
     replies.check_body(form.body.data)
-
-
-def _check_day(session, form, row):
-    clash = session.exec(select(CalendarDay).where(CalendarDay.unit_id == current_user.unit_id, CalendarDay.day == form.day.data,
-                                                   CalendarDay.id != (row.id if row else -1))).first()
-    if clash:
-        raise DomainError(_l("Ngày này đã có trong bảng."), fields={"day": _l("Ngày này đã có trong bảng.")})
 
 
 def _section(kind: str) -> Section:

@@ -1,9 +1,10 @@
 """The administrator's settings pages: real forms, refused input, and their effect on the workflow."""
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
-from models import AuditLog, CalendarDay, ReplyTemplate, ServiceArea, Target, User, UserServiceArea
+from models import AuditLog, CalendarDay, Desk, ReplyTemplate, ServiceArea, Target, Unit, User, UserServiceArea
 from tests.factories import PASSWORD
 
 
@@ -90,3 +91,17 @@ def test_units_desks_pages_render(app, world):
     assert client.get("/admin/settings/nope").status_code == 404
     assert client.post("/admin/settings/desks", data={"number": 2, "name": "Quầy 2", "service_area_id": 0, "official_id": 0}).status_code == 303
     assert client.post("/admin/settings/desks", data={"number": 2, "name": "Quầy 2b", "service_area_id": 0, "official_id": 0}).status_code == 422
+
+
+@pytest.mark.parametrize("section, data, field_message", [
+    ("units", {"code": "XA01", "name": "Xã trùng mã", "kind": "commune"}, "Mã đã được dùng."),
+    ("areas", {"code": "YT", "name_vi": "Y tế 2", "sector": "health", "classify_days": 5, "resolve_days": 10},
+     "Mã đã được dùng."),
+    ("desks", {"number": 1, "name": "Quầy trùng số", "service_area_id": 0, "official_id": 0}, "Số quầy đã có."),
+])
+def test_a_second_row_with_the_same_code_or_number_is_refused(app, session, world, section, data, field_message):
+    model = {"units": Unit, "areas": ServiceArea, "desks": Desk}[section]
+    before = len(session.exec(select(model)).all())
+    response = admin_client(app).post(f"/admin/settings/{section}", data=data)
+    assert response.status_code == 422 and field_message in response.get_data(as_text=True)
+    assert len(session.exec(select(model)).all()) == before
