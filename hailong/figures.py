@@ -155,13 +155,13 @@ def forget_totals(session, *_args) -> None:
     session.info.pop("rating_totals", None)
 
 
-for _event in ("after_flush", "after_commit", "after_soft_rollback", "after_bulk_update", "after_bulk_delete"):
+for _event in ("after_flush", "after_commit", "after_soft_rollback"):
     sa.event.listen(OrmSession, _event, forget_totals)
 
 
 @sa.event.listens_for(OrmSession, "do_orm_execute")
 def _forget_on_write(state) -> None:
-    if not state.is_select:
+    if not state.is_select:  # session.execute(insert/update/delete(...)) bypasses the flush
         forget_totals(state.session)
 
 

@@ -160,3 +160,17 @@ def test_tap_figures_from_daily_and_monthly_totals_match_the_taps(session, world
             assert by_sector.get(sector, [RatingFigures()] * len(asked))[index].total == expected_total
         reasons = Counter(reason for t in inside for reason in t[2])
         assert dict(reporting.suspect_summary(session, [world.unit.id], period)) == dict(reasons)
+
+
+def test_remembered_totals_are_forgotten_on_every_write(session, world):
+    june = Period(date(2026, 6, 1), date(2026, 6, 30))
+    tap(session, world, local(2026, 6, 10, 9), "satisfied")
+    session.commit()
+    assert rating_totals(session, [world.unit.id], [june])[None][0].total == 1
+    tap(session, world, local(2026, 6, 11, 9), "dissatisfied")
+    session.flush()  # not committed: the same session must already count it
+    assert rating_totals(session, [world.unit.id], [june])[None][0].total == 2
+    session.execute(delete(RatingMonthlyTotal))  # a statement past the flush, as bulk tools write
+    assert rating_totals(session, [world.unit.id], [june])[None][0].total == 0
+    session.rollback()
+    assert rating_totals(session, [world.unit.id], [june])[None][0].total == 1
