@@ -184,7 +184,7 @@ def export(what: str, fmt: str):
         columns, rows = exports.rating_columns(personal), exports.rating_rows(session, scope.unit_ids, period, personal)
     elif what == "register":
         columns = exports.register_columns(personal)
-        rows = exports.register_rows(session, scope.unit_ids, period, personal, _today())
+        rows = exports.register_rows(session, scope.unit_ids, period, personal, _today(), CHANNEL_LABELS)
     else:
         columns, rows = exports.ticket_columns(personal), exports.ticket_rows(session, scope.unit_ids, period, personal)
     name = f"{what}-{_slug(scope)}-{period.start}-{period.end}.{fmt}"

@@ -43,7 +43,8 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
         "breakdowns": breakdowns,
         "months": months,
         "suspect": reporting.suspect_summary(session, scope.unit_ids, period),
-        "communes": reporting.unit_comparison(session, scope.communes, period, today, feedback=feedback_units)
+        "communes": [row | {"status_labels": {code: str(STATUS_LABELS[verdict]) for code, verdict in row["status"].items()}}
+                     for row in reporting.unit_comparison(session, scope.communes, period, today, feedback=feedback_units)]
         if not scope.is_commune else [],
     }
 

@@ -29,17 +29,16 @@ def register_columns(personal: bool) -> list[str]:
             _("Thời hạn")]
 
 
-def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool,
-                  today: date) -> Iterator[list]:
+def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool, today: date,
+                  channel_labels: dict) -> Iterator[list]:
     """The period's register lines: what came in, what was decided and whether it was in time."""
-    from admin.figures_views import CHANNEL_LABELS
     from hailong.workflow import REJECTION_REASONS
 
     kinds = {"phan_anh": _("Phản ánh"), "kien_nghi": _("Kiến nghị")}
     for ticket, unit_code, area_code in _tickets(session, unit_ids, period):
         sender = [ticket.name, ticket.phone, ticket.address, ticket.content] if personal else []
         yield [unit_code, f"{ticket.register_number}/{ticket.register_year}", ticket.tracking_code, ticket.received_date,
-               str(CHANNEL_LABELS.get(ticket.channel, ticket.channel)), kinds.get(ticket.kind, ticket.kind), area_code,
+               str(channel_labels.get(ticket.channel, ticket.channel)), kinds.get(ticket.kind, ticket.kind), area_code,
                *sender, {True: _("Có"), False: _("Không")}.get(ticket.within_competence, _("Chưa phân loại")),
                ticket.due_date, ticket.handled_date, _outcome(ticket, REJECTION_REASONS), _timeliness(ticket, today)]
 
@@ -162,7 +161,8 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
 
 
 def report_sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
-    """The periodic report's tables as sheets: targets, PAKN register, QĐ 766, areas, officials, months."""
+    """The periodic report's tables as sheets: targets, PAKN register, QĐ 766, areas, officials, months
+    and, for a province, its communes compared."""
     def rate(value):
         return None if value is None else round(value, 4)
 
@@ -178,6 +178,15 @@ def report_sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
                m.feedback.received, rate(m.feedback.on_time_rate.value), rate(m.feedback.resolved_rate.value)]
               for m in report["months"]]
     level_header = [_("Lượt được tính"), _("Rất hài lòng"), _("Hài lòng"), _("Không hài lòng"), _("Tỷ lệ hài lòng")]
+    communes = [[row["unit"].name, rate(row["ratings"].satisfaction.value), row["status_labels"]["satisfaction"],
+                 row["ratings"].total, row["ratings"].suspect_excluded, row["feedback"].received,
+                 rate(row["feedback"].on_time_rate.value), row["status_labels"]["feedback_on_time"],
+                 rate(row["feedback"].resolved_rate.value), row["status_labels"]["feedback_resolved"],
+                 row["feedback"].open_overdue, row["missed"]] for row in report["communes"]]
+    comparison = [(_("So sánh các xã"), [
+        _("Đơn vị"), _("Tỷ lệ hài lòng"), _("Đánh giá"), _("Lượt được tính"), _("Lượt đáng ngờ"), _("PAKN tiếp nhận"),
+        _("Tỷ lệ đúng hạn"), _("Đánh giá"), _("Tỷ lệ giải quyết dứt điểm"), _("Đánh giá"), _("Quá hạn chưa xử lý"),
+        _("Số chỉ tiêu chưa đạt")], communes)] if communes else []
     return [
         (_("Chỉ tiêu"), [_("Chỉ tiêu"), _("Mục tiêu"), _("Kết quả"), _("Tử số"), _("Mẫu số"), _("Đánh giá")], targets),
         (_("Sổ PAKN"), [_("Nội dung"), _("Số lượng")], register),
@@ -186,4 +195,5 @@ def report_sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
         (_("Theo cán bộ"), [_("Cán bộ"), *level_header], officials),
         (_("Theo tháng"), [_("Tháng"), _("Lượt được tính"), _("Lượt đáng ngờ"), _("Tỷ lệ hài lòng"),
                            _("PAKN tiếp nhận"), _("Tỷ lệ đúng hạn"), _("Tỷ lệ giải quyết dứt điểm")], months),
+        *comparison,
     ]

@@ -177,6 +177,10 @@ def test_a_province_viewer_compares_its_communes(client, session, data):
     assert table.index(data.unit.name) < table.index(other.unit.name)
     first_row = table[table.index(data.unit.name):table.index(other.unit.name)]
     assert first_row.count("Chưa đạt") == 2 and "Chưa đạt" not in table[table.index(other.unit.name):].split("</tr>")[0]
+    book = load_workbook(io.BytesIO(_download(client, "/admin/reports.xlsx?kind=month")), read_only=True)
+    compared = {row[0]: row for row in book["So sánh các xã"].iter_rows(min_row=2, values_only=True)}
+    assert compared[data.unit.name][1:4] == (0.8, "Chưa đạt", 25) and compared[data.unit.name][-1] == 2
+    assert compared[other.unit.name][1:4] == (0.0, "Đạt", 3) and compared[other.unit.name][-1] == 0
     assert login(client, viewer).get(f"/admin?unit={other.unit.code}").status_code == 200
     foreign = factories.world(session, code="XA77")
     assert client.get(f"/admin?unit={foreign.unit.code}").status_code == 403
