@@ -10,6 +10,7 @@ holding the month's sum, so long periods read a few rows per unit and month.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -138,14 +139,17 @@ def _deltas(session: OrmSession) -> tuple[Counter, Counter, set[int]]:
 
 def _upsert(connection: sa.Connection, table: sa.Table, keys: tuple, rows: list[dict]) -> None:
     """Add each row's counts to the stored ones, inserting missing keys (atomic under concurrent writers)."""
-    if not rows:
-        return
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table)
-    counted = [name for name in rows[0] if name not in keys]
-    statement = statement.on_conflict_do_update(
+    if rows:
+        counted = tuple(name for name in rows[0] if name not in keys)
+        connection.execute(_upsert_statement(connection.dialect.name, table, keys, counted), rows)
+
+
+@functools.cache
+def _upsert_statement(dialect: str, table: sa.Table, keys: tuple, counted: tuple):
+    # Built once: every tap and ticket write runs it, and building it costs more than running it.
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in counted})
-    connection.execute(statement, rows)
 
 
 def _upsert_with_months(connection: sa.Connection, daily: sa.Table, monthly: sa.Table, keys: tuple,
