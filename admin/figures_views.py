@@ -150,10 +150,8 @@ def _official_page(official: Official):
 @bp.get("/reports")
 @roles_required(*DASHBOARD_ROLES)
 def report():
-    session, today = db_session(), _today()
-    scope, kind, period = _scope_and_period(default_kind="quarter")
-    built = periodic_report.build(session, scope, period, today)
-    context = {"scope": scope, "kind": kind, "period": period, "today": today, "report": built}
+    context = _periodic_report()
+    built = context["report"]
     labels = [f"{m.period.start:%m/%y}" for m in built["months"]]
     context["chart"] = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels, {
         _("Hài lòng"): [m.ratings.satisfaction.value for m in built["months"]],
@@ -165,11 +163,18 @@ def report():
 @bp.get("/reports.xlsx")
 @roles_required(*DASHBOARD_ROLES)
 def report_xlsx():
-    session, today = db_session(), _today()
-    scope, kind, period = _scope_and_period(default_kind="quarter")
-    built = periodic_report.build(session, scope, period, today)
-    body = exports.xlsx_bytes(exports.report_sheets(built))
+    context = _periodic_report()
+    scope, period = context["scope"], context["period"]
+    body = exports.xlsx_bytes(exports.report_sheets(context["report"]))
     return _download(body, f"bao-cao-{_slug(scope)}-{period.start}-{period.end}.xlsx", XLSX)
+
+
+def _periodic_report() -> dict:
+    """The report the page and the XLSX both show (a quarter unless asked otherwise), with its scope and period."""
+    today = _today()
+    scope, kind, period = _scope_and_period(default_kind="quarter")
+    built = periodic_report.build(db_session(), scope, period, today)
+    return {"scope": scope, "kind": kind, "period": period, "today": today, "report": built}
 
 
 @bp.get("/exports/<what>.<fmt>")

@@ -152,19 +152,24 @@ def settings_list(kind: str):
     section = _section(kind)
     form = section.form()
     section.prepare(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            _save(section, form, None, kind)
-        except DomainError as error:
-            status = _show(form, error)
-        else:
-            flash(_("Đã lưu."), "success")
-            return redirect(url_for("admin.settings_list", kind=kind), 303)
-    elif request.method == "POST":
-        status = 422
+    status = _submitted(section, form, None, kind)
+    if not isinstance(status, int):
+        return status
     return render_template("admin/settings_list.html", section=section, kind=kind, rows=_rows(section), form=form,
                            delete_form=forms.EmptyForm()), status
+
+
+def _submitted(section: Section, form, row, kind: str):
+    """Save a valid form and redirect to the list; otherwise the status to show the form with."""
+    if not form.validate_on_submit():
+        return 422 if request.method == "POST" else 200
+    try:
+        _save(section, form, row, kind)
+    except DomainError as error:
+        db_session().rollback()  # nothing of a refused form is stored
+        return _show(form, error)
+    flash(_("Đã lưu."), "success")
+    return redirect(url_for("admin.settings_list", kind=kind), 303)
 
 
 def _show(form, error: DomainError) -> int:
@@ -185,18 +190,9 @@ def settings_edit(kind: str, row_id: int):
     if request.method == "GET" and kind == "holidays":
         form.working.data = "1" if row.working else "0"
     section.prepare(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            _save(section, form, row, kind)
-        except DomainError as error:
-            db_session().rollback()
-            status = _show(form, error)
-        else:
-            flash(_("Đã lưu."), "success")
-            return redirect(url_for("admin.settings_list", kind=kind), 303)
-    elif request.method == "POST":
-        status = 422
+    status = _submitted(section, form, row, kind)
+    if not isinstance(status, int):
+        return status
     return render_template("admin/settings_edit.html", section=section, kind=kind, form=form, row=row), status
 
 

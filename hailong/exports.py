@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from hailong.figures import Period
+from hailong.workflow import REJECTION_REASONS
 from models import LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Official, Rating, Resolution, ServiceArea, Unit
 
 XLSX_MAX_ROWS = 1_000_000  # Excel opens at most 1,048,576 rows; larger exports go to CSV
@@ -32,22 +33,20 @@ def register_columns(personal: bool) -> list[str]:
 def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool, today: date,
                   channel_labels: dict) -> Iterator[list]:
     """The period's register lines: what came in, what was decided and whether it was in time."""
-    from hailong.workflow import REJECTION_REASONS
-
     kinds = {"phan_anh": _("Phản ánh"), "kien_nghi": _("Kiến nghị")}
     for ticket, unit_code, area_code in _tickets(session, unit_ids, period):
         sender = [ticket.name, ticket.phone, ticket.address, ticket.content] if personal else []
         yield [unit_code, f"{ticket.register_number}/{ticket.register_year}", ticket.tracking_code, ticket.received_date,
                str(channel_labels.get(ticket.channel, ticket.channel)), kinds.get(ticket.kind, ticket.kind), area_code,
                *sender, {True: _("Có"), False: _("Không")}.get(ticket.within_competence, _("Chưa phân loại")),
-               ticket.due_date, ticket.handled_date, _outcome(ticket, REJECTION_REASONS), _timeliness(ticket, today)]
+               ticket.due_date, ticket.handled_date, _outcome(ticket), _timeliness(ticket, today)]
 
 
-def _outcome(ticket: Feedback, rejection_reasons: dict) -> str:
+def _outcome(ticket: Feedback) -> str:
     if ticket.status == FeedbackStatus.TRANSFERRED:
         return _("Chuyển %(body)s", body=ticket.transferred_to or "")
     if ticket.status == FeedbackStatus.REJECTED:
-        return _("Không tiếp nhận: %(reason)s", reason=rejection_reasons.get(ticket.rejection_reason, ""))
+        return _("Không tiếp nhận: %(reason)s", reason=REJECTION_REASONS.get(ticket.rejection_reason, ""))
     if ticket.resolution == Resolution.RESOLVED:
         return _("Đã giải quyết dứt điểm")
     if ticket.resolution:
