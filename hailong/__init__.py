@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime
 from hailong import db, errors
 from hailong.config import INSTANCE_DIR, PROJECT_DIR, Config
 from hailong.extensions import babel, csrf, limiter, login_manager
-from hailong.i18n import current_locale, number, percent, select_locale
+from hailong.i18n import compile_catalogs, current_locale, number, percent, select_locale
 
 __version__ = "0.1.0"
 
@@ -31,6 +31,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     )
     _apply_config(app, config)
     db.init_app(app, config.sqlalchemy_url)
+    compile_catalogs(PROJECT_DIR / "translations")
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(PROJECT_DIR / "translations"))
     csrf.init_app(app)
     login_manager.init_app(app)

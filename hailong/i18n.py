@@ -5,10 +5,16 @@ Vietnamese first: ``?lang=`` wins, then the session, then Accept-Language, then 
 from __future__ import annotations
 
 import functools
+import logging
+from pathlib import Path
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import request, session
 from flask_babel import format_decimal, get_locale
+
+log = logging.getLogger(__name__)
 
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
@@ -54,3 +60,22 @@ def _symbols(locale: str) -> tuple[str, str]:
 
 def current_locale() -> str:
     return str(get_locale() or DEFAULT_LOCALE)
+
+
+def compile_catalogs(directory: Path) -> None:
+    """Compile each catalog whose .mo is missing or older than its .po.
+
+    Done at start-up so every install path (scripts/setup, a plain ``pip install .``, a fresh
+    clone) shows English: the .mo files are build products and are not committed.
+    """
+    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        try:
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=po.parent.parent.name)
+            with mo.open("wb") as target:
+                write_mo(target, catalog, use_fuzzy=True)
+        except OSError as error:  # a read-only install: the pages fall back to Vietnamese
+            log.warning("Could not compile %s: %s", po, error)
