@@ -162,8 +162,8 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
 def report_sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
     """The periodic report's tables as sheets: targets, PAKN register, QĐ 766, areas, officials, months
     and, for a province, its communes compared."""
-    def rate(value):
-        return None if value is None else round(value, 4)
+    def rate(value):  # cut, never rounded up, at the 0.0% the sheet shows (DESIGN.md)
+        return None if value is None else cut_percent(value) / 100
 
     targets = [[card["label"], rate(card["target"]), rate(card["value"]), card["numerator"], card["denominator"],
                 card["status_label"]] for card in report["targets"]]

@@ -380,7 +380,7 @@ def published_replies(session: Session, unit_ids: list[int] | None, period: Peri
     query = select(Feedback.tracking_code, Feedback.kind, Feedback.received_date, ServiceArea.name_vi,
                    FeedbackEvent.at, FeedbackEvent.body).join(Feedback, Feedback.id == FeedbackEvent.feedback_id).outerjoin(
         ServiceArea, ServiceArea.id == Feedback.service_area_id).where(
-        FeedbackEvent.public.is_(True), FeedbackEvent.kind == "reply",
+        FeedbackEvent.public.is_(True), FeedbackEvent.kind == "answered",  # the event workflow.answer writes
         Feedback.received_date >= period.start, Feedback.received_date <= period.end,
     ).order_by(FeedbackEvent.at.desc()).limit(limit)
     if unit_ids is not None:
