@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from hailong.figures import Period
+from hailong.i18n import cut_percent
 from hailong.workflow import REJECTION_REASONS
 from models import LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Official, Rating, Resolution, ServiceArea, Unit
 
