@@ -176,3 +176,24 @@ def test_day_off_moves_open_deadlines(app, session, world):
     cal = calendar(session, world)
     assert ticket.classify_due == cal.add_working_days(classify_due, 1) and ticket.due_date == cal.add_working_days(due, 1)
     assert closed.due_date == closed_due  # handled: its deadline is history
+
+
+def test_qd766_group5_in_api_report_and_xlsx(app, client, session, world):
+    today = local_date_of(utcnow())
+    month = Period.month_of(today)
+    start = utcnow() - timedelta(days=min(3, today.day - 1))
+    late = accepted(session, world, now=start)
+    on_time = accepted(session, world, now=start)
+    workflow.answer(session, on_time, world.users["handler"], body="Đã xử lý.", now=start + timedelta(hours=2))
+    workflow.rate_handling(session, on_time, level="dissatisfied", now=start + timedelta(hours=3))
+    session.commit()
+    group = qd766.group5(session, [world.unit.id], month.start, month.end, today)
+    assert (group["5.2"].numerator, group["5.2"].denominator) == (2, 2)  # the open one is within 15 working days
+    assert (group["5.3"].numerator, group["5.3"].denominator) == (1, 2)  # the dissatisfied one is out
+    assert group["5.3"].score == 3.0 and group["5.2"].score == 6.0
+    body = client.get(f"/api/v1/stats?unit={world.unit.code}&from={month.start}&to={month.end}").get_json()
+    assert body["qd766"]["5.3"] == {"numerator": 1, "denominator": 2, "ratio": 0.5, "score": 3.0, "max_score": 6.0}
+    assert set(body["qd766"]) == {"5.2", "5.3"}
+    page = login(app, "leader.xa01").get("/admin/reports?kind=month").get_data(as_text=True)
+    assert 'data-indicator="5.3"' in page and "Quyết định 766/QĐ-TTg" in page and "Cổng Dịch vụ công quốc gia" in page
+    assert late.status == "in_progress"
