@@ -197,3 +197,17 @@ def test_qd766_group5_in_api_report_and_xlsx(app, client, session, world):
     page = login(app, "leader.xa01").get("/admin/reports?kind=month").get_data(as_text=True)
     assert 'data-indicator="5.3"' in page and "Quyết định 766/QĐ-TTg" in page and "Cổng Dịch vụ công quốc gia" in page
     assert late.status == "in_progress"
+
+
+def test_dashboard_overdue_list_counts_like_the_figures(session, world):
+    from hailong import reporting
+
+    unclassified = file_ticket(session, world, now=MONDAY)
+    paused = accepted(session, world, now=MONDAY)
+    workflow.wait_for_citizen(session, paused, world.users["handler"], reason="Bổ sung.", now=at(date(2026, 10, 7)))
+    late = accepted(session, world, now=MONDAY)
+    session.commit()
+    today = late.due_date + timedelta(days=1)
+    listed = [ticket.id for ticket, _area in reporting.overdue(session, [world.unit.id], today)]
+    assert listed == [unclassified.id, late.id]
+    assert figures(session, world, today=today).open_overdue == len(listed)

@@ -77,9 +77,10 @@ def expected(known: list[Known], period: Period, today: date, calendar) -> dict:
         return day is not None and period.start <= day <= cutoff
 
     out = dict.fromkeys(("received", "within", "transferred", "rejected", "resolved", "due", "handled", "on_time",
-                         "overdue", "q52", "q53"), 0)
+                         "overdue", "q52", "q53", "set_apart"), 0)
     for t in known:
         if not t.pakn:
+            out["set_apart"] += inside(t.received)  # listed apart, in no PAKN figure
             continue
         if inside(t.received):
             out["received"] += 1
@@ -234,7 +235,7 @@ class Tickets(RuleBasedStateMachine):
         assert {"received": got.received, "within": got.within_competence, "transferred": got.transferred,
                 "rejected": got.rejected, "resolved": got.resolved_rate.numerator, "due": got.resolved_rate.denominator,
                 "handled": got.handled, "on_time": got.handled_on_time, "overdue": got.open_overdue,
-                "q52": group["5.2"].numerator, "q53": group["5.3"].numerator} == want, (period, asked_on)
+                "q52": group["5.2"].numerator, "q53": group["5.3"].numerator, "set_apart": got.set_apart} == want, (period, asked_on)
         assert group["5.2"].denominator == group["5.3"].denominator == want["received"]
         assert got.on_time_rate.denominator == want["handled"] + want["overdue"]
 
