@@ -357,6 +357,7 @@ class Feedback(SQLModel, table=True):
     classify_due: date
     due_date: date
     original_due_date: date | None = None  # set when the deadline was extended
+    rescheduled_to: date | None = None  # a new appointment made after the deadline: the ticket stays late
     classified_at: datetime | None = ts_field(nullable=True)
     transferred_to: str | None = Field(default=None, max_length=200)
     rejection_reason: str | None = Field(default=None, max_length=40)
@@ -699,6 +700,7 @@ class _FeedbackCounts(SQLModel):
     within_competence: int = Field(default=0)
     transferred: int = Field(default=0)
     rejected: int = Field(default=0)
+    set_apart: int = Field(default=0)  # refused as not a PAKN (complaint, denunciation…): in no PAKN figure
     due_in_period: int = Field(default=0)
     resolved: int = Field(default=0)
     handled: int = Field(default=0)
@@ -711,8 +713,8 @@ class _FeedbackCounts(SQLModel):
 class FeedbackDailyTotal(_FeedbackCounts, table=True):
     """PAKN counts per unit and local day, each ticket counted on the days its events fall on.
 
-    ``received``, ``within_competence``, ``transferred`` and ``rejected`` on the day it was
-    received; ``due_in_period`` and ``resolved`` (within competence) on its deadline;
+    ``received``, ``within_competence``, ``transferred``, ``rejected`` and ``set_apart`` on
+    the day it was received (hailong.counting says what each ticket adds); ``due_in_period`` and ``resolved`` (within competence) on its deadline;
     ``handled``, ``handled_on_time``, ``citizen_rated`` and ``citizen_satisfied`` on the day
     handling finished. ``overdue_change`` is +1 the day after a deadline passed unhandled and
     −1 the day such a late ticket is handled, so the open overdue tickets on any day are the

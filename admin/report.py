@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from hailong import reporting
+from hailong import qd766, reporting
 from hailong.figures import Period, RatingFigures
 
 TARGET_LABELS = {
@@ -37,7 +37,8 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
                      "interval": c.rate.interval, "status": c.status, "status_label": str(STATUS_LABELS[c.status])}
                     for c in cards],
         "register": register_summary(feedback),
-        "qd766": qd766_figures(feedback),
+        "qd766": qd766_figures(session, scope.unit_ids, period, today),
+        "qd766_source": str(qd766.SOURCE), "qd766_note": str(qd766.NO_SUBJECT),
         "areas": breakdowns["service_area"] if breakdowns else reporting.sector_rows(session, scope.unit_ids, period),
         "officials": breakdowns["official"] if breakdowns else [],
         "breakdowns": breakdowns,
@@ -56,6 +57,8 @@ def register_summary(feedback) -> list[tuple[str, float | int | None, bool]]:
         (str(_l("Thuộc thẩm quyền")), feedback.within_competence, False),
         (str(_l("Chuyển cơ quan có thẩm quyền")), feedback.transferred, False),
         (str(_l("Từ chối tiếp nhận")), feedback.rejected, False),
+        (str(_l("Không phải PAKN (khiếu nại, tố cáo, trùng, ngoài phạm vi): ghi riêng, không tính")), feedback.set_apart,
+         False),
         (str(_l("Đến hạn trong kỳ")), feedback.due_in_period, False),
         (str(_l("Giải quyết dứt điểm")), feedback.resolved, False),
         (str(_l("Xử lý xong trong kỳ")), feedback.handled, False),
@@ -65,12 +68,17 @@ def register_summary(feedback) -> list[tuple[str, float | int | None, bool]]:
     ]
 
 
-def qd766_figures(feedback) -> list[tuple[str, float | int | None, bool]]:
-    """The PAKN figures of the QĐ 766/QĐ-TTg service index (receiving and handling feedback)."""
-    return [
-        (str(_l("Số PAKN về quy định, thủ tục hành chính đã tiếp nhận")), feedback.received, False),
-        (str(_l("Số PAKN đã xử lý")), feedback.handled, False),
-        (str(_l("Tỷ lệ PAKN được xử lý đúng hạn (tính cả hồ sơ quá hạn chưa xử lý)")), feedback.on_time_rate.value, True),
-        (str(_l("Tỷ lệ PAKN thuộc thẩm quyền được xử lý dứt điểm")), feedback.resolved_rate.value, True),
-        (str(_l("Tỷ lệ người gửi hài lòng với kết quả xử lý")), feedback.handling_satisfaction.value, True),
-    ]
+QD766_LABELS = {
+    "5.1": _l("5.1 PAKN về quy định hành chính và hành vi của cán bộ (chỉ báo cáo)"),
+    "5.2": _l("5.2 PAKN được xử lý đúng hạn"),
+    "5.3": _l("5.3 Hài lòng với việc xử lý PAKN"),
+}
+
+
+def qd766_figures(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> list[dict]:
+    """QĐ 766/QĐ-TTg group 5 indicators, each with numerator, denominator, ratio, score and maximum."""
+    return [{"code": code, "label": str(QD766_LABELS[code]), "numerator": item.numerator,
+             "denominator": item.denominator, "ratio": item.ratio if item.max_score else None,
+             "score": item.score, "max_score": item.max_score}
+            for code, item in qd766.group5(session, unit_ids, period.start, period.end, today).items()
+            if code in QD766_LABELS]

@@ -13,7 +13,7 @@ from sqlmodel import delete, select
 from admin import settings_forms as forms
 from admin.access import roles_required
 from admin.views import bp
-from hailong import audit, replies
+from hailong import audit, replies, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.figures import ensure_targets, targets_for
@@ -138,11 +138,14 @@ def _save(section: Section, form, row, kind: str):
     session = db_session()
     section.check(session, form, row)
     new = row is None
+    before = workdays.calendar_for(session, current_user.unit_id) if kind == "holidays" else None
     if new:
         row = section.model(**({"unit_id": current_user.unit_id} if section.scoped else {}))
     _to_model(form, row)
     session.add(row)
     session.flush()  # the audit row names the new id
+    if before is not None:
+        _move_deadlines(session, before)
     _record("create" if new else "update", kind, row.id)
 
 
@@ -204,9 +207,17 @@ def holiday_delete(row_id: int):
     if row is None or row.unit_id != current_user.unit_id:
         abort(404)
     _record("delete", "holidays", row.id, {"day": row.day.isoformat(), "working": row.working})
+    before = workdays.calendar_for(session, current_user.unit_id)
     session.delete(row)
+    session.flush()  # the new calendar is read from the table
+    _move_deadlines(session, before)
     flash(_("Đã xoá."), "success")
     return redirect(url_for("admin.settings_list", kind="holidays"), 303)
+
+
+def _move_deadlines(session, before) -> None:
+    """Open tickets' deadlines follow the calendar the administrator just changed."""
+    workflow.move_open_deadlines(session, current_user.unit_id, before, workdays.calendar_for(session, current_user.unit_id))
 
 
 # --- users -----------------------------------------------------------------------------

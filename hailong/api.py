@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from hailong import feedback as intake
-from hailong import ratings
+from hailong import qd766, ratings
 from hailong.db import db_session
 from hailong.errors import DomainError, NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
@@ -120,6 +120,7 @@ def stats():
         "feedback": feedback_figures(session, unit_ids, period).as_json(),
         "sector": _sector_json(sector_rate(session, unit_ids, period)),
         "targets": targets_for(session, target_unit.id if target_unit else None, period.end.year),
+        "qd766": qd766.as_json(qd766.group5(session, unit_ids, period.start, period.end, local_date_of(utcnow()))),
     })
 
 

@@ -9,6 +9,8 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
+from hailong.i18n import cut_percent
+
 STYLE = Style(
     background="#ffffff", plot_background="#ffffff", foreground="#13233a", foreground_strong="#13233a",
     foreground_subtle="#4a5a70", opacity=".9", opacity_hover="1", transition="0s",
@@ -46,7 +48,7 @@ def rate_line(title: str, labels: list[str], series: dict[str, list[float | None
                                  allow_interruptions=True))
     chart.x_labels = labels
     for name, values in series.items():
-        chart.add(name, [None if v is None else round(100 * v, 1) for v in values])
+        chart.add(name, [None if v is None else cut_percent(v) for v in values])  # cut, like every rate shown
     if target is not None:
         from flask_babel import gettext as _
 

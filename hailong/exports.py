@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from hailong.figures import Period
+from hailong.i18n import cut_percent
 from hailong.workflow import REJECTION_REASONS
 from models import LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Official, Rating, Resolution, ServiceArea, Unit
 
@@ -162,13 +163,14 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
 def report_sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
     """The periodic report's tables as sheets: targets, PAKN register, QĐ 766, areas, officials, months
     and, for a province, its communes compared."""
-    def rate(value):
-        return None if value is None else round(value, 4)
+    def rate(value):  # cut, never rounded up, at the 0.0% the sheet shows (DESIGN.md)
+        return None if value is None else cut_percent(value) / 100
 
     targets = [[card["label"], rate(card["target"]), rate(card["value"]), card["numerator"], card["denominator"],
                 card["status_label"]] for card in report["targets"]]
     register = [[label, rate(value) if is_rate else value] for label, value, is_rate in report["register"]]
-    qd766 = [[label, rate(value) if is_rate else value] for label, value, is_rate in report["qd766"]]
+    qd766 = [[row["label"], row["numerator"], row["denominator"], rate(row["ratio"]), round(row["score"], 2),
+              row["max_score"]] for row in report["qd766"]] + [[report["qd766_source"]], [report["qd766_note"]]]
     areas = [[row.label, row.figures.total, row.figures.very_satisfied, row.figures.satisfied, row.figures.dissatisfied,
               rate(row.rate.value)] for row in report["areas"]]
     officials = [[row.label, row.figures.total, row.figures.very_satisfied, row.figures.satisfied,
@@ -189,7 +191,7 @@ def report_sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
     return [
         (_("Chỉ tiêu"), [_("Chỉ tiêu"), _("Mục tiêu"), _("Kết quả"), _("Tử số"), _("Mẫu số"), _("Đánh giá")], targets),
         (_("Sổ PAKN"), [_("Nội dung"), _("Số lượng")], register),
-        (_("QĐ 766"), [_("Chỉ số"), _("Giá trị")], qd766),
+        (_("QĐ 766"), [_("Chỉ số"), _("Tử số"), _("Mẫu số"), _("Tỷ lệ"), _("Điểm"), _("Điểm tối đa")], qd766),
         (_("Theo lĩnh vực"), [_("Lĩnh vực"), *level_header], areas),
         (_("Theo cán bộ"), [_("Cán bộ"), *level_header], officials),
         (_("Theo tháng"), [_("Tháng"), _("Lượt được tính"), _("Lượt đáng ngờ"), _("Tỷ lệ hài lòng"),

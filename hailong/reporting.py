@@ -26,7 +26,6 @@ from models import (
 
 PERIOD_KINDS = ("month", "quarter", "half", "nine", "year", "custom")
 MAX_CUSTOM_DAYS = 3 * 366
-OPEN_STATUSES = (FeedbackStatus.RECEIVED, FeedbackStatus.IN_PROGRESS, FeedbackStatus.WAITING)
 
 
 class Forbidden(DomainError):
@@ -366,10 +365,14 @@ def suspect_summary(session: Session, unit_ids: list[int] | None, period: Period
 
 
 def overdue(session: Session, unit_ids: list[int] | None, today: date, limit: int = 50) -> list[tuple[Feedback, str]]:
-    """Open tickets past their deadline, the longest overdue first, with their area's name."""
+    """Open tickets past their deadline, the longest overdue first, with their area's name: as hailong.counting
+    counts them (unclassified past the classification deadline, in progress past the due date; waiting never)."""
+    received = Feedback.status == FeedbackStatus.RECEIVED
+    deadline = sa.case((received, Feedback.classify_due), else_=Feedback.due_date)
     query = select(Feedback, ServiceArea.name_vi).outerjoin(ServiceArea, ServiceArea.id == Feedback.service_area_id).where(
-        Feedback.handled_date.is_(None), Feedback.due_date < today, Feedback.status.in_(OPEN_STATUSES),
-    ).order_by(Feedback.due_date, Feedback.id).limit(limit)
+        sa.or_(received & (Feedback.classify_due < today),
+               (Feedback.status == FeedbackStatus.IN_PROGRESS) & (Feedback.due_date < today)),
+    ).order_by(deadline, Feedback.id).limit(limit)
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
     return list(session.exec(query))
@@ -380,7 +383,7 @@ def published_replies(session: Session, unit_ids: list[int] | None, period: Peri
     query = select(Feedback.tracking_code, Feedback.kind, Feedback.received_date, ServiceArea.name_vi,
                    FeedbackEvent.at, FeedbackEvent.body).join(Feedback, Feedback.id == FeedbackEvent.feedback_id).outerjoin(
         ServiceArea, ServiceArea.id == Feedback.service_area_id).where(
-        FeedbackEvent.public.is_(True), FeedbackEvent.kind == "reply",
+        FeedbackEvent.public.is_(True), FeedbackEvent.kind == "answered",  # the event workflow.answer writes
         Feedback.received_date >= period.start, Feedback.received_date <= period.end,
     ).order_by(FeedbackEvent.at.desc()).limit(limit)
     if unit_ids is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,56 +19,25 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import get_history
 from sqlmodel import Session, delete, select
 
+from hailong import counting
+
 from models import (
-    Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, Rating, RatingDailyTotal,
-    RatingMonthlyTotal, Resolution, Sector, ServiceArea,
+    Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, Rating, RatingDailyTotal, RatingMonthlyTotal, Sector,
+    ServiceArea,
 )
 
 KEY_FIELDS = ("unit_id", "local_date", "sector", "level", "suspect", "suspect_reasons")
 RATING_FIELDS = ("unit_id", "local_date", "service_area_id", "level", "suspect", "suspect_reasons")
-TICKET_FIELDS = ("unit_id", "received_date", "within_competence", "status", "due_date", "resolution", "reopened_at",
-                 "handled_date", "citizen_level")
-TICKET_MEASURES = ("received", "within_competence", "transferred", "rejected", "due_in_period", "resolved", "handled",
-                   "handled_on_time", "citizen_rated", "citizen_satisfied", "overdue_change")
+TICKET_FIELDS = counting.FIELDS
+TICKET_MEASURES = counting.MEASURES
 
 
 # --- what one record adds ----------------------------------------------------------------------
 
 
 def ticket_counts(ticket: dict) -> Counter:
-    """What one ticket adds to the daily totals, as {(unit_id, day, measure): count}.
-
-    The one definition of the PAKN figures' counting rules (DESIGN.md): the dashboards,
-    reports and API read only sums of these.
-    """
-    unit, received, due, handled = ticket["unit_id"], ticket["received_date"], ticket["due_date"], ticket["handled_date"]
-    if unit is None or received is None or due is None:
-        return Counter()  # not a storable ticket: the flush itself refuses it
-    status = ticket["status"]
-    counts = Counter({(unit, received, "received"): 1})
-    if ticket["within_competence"]:
-        counts[unit, received, "within_competence"] += 1
-        counts[unit, due, "due_in_period"] += 1
-        if ticket["resolution"] == Resolution.RESOLVED and ticket["reopened_at"] is None:
-            counts[unit, due, "resolved"] += 1
-    if status == FeedbackStatus.TRANSFERRED:
-        counts[unit, received, "transferred"] += 1
-    if status == FeedbackStatus.REJECTED:
-        counts[unit, received, "rejected"] += 1
-    if handled is not None:
-        counts[unit, handled, "handled"] += 1
-        if handled <= due:
-            counts[unit, handled, "handled_on_time"] += 1
-        if ticket["citizen_level"] is not None:
-            counts[unit, handled, "citizen_rated"] += 1
-            if ticket["citizen_level"] != Level.DISSATISFIED:
-                counts[unit, handled, "citizen_satisfied"] += 1
-    if status != FeedbackStatus.REJECTED and (handled is None or handled > due):
-        # Overdue from the day after the deadline until the day it is handled.
-        counts[unit, due + timedelta(days=1), "overdue_change"] += 1
-        if handled is not None:
-            counts[unit, handled, "overdue_change"] -= 1
-    return counts
+    """What one ticket adds to the daily totals, as {(unit_id, day, measure): count}: hailong.counting decides."""
+    return counting.daily_counts(ticket)
 
 
 def _sector(session: OrmSession, area_id: int | None, cache: dict) -> str:

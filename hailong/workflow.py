@@ -62,6 +62,7 @@ class Deadline:
     state: str  # "overdue", "due_soon", "ok", "paused" or "done"
     due: date
     days_left: int  # working days from today to the deadline; negative when overdue
+    rescheduled_to: date | None = None  # the appointment given after the deadline passed ("quá hạn, đã hẹn lại")
 
 
 def deadline(calendar: workdays.WorkCalendar, feedback: Feedback, today: date) -> Deadline:
@@ -73,7 +74,7 @@ def deadline(calendar: workdays.WorkCalendar, feedback: Feedback, today: date) -
     if feedback.status not in CLOCK_RUNNING:
         return Deadline("done", due, left)
     if due < today:
-        return Deadline("overdue", due, left)
+        return Deadline("overdue", due, left, feedback.rescheduled_to)
     return Deadline("due_soon" if left <= DUE_SOON_DAYS else "ok", due, left)
 
 
@@ -235,7 +236,7 @@ def answer(session: Session, feedback: Feedback, actor: User, *, body: str, now:
     body = _text(body, "body", _l("Vui lòng nhập nội dung trả lời."))
     feedback.status, feedback.answered_at, feedback.handled_date = S.ANSWERED, now, local_date_of(now)
     _event(session, feedback, actor, "answered", public=True, body=body,
-           data={"on_time": feedback.handled_date <= feedback.due_date}, now=now)
+           data={"on_time": feedback.handled_date <= feedback.due_date and feedback.rescheduled_to is None}, now=now)
     outbox.queue_citizen(session, feedback, "answered")
 
 
@@ -284,8 +285,8 @@ def reopen(session: Session, feedback: Feedback, *, proof: str, reason: str, now
            "closed_at": feedback.closed_at.isoformat() if feedback.closed_at else None,
            "resolution": feedback.resolution, "citizen_level": feedback.citizen_level}
     feedback.status, feedback.reopened_at = S.IN_PROGRESS, now
+    # The citizen's rating of the handling is kept (DESIGN.md): reopening must not wipe a "Không hài lòng".
     feedback.handled_date = feedback.answered_at = feedback.closed_at = feedback.resolution = None
-    feedback.citizen_level = feedback.citizen_rated_at = None
     _event(session, feedback, None, "reopened", public=True, body=reason, data=old, now=now)
     if feedback.assignee_id and (handler := session.get(User, feedback.assignee_id)):
         outbox.queue_staff(session, handler, feedback, "reopened")
@@ -314,7 +315,7 @@ def request_extension(session: Session, feedback: Feedback, actor: User, *, new_
     """Draft the one extension and its apology letter; a leader approves it (a leader's own draft at once)."""
     _require_role(actor, Role.LEADER, Role.HANDLER)
     _require(feedback, S.IN_PROGRESS, S.WAITING)
-    if feedback.original_due_date is not None or session.exec(
+    if feedback.original_due_date is not None or feedback.rescheduled_to is not None or session.exec(
             select(Extension).where(Extension.feedback_id == feedback.id)).first():
         raise Conflict(_l("Mỗi phản ánh, kiến nghị chỉ được gia hạn một lần."), code="already_extended")
     now = now or utcnow()
@@ -348,10 +349,16 @@ def approve_extension(session: Session, feedback: Feedback, actor: User, *, now:
         raise Conflict(_l("Không có đề nghị gia hạn đang chờ duyệt."), code="no_extension")
     now = now or utcnow()
     extension.approved_by_id, extension.approved_at = actor.id, now
-    feedback.original_due_date, feedback.due_date = feedback.due_date, extension.new_due_date
+    old_due, late = feedback.due_date, local_date_of(now) > feedback.due_date
+    if late:
+        # DESIGN.md: granted after the deadline, the letter and the new appointment are still made,
+        # but the deadline the figures judge by stays: the ticket is late ("quá hạn, đã hẹn lại").
+        feedback.rescheduled_to = extension.new_due_date
+    else:
+        feedback.original_due_date, feedback.due_date = old_due, extension.new_due_date
     _event(session, feedback, actor, "extended", public=True, now=now,
-           data={"old_due": feedback.original_due_date.isoformat(), "new_due": feedback.due_date.isoformat(),
-                 "letter": extension.letter_number})
+           data={"old_due": old_due.isoformat(), "new_due": extension.new_due_date.isoformat(),
+                 "letter": extension.letter_number, "late": late})
     outbox.queue_citizen(session, feedback, "extended")
     return extension
 
@@ -360,6 +367,28 @@ def _letter_number(session: Session, feedback: Feedback, today: date) -> str:
     count = len(session.exec(select(Extension.id).join(Feedback, Feedback.id == Extension.feedback_id).where(
         Feedback.unit_id == feedback.unit_id, Extension.letter_date >= date(today.year, 1, 1))).all())
     return f"{count + 1:03d}/PXL-{today.year}"
+
+
+# --- the calendar changes -------------------------------------------------------------------
+
+
+def move_open_deadlines(session: Session, unit_id: int, before: workdays.WorkCalendar,
+                        after: workdays.WorkCalendar) -> int:
+    """A day off added (or a make-up day) in settings moves the open tickets' deadlines: the same working
+    days from receipt, on the new calendar. A date given in an apology letter stays; returns how many moved."""
+    moved = 0
+    for feedback in session.exec(select(Feedback).where(Feedback.unit_id == unit_id, Feedback.status.in_(OPEN))):
+        old = (feedback.classify_due, feedback.due_date)
+        if feedback.status == S.RECEIVED:
+            feedback.classify_due = _recounted(before, after, feedback.received_date, feedback.classify_due)
+        if feedback.original_due_date is None:
+            feedback.due_date = _recounted(before, after, feedback.received_date, feedback.due_date)
+        moved += old != (feedback.classify_due, feedback.due_date)
+    return moved
+
+
+def _recounted(before: workdays.WorkCalendar, after: workdays.WorkCalendar, received: date, due: date) -> date:
+    return after.add_working_days(received, max(0, before.working_days_between(received, due)))
 
 
 # --- overdue alerts ------------------------------------------------------------------------

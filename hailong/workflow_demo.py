@@ -35,9 +35,12 @@ def load_workflow(session: Session, unit: Unit, rng: random.Random) -> int:
     session.add_all([ReplyTemplate(unit_id=unit.id, name=name, status=status, body=body) for name, status, body in TEMPLATES])
     calendar = workdays.calendar_for(session, unit.id)
     count = 0
-    for days_ago, fate in [(60, "closed"), (45, "closed"), (40, "rejected"), (35, "transferred"), (30, "overdue"),
-                           (25, "extended"), (20, "answered"), (12, "waiting"), (8, "in_progress"), (3, "received"),
-                           (1, "received"), (0, "received")]:
+    # Every edge path of the counting rules (DESIGN.md): a refused complaint (listed apart), a late
+    # transfer, a late extension (quá hạn, đã hẹn lại), a paused ticket, a reopened ticket rated
+    # dissatisfied, open overdue tickets (in progress, and never classified).
+    for days_ago, fate in [(60, "closed"), (50, "reopened"), (45, "closed"), (40, "rejected"), (35, "transferred"),
+                           (32, "late_transfer"), (30, "overdue"), (25, "extended"), (20, "answered"), (12, "waiting"),
+                           (10, "received"), (8, "in_progress"), (3, "received"), (1, "received"), (0, "received")]:
         received = datetime.combine(local_date_of(utcnow()) - timedelta(days=days_ago), time(9, rng.randint(0, 59)), LOCAL_TZ)
         area, content = SUBJECTS[count % len(SUBJECTS)]
         data = {"kind": rng.choice(list(FeedbackKind)).value, "content": content, "service_area": area, "consent": True,
@@ -56,9 +59,11 @@ def _advance(session, ticket, fate, leader, handler, calendar, received):
         return
     if fate == "rejected":
         return workflow.reject(session, ticket, leader, reason="complaint", now=later)
-    if fate == "transferred":
+    if fate in ("transferred", "late_transfer"):
+        # A transfer on the 8th working day misses the 5-day classification deadline: late.
+        on = later.date() if fate == "transferred" else calendar.add_working_days(local_date_of(received), 8)
         return workflow.transfer(session, ticket, leader, body_name="Phòng Tài nguyên và Môi trường",
-                                 transferred_on=later.date(), now=later)
+                                 transferred_on=on, now=datetime.combine(on, time(15), LOCAL_TZ))
     workflow.accept(session, ticket, leader, assignee_id=handler.id, now=later)
     if fate == "waiting":
         workflow.wait_for_citizen(session, ticket, handler, reason="Đề nghị cung cấp số hồ sơ.", now=later + timedelta(days=1))
@@ -67,9 +72,14 @@ def _advance(session, ticket, fate, leader, handler, calendar, received):
                                    reason="Cần khảo sát hiện trường.", apology="UBND xã thành thật xin lỗi ông/bà.",
                                    signer_name=leader.full_name, signer_title="Chủ tịch UBND xã", calendar=calendar,
                                    now=utcnow())
-    elif fate in ("answered", "closed"):
+    elif fate in ("answered", "closed", "reopened"):
         answered = later + timedelta(days=5)
         workflow.answer(session, ticket, handler, body="Đã kiểm tra và xử lý theo đề nghị.", now=answered)
+        if fate == "reopened":  # the citizen is not satisfied and reopens: the rating stays
+            workflow.rate_handling(session, ticket, level="dissatisfied", now=answered + timedelta(hours=3))
+            workflow.close(session, ticket, handler, resolution="resolved", now=answered + timedelta(days=1))
+            workflow.reopen(session, ticket, proof=ticket.phone[-4:], reason="Vẫn chưa được giải quyết.",
+                            now=answered + timedelta(days=3))
         if fate == "closed":
             workflow.rate_handling(session, ticket, level="satisfied", now=answered + timedelta(hours=3))
             workflow.close(session, ticket, handler, resolution="resolved", now=answered + timedelta(days=1))

@@ -37,7 +37,7 @@ def data(session, world):
     ticket(session, world.unit, received=THIS_MONTH - timedelta(days=40), due=THIS_MONTH - timedelta(days=20),
            name="Đặng Văn Khoa", phone="0987654321")
     session.flush()
-    session.add(FeedbackEvent(feedback_id=answered.id, kind="reply", public=True,
+    session.add(FeedbackEvent(feedback_id=answered.id, kind="answered", public=True,
                               body="UBND xã đã sửa xong đoạn đường bị hỏng."))
     session.commit()
     return world

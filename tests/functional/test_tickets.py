@@ -139,7 +139,7 @@ def test_status_page_rating_and_reopen(app, session, world):
     assert client.post(f"/feedback/{code}/reopen", data={"proof": "5678", "reason": "Vẫn ngập."}).status_code == 303
     session.refresh(ticket)
     assert ticket.status == "in_progress" and ticket.reopened_at and ticket.handled_date is None
-    assert ticket.citizen_level is None
+    assert ticket.citizen_level == "satisfied"  # kept across the reopening (DESIGN.md)
     event = session.exec(select(FeedbackEvent).where(FeedbackEvent.kind == "reopened")).one()
     assert event.data["handled_date"] and event.data["citizen_level"] == "satisfied"
     assert totals.drift(session) == []  # answered, rated and reopened: the daily totals followed each step

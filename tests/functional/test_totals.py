@@ -32,6 +32,7 @@ class Spec:
     resolution: str | None
     reopened: bool
     citizen_level: str | None
+    reason: str | None = None  # why a refused ticket was refused: a complaint is not a PAKN
 
 
 @st.composite
@@ -41,9 +42,11 @@ def specs(draw) -> Spec:
     handled = draw(st.none() | st.integers(0, 40).map(lambda n: received + timedelta(days=n)))
     status = draw(st.sampled_from([FeedbackStatus.IN_PROGRESS, FeedbackStatus.CLOSED, FeedbackStatus.ANSWERED,
                                    FeedbackStatus.TRANSFERRED, FeedbackStatus.REJECTED]))
+    resolution = draw(st.sampled_from([None, Resolution.RESOLVED, Resolution.NOT_RESOLVED]))
     return Spec(received, due, handled, status, draw(st.sampled_from([True, False, None])),
-                draw(st.sampled_from([None, Resolution.RESOLVED, Resolution.NOT_RESOLVED])), draw(st.booleans()),
-                draw(st.sampled_from([None, "very_satisfied", "satisfied", "dissatisfied"])) if handled else None)
+                resolution if status == FeedbackStatus.CLOSED else None, draw(st.booleans()),
+                draw(st.sampled_from([None, "very_satisfied", "satisfied", "dissatisfied"])) if handled else None,
+                draw(st.sampled_from(["missing_info", "complaint"])) if status == FeedbackStatus.REJECTED else None)
 
 
 periods = st.tuples(st.integers(0, 120), st.integers(0, 150)).map(
@@ -51,37 +54,47 @@ periods = st.tuples(st.integers(0, 120), st.integers(0, 150)).map(
 
 
 def expected(tickets: list[Spec], period: Period, today: date) -> FeedbackFigures:
-    """DESIGN.md's formulas, one ticket at a time."""
+    """DESIGN.md's rules ("How each PAKN counts"), one ticket at a time. Here the classification
+    deadline is the due date and the classification day is not recorded."""
     cutoff = min(period.end, today)
 
     def inside(day):
-        return day is not None and period.start <= day <= period.end
+        return day is not None and period.start <= day <= cutoff
 
     figures = FeedbackFigures()
     for t in tickets:
+        if t.status == FeedbackStatus.REJECTED and t.reason == "complaint":
+            figures.set_apart += inside(t.received)  # not a PAKN: listed apart, in no PAKN figure
+            continue
         if inside(t.received):
             figures.received += 1
             figures.within_competence += bool(t.within)
             figures.transferred += t.status == FeedbackStatus.TRANSFERRED
             figures.rejected += t.status == FeedbackStatus.REJECTED
-        if t.within and inside(t.due):
+        resolved = bool(t.within) and t.resolution == Resolution.RESOLVED and not t.reopened
+        if t.within and (inside(t.due) or (resolved and inside(t.handled) and t.due > cutoff)):
             figures.due_in_period += 1
-            figures.resolved += t.resolution == Resolution.RESOLVED and not t.reopened
+            figures.resolved += resolved
         if inside(t.handled):
             figures.handled += 1
             figures.handled_on_time += t.handled <= t.due
             figures.citizen_rated += t.citizen_level is not None
             figures.citizen_satisfied += t.citizen_level in ("very_satisfied", "satisfied")
-        if (t.status != FeedbackStatus.REJECTED and t.due < cutoff and t.received <= cutoff
-                and (t.handled is None or t.handled > cutoff)):
+        ended_at_classification = t.status in (FeedbackStatus.TRANSFERRED, FeedbackStatus.REJECTED)
+        open_at_cutoff = t.handled is None or t.handled > cutoff
+        if ended_at_classification and t.handled is not None:
+            figures.open_overdue += t.due < cutoff and open_at_cutoff  # unclassified until transferred or refused
+        elif t.within and not ended_at_classification and t.due < cutoff and open_at_cutoff:
             figures.open_overdue += 1
     return figures
 
 
 def _store(session, unit, spec: Spec) -> Feedback:
-    return ticket(session, unit, received=spec.received, due=spec.due, handled=spec.handled, status=spec.status,
-                  within=spec.within, resolution=spec.resolution, reopened=spec.reopened,
-                  citizen_level=spec.citizen_level)
+    record = ticket(session, unit, received=spec.received, due=spec.due, handled=spec.handled, status=spec.status,
+                    within=spec.within, resolution=spec.resolution, reopened=spec.reopened,
+                    citizen_level=spec.citizen_level)
+    record.rejection_reason = spec.reason
+    return record
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -98,7 +111,8 @@ def test_figures_from_daily_totals_match_the_formulas_ticket_by_ticket(session, 
         record.status, record.within_competence, record.resolution = spec.status, spec.within, spec.resolution
         record.reopened_at = record.reopened_at if spec.reopened == bool(record.reopened_at) else (
             None if record.reopened_at else record.received_at)
-        record.citizen_level = spec.citizen_level
+        record.citizen_level, record.rejection_reason = spec.citizen_level, spec.reason
+        record.classify_due = spec.due
     kept = tickets[:]
     for index, spec in enumerate(changes[:len(stored)]):
         kept[index] = spec
