@@ -8,7 +8,7 @@ date inside the closed period.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,10 +19,12 @@ from hailong.figures import Period
 from models import Feedback, FeedbackEvent, PeriodClosing, Rating, Unit, utcnow
 
 NUMBER_MAX = 40
+# Steps that change no figure: a ticket touched only by these after the closing is not "sau khi chốt".
+UNCOUNTED_EVENTS = ("note", "message", "assigned", "overdue", "extension_requested")
 
 
 def close_period(session: Session, *, unit: Unit, period: Period, kind: str, number: str, issued_on: date | None,
-                 as_of: date, user_id: int, snapshot: dict) -> PeriodClosing:
+                 as_of: date, user_id: int, snapshot: dict, now: datetime | None = None) -> PeriodClosing:
     """Record that ``period``'s report for ``unit`` was issued; one closing per unit and period."""
     number = (number or "").strip()
     errors = {}
@@ -37,7 +39,7 @@ def close_period(session: Session, *, unit: Unit, period: Period, kind: str, num
     if closing_for(session, unit.id, period) is not None:
         raise Conflict(_l("Kỳ này đã được chốt số liệu; báo cáo đã ban hành được giữ nguyên."))
     closing = PeriodClosing(unit_id=unit.id, kind=kind, period_start=period.start, period_end=period.end, number=number,
-                            issued_on=issued_on, as_of=as_of, closed_by_id=user_id, closed_at=utcnow(),
+                            issued_on=issued_on, as_of=as_of, closed_by_id=user_id, closed_at=now or utcnow(),
                             snapshot=snapshot)
     try:
         with session.begin_nested():  # a twin request may have closed it a moment ago
@@ -93,7 +95,8 @@ def late_arrivals(session: Session, closing: PeriodClosing, unit_ids: list[int],
         sa.and_(Feedback.received_date >= closing.period_start, Feedback.received_date <= closing.period_end),
         sa.and_(Feedback.handled_date >= closing.period_start, Feedback.handled_date <= closing.period_end))
     changed = sa.or_(Feedback.received_at > closing.closed_at, Feedback.id.in_(
-        select(FeedbackEvent.feedback_id).where(FeedbackEvent.at > closing.closed_at)))
+        select(FeedbackEvent.feedback_id).where(FeedbackEvent.at > closing.closed_at,
+                                                FeedbackEvent.kind.not_in(UNCOUNTED_EVENTS))))
     tickets = session.exec(select(Feedback).where(Feedback.unit_id.in_(unit_ids), in_period, changed).order_by(
         Feedback.received_date, Feedback.id).limit(limit)).all()
     return LateArrivals(taps=taps.get(False, 0), suspect_taps=taps.get(True, 0), tickets=list(tickets))

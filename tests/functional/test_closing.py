@@ -3,7 +3,7 @@ later, the later arrivals change the live figures and are shown as "sau khi ch�
 unit's own leader may close."""
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -169,3 +169,26 @@ def test_closing_needs_the_forms_csrf_token(csrf_app, session, world, quarter):
                                       "csrf_token": token})
     assert close(client).status_code == 400
     assert session.exec(select(PeriodClosing)).first() is None
+
+
+def test_the_demo_commune_has_a_closed_quarter_with_a_late_tap(app, session, world):
+    from admin.closing_demo import load_closing
+    from hailong import closing as closing_rules
+    from hailong.figures import Period
+    from models import local_date_of, utcnow
+
+    last_quarter = Period.quarter_of(Period.quarter_of(local_date_of(utcnow())).start - timedelta(days=1))
+    taps(session, world, 5, Level.SATISFIED, day=last_quarter.start + timedelta(days=3))
+    session.commit()
+    with app.app_context():
+        load_closing(session, world.unit)
+        session.commit()
+    closing = the_closing(session)
+    assert (closing.period_start, closing.period_end) == (last_quarter.start, last_quarter.end)
+    assert closing.snapshot["counts"]["ratings"]["total"] == 5
+    assert "Người dân hài lòng" in closing.snapshot["targets"][0]["label"]  # issued in Vietnamese
+    late = closing_rules.late_arrivals(session, closing, [world.unit.id])
+    assert late.taps == 1 and late.any
+    page = login(app, world.users["leader"]).get(
+        f"/admin/reports?kind=quarter&year={last_quarter.start.year}&n={last_quarter.end.month // 3}")
+    assert "sau khi chốt" in page.get_data(as_text=True)
