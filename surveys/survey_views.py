@@ -32,7 +32,9 @@ def survey_page(slug: str):
         return render_template("surveys/closed.html", survey=survey,
                                version=definitions.live_version(session, survey), tr=definitions.tr), 410
     token = integrity.issue_token(current_app.config["SECRET_KEY"], survey.id, request.remote_addr)
-    return render_survey(survey, definitions.live_version(session, survey), unit=unit, token=token)
+    body, status = render_survey(survey, definitions.live_version(session, survey), unit=unit, token=token)
+    # Each view of the page gets its own single-use token: a cached copy would hand one token to many phones.
+    return body, status, {"Cache-Control": "no-store"}
 
 
 def render_survey(survey, version, *, unit=None, preview=False, errors=None, answers=None, status=200, token=None):

@@ -149,3 +149,9 @@ def test_no_address_is_stored(app, session, world, health):
     session.expire_all()
     stored = session.exec(select(SurveyResponse).order_by(SurveyResponse.id.desc())).first()
     assert stored.source_hash and "198.51.100.77" not in repr(stored.model_dump())
+
+
+def test_every_view_of_the_page_has_its_own_token_and_is_never_cached(app, health):
+    client = phone(app)
+    assert client.get(URL).headers["Cache-Control"] == "no-store"
+    assert survey_data.page_token(client, URL) != survey_data.page_token(client, URL)
