@@ -32,7 +32,7 @@ def close(client, number="125/BC-UBND", issued_on="2026-10-05", query=Q3_QUERY):
 def issued_article(client, closing_id: int) -> str:
     response = client.get(f"/admin/reports/issued/{closing_id}")
     assert response.status_code == 200
-    return re.search(r'<article class="report".*?</article>', response.get_data(as_text=True), re.S).group(0)
+    return re.search(r'<article class="report".*?</article>', response.get_data(as_text=True), re.DOTALL).group(0)
 
 
 @pytest.fixture
@@ -88,10 +88,10 @@ def test_backdated_tap_after_closing(app, session, world, quarter):
 
     assert issued_article(leader, closing.id) == before
     page = leader.get(f"/admin/reports?{Q3_QUERY}").get_data(as_text=True)
-    late_line = re.search(r'data-testid="late-arrivals">(.*?)</p>', page, re.S).group(1)
+    late_line = re.search(r'data-testid="late-arrivals">(.*?)</p>', page, re.DOTALL).group(1)
     assert "sau khi chốt" in late_line and "1 lượt đánh giá" in late_line and "1 PAKN" in late_line
     assert quarter.tracking_code in page
-    difference = re.search(r'data-testid="closing-difference">(.*?)</table>', page, re.S).group(1)
+    difference = re.search(r'data-testid="closing-difference">(.*?)</table>', page, re.DOTALL).group(1)
     counted = re.search(r"Lượt đánh giá được tính</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
                         difference).groups()
     assert counted[0] == "30" and counted[1] == "31" and counted[2].startswith("+1")
