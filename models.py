@@ -307,6 +307,27 @@ class Target(SQLModel, table=True):
     value: float
 
 
+class PeriodClosing(SQLModel, table=True):
+    """A period whose report went to the province (chốt số liệu): the report is kept exactly as issued.
+
+    Later arrivals for the period change the live figures only; ``snapshot`` holds the issued
+    figures so the report prints again unchanged and the difference can be shown beside it.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("unit_id", "period_start", "period_end"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str = Field(max_length=16)  # month, quarter, half, nine, year, custom
+    period_start: date
+    period_end: date
+    number: str = Field(max_length=40)  # số báo cáo, e.g. "125/BC-UBND"
+    issued_on: date
+    as_of: date  # the report's "số liệu tính đến ngày"
+    closed_by_id: int = Field(foreign_key="user.id")
+    closed_at: datetime = ts_field(default_now=True)
+    snapshot: dict = json_field(default_factory=dict)
+
+
 class CalendarDay(SQLModel, table=True):
     """The administrator's table of announced swaps: an extra day off or a make-up work day."""
 
@@ -486,6 +507,14 @@ class SurveyResponse(SQLModel, table=True):
     locale: str = Field(default="vi", max_length=5)
     submitted_at: datetime = ts_field(default_now=True)
     local_date: date
+    # The page's signed token is single use (issue 10): its nonce is unique among responses.
+    token_nonce: str | None = Field(default=None, max_length=32, unique=True)
+    # Keyed hashes, never an address: who sent it and which address the page was given to.
+    source_hash: str | None = Field(default=None, max_length=16)
+    token_family: str | None = Field(default=None, max_length=16)
+    # Kept but not counted, like a suspect tap (bursts from one address or token family).
+    suspect: bool = Field(default=False)
+    suspect_reasons: list = json_field()
 
 
 class SurveyAnswer(SQLModel, table=True):

@@ -157,6 +157,7 @@ def report():
         _("Hài lòng"): [m.ratings.satisfaction.value for m in built["months"]],
         _("PAKN đúng hạn"): [m.feedback.on_time_rate.value for m in built["months"]]},
         built["cards"][0].target)
+    context.update(closing_views.report_context(context))  # issued or not, and the difference when it was
     return render_template("admin/report.html", **context)
 
 
@@ -236,3 +237,6 @@ def _figure_labels():
             "target_labels": periodic_report.TARGET_LABELS, "status_labels": periodic_report.STATUS_LABELS,
             "period_labels": periodic_report.PERIOD_LABELS, "percent": percent,
             "suspect_labels": SUSPECT_LABELS}
+
+
+from admin import closing as closing_views  # noqa: E402  (closing a period: its routes join this blueprint)

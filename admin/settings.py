@@ -13,7 +13,7 @@ from sqlmodel import delete, select
 from admin import settings_forms as forms
 from admin.access import roles_required
 from admin.views import bp
-from hailong import audit, replies, workdays, workflow
+from hailong import audit, replies, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.figures import ensure_targets, targets_for
@@ -308,19 +308,23 @@ def targets():
     year = request.args.get("year", type=int) or local_date_of(utcnow()).year
     if not 2000 <= year <= 2100:
         abort(404)
-    current = targets_for(session, current_user.unit_id, year)
+    # Per unit and year: a province's administrator sets each commune's own (issue 10).
+    scope = reporting.scope_for(session, current_user.unit_id, request.args.get("unit"))
+    unit = scope.unit
+    if unit is None:
+        raise DomainError(_("Hãy chọn đơn vị để đặt mục tiêu."), status=400)
+    current = targets_for(session, unit.id, year)
     form = forms.TargetForm(data={code: round(value * 100, 1) for code, value in current.items()})
     status = 200
     if form.validate_on_submit():
-        unit = session.get(Unit, current_user.unit_id)
         ensure_targets(session, unit, year)
         session.flush()  # the seeded rows are updated below
         for code in TargetCode:
             row = session.exec(select(Target).where(Target.unit_id == unit.id, Target.year == year, Target.code == code)).one()
             row.value = getattr(form, code.value).data / 100
-        _record("update", "target", None, {"year": year})
+        _record("update", "target", None, {"year": year, "unit": unit.code})
         flash(_("Đã lưu."), "success")
-        return redirect(url_for("admin.targets", year=year), 303)
+        return redirect(url_for("admin.targets", year=year, unit=request.args.get("unit")), 303)
     elif request.method == "POST":
         status = 422
-    return render_template("admin/targets.html", form=form, year=year), status
+    return render_template("admin/targets.html", form=form, year=year, scope=scope), status

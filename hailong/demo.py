@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from hailong import figures_demo, ratings, totals, users, workflow_demo
 from hailong.figures import ensure_targets
 from kiosk.demo import load_kiosk
+from admin.closing_demo import load_closing
 from hailong.qr import load_qr
 from models import (
     LOCAL_TZ, Channel, Desk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, User, local_date_of,
@@ -74,6 +75,7 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
     ]
     # The loaders write taps in bulk, past the ORM hook that keeps the daily totals exact.
     totals.rebuild(session, [unit.id])
+    summary.append(load_closing(session, unit))  # last, so the issued report holds every figure above
     return summary
 
 

@@ -430,7 +430,7 @@ def _sector_survey_counts(session: Session, unit_ids: list[int] | None, period: 
                    func.count()).select_from(SurveyAnswer).join(
         SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id).join(
         Survey, Survey.id == SurveyResponse.survey_id).where(
-        SurveyAnswer.overall.is_(True), SurveyAnswer.value_int.is_not(None),
+        SurveyAnswer.overall.is_(True), SurveyAnswer.value_int.is_not(None), SurveyResponse.suspect.is_(False),
         SurveyResponse.local_date >= period.start, SurveyResponse.local_date <= period.end,
         Survey.sector.in_([Sector.HEALTH, Sector.EDUCATION]),
         Survey.status.in_([SurveyStatus.PUBLISHED, SurveyStatus.CLOSED]),

@@ -25,7 +25,7 @@ from models import (
 )
 
 PERIOD_KINDS = ("month", "quarter", "half", "nine", "year", "custom")
-MAX_CUSTOM_DAYS = 3 * 366
+MAX_YEARS = 5  # the reform plan runs five years (2021-2025) and is reported on as a whole
 
 
 class Forbidden(DomainError):
@@ -136,11 +136,19 @@ def checked_period(first: date | None, last: date | None, errors: dict) -> Perio
     """The period from ``first`` to ``last``; ValidationError naming the bad end (and earlier ``errors``)."""
     if not errors and last < first:
         errors["to"] = _l("Ngày kết thúc phải sau ngày bắt đầu.")
-    if not errors and (last - first).days > MAX_CUSTOM_DAYS:
-        errors["to"] = _l("Khoảng thời gian tối đa là 3 năm.")
+    if not errors and last >= _years_after(first, MAX_YEARS):
+        errors["to"] = _l("Khoảng thời gian tối đa là %(n)s năm (ví dụ 01/01/2021 đến 31/12/2025).", n=MAX_YEARS)
     if errors:
         raise ValidationError(_l("Khoảng thời gian không hợp lệ."), fields=errors)
     return Period(first, last)
+
+
+def _years_after(day: date, years: int) -> date:
+    """The same calendar day ``years`` later (29 February becomes 1 March)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
 
 
 # --- the four targets ------------------------------------------------------------------------

@@ -15,9 +15,11 @@ from models import (
     Campaign, CampaignUnit, Survey, SurveyAnswer, SurveyResponse, SurveyStatus, SurveyVersion, Unit, local_date_of,
     utcnow,
 )
+from surveys import integrity
 from surveys.definitions import CHOICE_TYPES, SCALE, TEXT_LIMITS
 
 REQUIRED = _l("Vui lòng trả lời câu hỏi này.")
+TOKEN_USED = _l("Phiếu khảo sát này đã được dùng để gửi một câu trả lời. Mỗi lần mở khảo sát chỉ gửi được một lần.")
 
 
 @dataclass
@@ -26,8 +28,13 @@ class Stored:
     created: bool
 
 
-def submit(session: Session, survey: Survey, payload: dict, *, unit: Unit, locale: str = "vi") -> Stored:
-    """Store one response; the same client id again stores nothing (and must carry the same answers)."""
+def submit(session: Session, survey: Survey, payload: dict, *, unit: Unit, locale: str = "vi",
+           provenance: integrity.Provenance | None = None) -> Stored:
+    """Store one response; the same client id again stores nothing (and must carry the same answers).
+
+    A citizen's post carries its page's ``provenance``: the page token is used once, and a
+    burst from one address or token family is kept but flagged suspect.
+    """
     if not isinstance(payload, dict):
         raise ValidationError(_l("Dữ liệu gửi lên không hợp lệ."))
     client_id = _client_id(payload.get("id"))
@@ -44,16 +51,29 @@ def submit(session: Session, survey: Survey, payload: dict, *, unit: Unit, local
                               campaign_id=_campaign_id(session, survey, unit, local_date_of(now)), unit_id=unit.id,
                               locale=locale if locale in ("vi", "en") else "vi", submitted_at=now,
                               local_date=local_date_of(now))
+    if provenance is not None:
+        _mark_provenance(session, survey, response, provenance, now)
     try:
         # A savepoint: a twin request with the same id may win the race; then this one is a replay.
         with session.begin_nested():
             session.add(response)
             session.flush()  # the answers need the response's id
     except sa.exc.IntegrityError:
-        existing = session.exec(select(SurveyResponse).where(SurveyResponse.client_id == client_id)).one()
+        existing = session.exec(select(SurveyResponse).where(SurveyResponse.client_id == client_id)).first()
+        if existing is None:  # the race was on the page token, not on the client id
+            raise Conflict(TOKEN_USED) from None
         return _replay(existing, survey, body_hash)
     session.add_all(_answer_rows(version.definition, answers, response.id))
     return Stored(response, True)
+
+
+def _mark_provenance(session: Session, survey: Survey, response: SurveyResponse, provenance, now) -> None:
+    if integrity.token_used(session, provenance.nonce):
+        raise Conflict(TOKEN_USED)
+    reasons = integrity.burst_reasons(session, survey.id, provenance, now)
+    response.token_nonce, response.source_hash, response.token_family = (provenance.nonce, provenance.source,
+                                                                         provenance.family)
+    response.suspect, response.suspect_reasons = bool(reasons), reasons
 
 
 def _replay(existing: SurveyResponse, survey: Survey, body_hash: str) -> Stored:

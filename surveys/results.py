@@ -26,7 +26,10 @@ class Filters:
     campaign_id: int | None = None
     unit_ids: list[int] | None = None
 
-    def apply(self, query):
+    def apply(self, query, *, counted_only: bool = True):
+        """``query`` cut to the filters; suspect responses (bursts) are kept out of every figure."""
+        if counted_only:
+            query = query.where(SurveyResponse.suspect.is_(False))
         if self.period is not None:
             query = query.where(SurveyResponse.local_date >= self.period.start,
                                 SurveyResponse.local_date <= self.period.end)
@@ -60,6 +63,18 @@ class QuestionResult:
 def response_count(session: Session, survey: Survey, filters: Filters) -> int:
     query = filters.apply(select(func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == survey.id))
     return session.exec(query).one()
+
+
+def suspect_summary(session: Session, survey: Survey, filters: Filters) -> tuple[int, list[tuple[str, int]]]:
+    """How many responses were set aside as suspect, and how many for each reason (one may have two)."""
+    query = filters.apply(select(SurveyResponse.suspect_reasons).where(
+        SurveyResponse.survey_id == survey.id, SurveyResponse.suspect.is_(True)), counted_only=False)
+    rows = session.exec(query).all()
+    reasons: dict[str, int] = {}
+    for row in rows:
+        for reason in row or []:
+            reasons[reason] = reasons.get(reason, 0) + 1
+    return len(rows), sorted(reasons.items(), key=lambda item: -item[1])
 
 
 def _answers(survey: Survey, filters: Filters, *columns):
@@ -132,13 +147,16 @@ def export_rows(session: Session, survey: Survey, filters: Filters, locale: str 
         select(SurveyResponse, Unit.code, SurveyVersion.number, Campaign.name)
         .join(Unit, Unit.id == SurveyResponse.unit_id).join(SurveyVersion, SurveyVersion.id == SurveyResponse.version_id)
         .outerjoin(Campaign, Campaign.id == SurveyResponse.campaign_id)
-        .where(SurveyResponse.survey_id == survey.id).order_by(SurveyResponse.submitted_at, SurveyResponse.id))).all()
+        .where(SurveyResponse.survey_id == survey.id).order_by(SurveyResponse.submitted_at, SurveyResponse.id),
+        counted_only=False)).all()
     answers = _answers_by_response(session, [r.id for r, *_ in responses])
-    header = ["response", "date", "unit", "campaign", "version"] + [q["key"] for q in questions]
+    # Suspect responses are exported too, marked with their reasons: set aside, never hidden.
+    header = ["response", "date", "unit", "campaign", "version", "suspect"] + [q["key"] for q in questions]
     rows = []
     for number, (response, unit_code, version_number, campaign) in enumerate(responses, 1):
         mine = answers.get(response.id, {})
-        rows.append([number, response.local_date, unit_code, campaign or "", version_number]
+        rows.append([number, response.local_date, unit_code, campaign or "", version_number,
+                     ",".join(response.suspect_reasons or [])]
                     + [_cell(q, mine.get(q["key"]), locale) for q in questions])
     return header, rows
 

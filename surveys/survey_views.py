@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from hailong.db import db_session
@@ -11,7 +11,7 @@ from hailong.errors import DomainError, NotFound, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.i18n import current_locale
 from models import SurveyStatus
-from surveys import definitions, responses
+from surveys import definitions, integrity, responses
 from surveys.views import bp
 from surveys import commands  # noqa: E402,F401  (flask --app wsgi surveys install-templates)
 
@@ -31,19 +31,23 @@ def survey_page(slug: str):
     if survey.status == SurveyStatus.CLOSED:
         return render_template("surveys/closed.html", survey=survey,
                                version=definitions.live_version(session, survey), tr=definitions.tr), 410
-    return render_survey(survey, definitions.live_version(session, survey), unit=unit)
+    token = integrity.issue_token(current_app.config["SECRET_KEY"], survey.id, request.remote_addr)
+    body, status = render_survey(survey, definitions.live_version(session, survey), unit=unit, token=token)
+    # Each view of the page gets its own single-use token: a cached copy would hand one token to many phones.
+    return body, status, {"Cache-Control": "no-store"}
 
 
-def render_survey(survey, version, *, unit=None, preview=False, errors=None, answers=None, status=200):
-    """The phone page of ``version``; the back office's preview uses it too."""
+def render_survey(survey, version, *, unit=None, preview=False, errors=None, answers=None, status=200, token=None):
+    """The phone page of ``version``; the back office's preview uses it too (without a token)."""
     return render_template("surveys/survey.html", survey=survey, version=version, unit=unit, preview=preview,
                            errors=errors or {}, answers=answers or {}, client_id=uuid.uuid4(), d=definitions,
-                           locale=current_locale()), status
+                           locale=current_locale(), token=token), status
 
 
 # No CSRF token here on purpose: the survey is anonymous, so a forged submit carries no one's
 # authority, and a phone retrying from its offline queue days later may have lost its session.
-# Stuffing is limited by the rate limit and the one-response-per-client-id rule instead.
+# Instead the page's signed token is used once, other sites' posts are refused, and bursts are
+# flagged suspect (surveys/integrity.py); the rate limit stays as a brake.
 @csrf.exempt
 @bp.post("/survey/<slug>")
 @limiter.limit("20/minute")
@@ -52,13 +56,14 @@ def survey_submit(slug: str):
     unit = responses.allowed_unit(session, survey, request.args.get("unit"))
     if request.is_json:
         return _submit_json(session, survey, unit)
+    provenance = _provenance(survey, request.form.get("token"))
     payload = _payload_from_form(session, survey)
     try:
-        responses.submit(session, survey, payload, unit=unit, locale=current_locale())
+        responses.submit(session, survey, payload, unit=unit, locale=current_locale(), provenance=provenance)
     except ValidationError as error:
         version = definitions.live_version(session, survey)
         return render_survey(survey, version, unit=unit, errors=error.fields, answers=payload.get("answers"),
-                             status=error.status)
+                             status=error.status, token=request.form.get("token"))
     return render_template("surveys/thanks.html", survey=survey, version=definitions.live_version(session, survey),
                            tr=definitions.tr), 201
 
@@ -79,11 +84,23 @@ def _payload_from_form(session, survey) -> dict:
 
 def _submit_json(session, survey, unit):
     """What the page's script calls; errors answer JSON whatever the Accept header says."""
+    payload = request.get_json(silent=True)
     try:
-        stored = responses.submit(session, survey, request.get_json(silent=True), unit=unit, locale=current_locale())
+        if not isinstance(payload, dict):
+            raise ValidationError(_("Dữ liệu gửi lên không hợp lệ."))
+        provenance = _provenance(survey, payload.get("token"))
+        stored = responses.submit(session, survey, payload, unit=unit, locale=current_locale(), provenance=provenance)
     except DomainError as error:
         return error_response_json(error)
     return jsonify({"status": "stored" if stored.created else "already_stored"}), 201 if stored.created else 200
+
+
+def _provenance(survey, token) -> integrity.Provenance:
+    """Refuse other sites' posts, then read the page's token (who the page was given to, its nonce)."""
+    config = current_app.config
+    integrity.check_origin(request.headers.get("Origin"), request.headers.get("Referer"),
+                           [request.host_url, config["PUBLIC_URL"]])
+    return integrity.read_token(config["SECRET_KEY"], token, survey.id, request.remote_addr)
 
 
 def error_response_json(error: DomainError):

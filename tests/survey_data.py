@@ -38,3 +38,21 @@ def health_answers(overall: int, **others) -> dict:
 def education_answers(overall: int, **others) -> dict:
     base = {"level": "o2", "e_access": 4, "e_proc": 4, "e_staff": 4, "e_result": 4, "e_feedback": 4, "overall": overall}
     return base | others
+
+
+def page_token(client, url: str) -> str | None:
+    """The signed token the survey page at ``url`` carries, as a phone would read it."""
+    import re
+
+    match = re.search(r'name="token" value="([^"]+)"', client.get(url).get_data(as_text=True))
+    return match.group(1) if match else None
+
+
+def post(client, url: str, *, json=None, data=None, **kwargs):
+    """Open the survey page, then send the answers with its token, the way the page itself does."""
+    token = page_token(client, url)
+    if isinstance(json, dict) and "token" not in json:
+        json = json | {"token": token}
+    if isinstance(data, dict) and "token" not in data:
+        data = data | {"token": token}
+    return client.post(url, json=json, data=data, **kwargs)

@@ -357,6 +357,26 @@ def upgrade() -> None:
     with op.batch_alter_table('kiosk', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kiosk_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('periodclosing',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('closed_by_id', sa.Integer(), nullable=False),
+    sa.Column('closed_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('unit_id', 'period_start', 'period_end')
+    )
+    with op.batch_alter_table('periodclosing', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_periodclosing_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('qrcode',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -394,12 +414,18 @@ def upgrade() -> None:
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('submitted_at', models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('token_nonce', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('source_hash', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('token_family', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('suspect', sa.Boolean(), nullable=False),
+    sa.Column('suspect_reasons', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ),
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.ForeignKeyConstraint(['version_id'], ['surveyversion.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('client_id')
+    sa.UniqueConstraint('client_id'),
+    sa.UniqueConstraint('token_nonce')
     )
     with op.batch_alter_table('surveyresponse', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_surveyresponse_campaign_id'), ['campaign_id'], unique=False)
@@ -655,6 +681,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_qrcode_unit_id'))
 
     op.drop_table('qrcode')
+    with op.batch_alter_table('periodclosing', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_periodclosing_unit_id'))
+
+    op.drop_table('periodclosing')
     with op.batch_alter_table('kiosk', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kiosk_unit_id'))
 

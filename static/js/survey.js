@@ -181,7 +181,9 @@
     submit.disabled = true;
     status.textContent = form.dataset.msgSending;
     status.className = "survey-status";
-    enqueue({ key: key, url: form.action, payload: { id: draft.id, version: version, answers: answers } });
+    // The page's signed token goes with the answers: it stays valid for days, so a queued answer still counts.
+    var token = form.elements.token ? form.elements.token.value : null;
+    enqueue({ key: key, url: form.action, payload: { id: draft.id, version: version, answers: answers, token: token } });
     flush();
   });
   back.addEventListener("click", function () { go(-1); });

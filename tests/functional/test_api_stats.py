@@ -47,3 +47,18 @@ def test_unknown_unit(client, world):
     response = client.get("/api/v1/stats?unit=NOPE")
     assert response.status_code == 404
     assert response.json["error"]["code"] == "unknown_unit"
+
+
+def test_the_whole_five_year_plan_is_one_period(client, world):
+    response = client.get("/api/v1/stats?from=2021-01-01&to=2025-12-31")
+    assert response.status_code == 200
+    assert response.json["ratings"]["total"] == 0
+
+
+@pytest.mark.parametrize("query", ["from=2021-01-01&to=2026-01-01", "from=2020-02-29&to=2025-03-01"])
+def test_more_than_five_years_is_refused_with_a_clear_message(client, world, query):
+    response = client.get(f"/api/v1/stats?{query}")
+    assert response.status_code == 422
+    assert "tối đa là 5 năm" in response.json["error"]["fields"]["to"]
+    english = client.get(f"/api/v1/stats?{query}&lang=en")
+    assert english.status_code == 422 and "5 years" in english.json["error"]["fields"]["to"]

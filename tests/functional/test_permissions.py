@@ -87,6 +87,10 @@ ALLOWED = {
     "admin.report": SURVEY_READERS,
     "admin.report_xlsx": SURVEY_READERS,
     "admin.export": SURVEY_READERS,
+    # closing a period (issue 10)
+    "admin.report_close": LEADER,
+    "admin.reports_issued": SURVEY_READERS,
+    "admin.report_issued": SURVEY_READERS,
 }
 
 
@@ -116,7 +120,7 @@ def ticket_args(session, world):
     return {"ticket_id": ticket.id, "kind": "areas", "row_id": world.areas["HT"].id, "user_id": world.users["viewer"].id,
             "feedback_id": ticket.id, "kiosk_id": world.kiosk.id, "survey_id": 1, "key": "q1", "campaign_id": 1,
             "qr_id": 1, "size": "poster", "attachment_id": 1, "fmt": "csv", "alert_id": 1,
-            "official_id": world.officials["CB01"].id, "what": "ratings"}
+            "official_id": world.officials["CB01"].id, "what": "ratings", "closing_id": 1}
 
 
 def test_the_matrix(app, world, ticket_args):

@@ -141,7 +141,7 @@ def test_campaigns_tag_the_responses_given_in_them(admin, client, session, world
                                                "units": str(world.unit.id)})
     assert ok.status_code == 302
     campaign = fresh(session, Campaign)[0]
-    client.post("/survey/sipas", json={"id": str(uuid.uuid4()), "version": 1, "answers": survey_data.SIPAS_ANSWERS})
+    survey_data.post(client, "/survey/sipas", json={"id": str(uuid.uuid4()), "version": 1, "answers": survey_data.SIPAS_ANSWERS})
     assert fresh(session, SurveyResponse)[0].campaign_id == campaign.id
     refused = admin.post(f"{base}/campaigns/{campaign.id}/delete", data={})
     assert refused.status_code == 409 and len(fresh(session, Campaign)) == 1

@@ -37,7 +37,7 @@ def test_the_page_in_english(client, sipas):
 
 
 def test_a_valid_submit_is_stored_with_its_answers(client, session, sipas):
-    response = client.post("/survey/sipas", json=body(survey_data.SIPAS_ANSWERS | {"comment": "Tốt <b>lắm</b>"}))
+    response = survey_data.post(client, "/survey/sipas", json=body(survey_data.SIPAS_ANSWERS | {"comment": "Tốt <b>lắm</b>"}))
     assert response.status_code == 201 and response.json == {"status": "stored"}
     stored = session.exec(select(SurveyResponse)).one()
     assert stored.unit_id == sipas.unit_id and stored.campaign_id is None
@@ -49,10 +49,10 @@ def test_a_valid_submit_is_stored_with_its_answers(client, session, sipas):
 
 def test_a_replayed_submit_stores_nothing_new_and_a_reused_id_is_refused(client, session, sipas):
     first = body()
-    assert client.post("/survey/sipas", json=first).status_code == 201
-    again = client.post("/survey/sipas", json=first)
+    assert survey_data.post(client, "/survey/sipas", json=first).status_code == 201
+    again = survey_data.post(client, "/survey/sipas", json=first)
     assert again.status_code == 200 and again.json == {"status": "already_stored"}
-    changed = client.post("/survey/sipas", json=first | {"answers": survey_data.SIPAS_ANSWERS | {"overall": 1}})
+    changed = survey_data.post(client, "/survey/sipas", json=first | {"answers": survey_data.SIPAS_ANSWERS | {"overall": 1}})
     assert changed.status_code == 409 and changed.json["error"]["code"] == "conflict"
     assert count(session) == 1 and count(session, SurveyAnswer) == len(survey_data.SIPAS_ANSWERS)
 
@@ -73,7 +73,7 @@ BAD_INPUT = [
 
 def test_bad_input_is_refused_clearly_and_stores_nothing(client, session, sipas):
     for payload, status, field in BAD_INPUT:  # one database for all cases: the setup is the slow part
-        response = client.post("/survey/sipas", json=payload)
+        response = survey_data.post(client, "/survey/sipas", json=payload)
         assert response.status_code == status, payload
         error = response.json["error"]
         assert not error["message"].isascii(), payload  # a Vietnamese sentence by default
@@ -83,34 +83,34 @@ def test_bad_input_is_refused_clearly_and_stores_nothing(client, session, sipas)
 
 
 def test_missing_answers_say_so_in_vietnamese_and_in_english(client, sipas):
-    vi = client.post("/survey/sipas", json=body({"access_1": 5}))
+    vi = survey_data.post(client, "/survey/sipas", json=body({"access_1": 5}))
     assert vi.json["error"]["fields"]["access_2"] == "Vui lòng trả lời câu hỏi này."
-    en = client.post("/survey/sipas?lang=en", json=body({"access_1": 5}))
+    en = survey_data.post(client, "/survey/sipas?lang=en", json=body({"access_1": 5}))
     assert en.json["error"]["fields"]["access_2"] == "Please answer this question."
 
 
 def test_broken_json_is_a_clear_400_class_answer(client, session, sipas):
-    response = client.post("/survey/sipas", data="{not json", content_type="application/json")
+    response = survey_data.post(client, "/survey/sipas", data="{not json", content_type="application/json")
     assert response.status_code == 422 and "không hợp lệ" in response.json["error"]["message"]
     assert count(session) == 0
 
 
 def test_the_plain_form_works_without_script(client, session, sipas):
     form = {f"q_{k}": str(v) for k, v in survey_data.SIPAS_ANSWERS.items()} | {"id": str(uuid.uuid4()), "version": "1"}
-    response = client.post("/survey/sipas", data=form)
+    response = survey_data.post(client, "/survey/sipas", data=form)
     assert response.status_code == 201 and "Cảm ơn" in response.get_data(as_text=True)
     assert count(session) == 1
 
 
 def test_the_plain_form_shows_what_is_missing_and_keeps_the_answers(client, session, sipas):
     form = {"q_access_1": "4", "q_comment": "<script>alert(1)</script>", "id": str(uuid.uuid4()), "version": "1"}
-    response = client.post("/survey/sipas", data=form)
+    response = survey_data.post(client, "/survey/sipas", data=form)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Vui lòng trả lời câu hỏi này." in page and 'value="4" checked' in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert count(session) == 0
-    assert client.post("/survey/sipas", data={"version": "abc"}).status_code == 400
+    assert survey_data.post(client, "/survey/sipas", data={"version": "abc"}).status_code == 400
 
 
 def test_drafts_and_unknown_surveys_are_not_found(client, session, world):
@@ -120,23 +120,24 @@ def test_drafts_and_unknown_surveys_are_not_found(client, session, world):
     shipped.create_from_template(session, unit_id=world.unit.id, name="health")
     session.commit()
     assert client.get("/survey/y-te").status_code == 404
-    assert client.post("/survey/y-te", json=body()).status_code == 404
+    assert survey_data.post(client, "/survey/y-te", json=body()).status_code == 404
     assert client.get("/survey/khong-co").status_code == 404
     assert client.get("/survey/sipas?unit=KHONGCO").status_code == 404
 
 
 def test_a_closed_survey_takes_no_more_answers(client, session, sipas):
+    token = survey_data.page_token(client, "/survey/sipas")  # a phone opened it before it closed
     definitions.close(session, sipas)
     session.commit()
     page = client.get("/survey/sipas")
     assert page.status_code == 410 and "Khảo sát đã kết thúc" in page.get_data(as_text=True)
-    response = client.post("/survey/sipas", json=body())
+    response = client.post("/survey/sipas", json=body(token=token))
     assert response.status_code == 410 and "không nhận thêm" in response.json["error"]["message"]
     assert count(session) == 0
 
 
 def test_answers_keep_the_version_they_were_given(client, session, sipas):
-    assert client.post("/survey/sipas", json=body()).status_code == 201
+    assert survey_data.post(client, "/survey/sipas", json=body()).status_code == 201
     definitions.update_question(session, sipas, "access_1", {"type": "scale", "text": {"vi": "Chỗ ngồi chờ đủ"},
                                                               "required": True, "element": "access"})
     session.commit()
@@ -145,9 +146,9 @@ def test_answers_keep_the_version_they_were_given(client, session, sipas):
     definitions.publish(session, sipas)
     session.commit()
     assert "Chỗ ngồi chờ đủ" in client.get("/survey/sipas").get_data(as_text=True)
-    assert client.post("/survey/sipas", json=body(version=2)).status_code == 201
+    assert survey_data.post(client, "/survey/sipas", json=body(version=2)).status_code == 201
     # a phone that loaded version 1 before the change may still send it
-    assert client.post("/survey/sipas", json=body(version=1)).status_code == 201
+    assert survey_data.post(client, "/survey/sipas", json=body(version=1)).status_code == 201
     versions = {v.id: v.number for v in session.exec(select(SurveyVersion))}
     assert sorted(versions[r.version_id] for r in session.exec(select(SurveyResponse))) == [1, 1, 2]
     first = session.exec(select(SurveyVersion).where(SurveyVersion.number == 1)).one()

@@ -61,3 +61,19 @@ def test_rating_figures_count_local_dates_and_exclude_suspects(session, world):
     assert figures.suspect_excluded == 1
     assert figures.satisfaction.value == pytest.approx(2 / 3)
     assert rating_figures(session, [world.unit.id + 99], Period(date(2026, 4, 1), date(2026, 4, 30))).total == 0
+
+
+@pytest.mark.parametrize("first, last, ok", [
+    (date(2021, 1, 1), date(2025, 12, 31), True), (date(2021, 1, 1), date(2026, 1, 1), False),
+    (date(2020, 2, 29), date(2025, 2, 28), True), (date(2020, 2, 29), date(2025, 3, 1), False),
+    (date(2021, 7, 1), date(2026, 6, 30), True)])
+def test_periods_run_up_to_five_years(first, last, ok):
+    from hailong.errors import ValidationError
+    from hailong.reporting import checked_period
+
+    if ok:
+        assert checked_period(first, last, {}) == Period(first, last)
+    else:
+        with pytest.raises(ValidationError) as refused:
+            checked_period(first, last, {})
+        assert "to" in refused.value.fields
