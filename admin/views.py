@@ -8,13 +8,22 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from admin.access import guard
 from admin.forms import LoginForm
+from hailong import access
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.extensions import limiter
 from hailong.users import LoginUser, authenticate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+bp.before_request(guard)
+
+
+@bp.context_processor
+def _access_helpers():
+    """Templates ask the access rule, never re-encode it: ``may('settings')``, ``actions`` on a ticket."""
+    return {"may": lambda capability: access.may(current_user, capability)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
