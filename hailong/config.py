@@ -52,6 +52,7 @@ class Config:
     smtp_url: str = ""
     sms_gateway_url: str = ""
     wtf_csrf_enabled: bool = True
+    trusted_proxies: int = 0  # reverse proxies in front (nginx: 1); their X-Forwarded-For is believed
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -77,6 +78,7 @@ class Config:
             suspect_clock_skew_s=_int(env, "SUSPECT_CLOCK_SKEW_S", cls.suspect_clock_skew_s),
             smtp_url=env.get("SMTP_URL", ""),
             sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
+            trusted_proxies=_int(env, "TRUSTED_PROXIES", cls.trusted_proxies),
         )
 
     def validate(self) -> None:
@@ -89,6 +91,8 @@ class Config:
                 "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'), "
                 "or set HAILONG_ENV=development on a developer's machine."
             )
+        if not 0 <= self.trusted_proxies <= 5:
+            raise ConfigError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 to 5")
         if not self.database_url.startswith(("sqlite://", "postgresql", "postgres://")):
             raise ConfigError("DATABASE_URL must name SQLite (sqlite:///path) or PostgreSQL (postgresql+psycopg://…)")
 
