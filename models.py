@@ -287,6 +287,17 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = ts_field(nullable=True)
     last_login_at: datetime | None = ts_field(nullable=True)
     created_at: datetime = ts_field(default_now=True)
+    # Part of every session's id: a new password, role or deactivation bumps it and ends other sessions.
+    session_version: int = Field(default=1)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per username (existing or not, so the answer reveals no names) and per address."""
+
+    key: str = Field(max_length=120, primary_key=True)  # "user:<name>" or "addr:<ip>"
+    failures: int = Field(default=0)
+    wait_until: datetime | None = ts_field(nullable=True)
+    updated_at: datetime = ts_field(default_now=True)
 
 
 class UserServiceArea(SQLModel, table=True):

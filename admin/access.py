@@ -21,11 +21,13 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    """The signed-in official, if the session is of the account's current version (see end_other_sessions)."""
+    user_id, _sep, version = user_id.partition(":")
     try:
         user = db_session().get(User, int(user_id))
     except ValueError:
         return None
-    if user is None or not user.active:
+    if user is None or not user.active or version != str(user.session_version):
         return None
     return LoginUser(user)
 

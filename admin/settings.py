@@ -16,7 +16,7 @@ from hailong import access, audit, replies
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.figures import ensure_targets, targets_for
-from hailong.users import create_user, hash_password
+from hailong.users import create_user, end_other_sessions, hash_password, is_throttled, unlock
 from models import (
     CalendarDay, Desk, Official, ReplyTemplate, Role, ServiceArea, Target, TargetCode, Unit, User, UserServiceArea,
     local_date_of, utcnow,
@@ -281,11 +281,16 @@ def user_edit(user_id: int):
             status = 422
         else:
             changed = {"role": form.role.data} if form.role.data != user.role else {}
+            if form.active.data != user.active:
+                changed["active"] = form.active.data
             user.full_name, user.email, user.phone = form.full_name.data, form.email.data or "", form.phone.data or ""
             user.role, user.active = form.role.data, form.active.data
             if form.password.data:
                 user.password_hash = hash_password(form.password.data)
+                unlock(session, user.username)  # a reset is how an administrator lets someone back in
                 changed["password"] = True
+            if changed:
+                end_other_sessions(user)
             _set_areas(user, form.areas.data)
             _record("update", "user", user.id, changed | {"active": user.active})
             flash(_("Đã lưu."), "success")
@@ -293,7 +298,23 @@ def user_edit(user_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("admin/settings_edit.html", section=None, kind="users", form=form, row=user,
-                           title=_("Tài khoản %(u)s", u=user.username)), status
+                           title=_("Tài khoản %(u)s", u=user.username), throttled=is_throttled(session, user.username),
+                           unlock_form=forms.EmptyForm()), status
+
+
+@bp.post("/settings/users/<int:user_id>/unlock")
+def user_unlock(user_id: int):
+    """Let an official try again at once after failed sign-ins (they called the office, say)."""
+    session = db_session()
+    user = session.get(User, user_id)
+    if user is None or user.unit_id != current_user.unit_id:
+        abort(404)
+    if not forms.EmptyForm().validate_on_submit():
+        abort(400)
+    unlock(session, user.username)
+    _record("unlock", "user", user.id)
+    flash(_("Đã cho phép đăng nhập lại ngay."), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id), 303)
 
 
 # --- targets ---------------------------------------------------------------------------

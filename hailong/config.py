@@ -45,7 +45,7 @@ class Config:
     ratelimit_storage_uri: str = "memory://"
     session_cookie_secure: bool = True
     login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    login_max_delay_s: int = 300  # failed sign-ins slow down, doubling up to this; never a lock
     suspect_min_interval_s: int = 3
     suspect_burst_per_10min: int = 20
     suspect_clock_skew_s: int = 600
@@ -72,7 +72,7 @@ class Config:
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or cls.ratelimit_storage_uri,
             session_cookie_secure=_bool(env.get("SESSION_COOKIE_SECURE"), mode == "production"),
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", cls.login_max_failures),
-            login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", cls.login_lockout_minutes),
+            login_max_delay_s=_int(env, "LOGIN_MAX_DELAY_S", cls.login_max_delay_s),
             suspect_min_interval_s=_int(env, "SUSPECT_MIN_INTERVAL_S", cls.suspect_min_interval_s),
             suspect_burst_per_10min=_int(env, "SUSPECT_BURST_PER_10MIN", cls.suspect_burst_per_10min),
             suspect_clock_skew_s=_int(env, "SUSPECT_CLOCK_SKEW_S", cls.suspect_clock_skew_s),
