@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import format_decimal, get_locale
 
 LOCALES = ("vi", "en")
@@ -15,6 +15,8 @@ DEFAULT_LOCALE = "vi"
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LOCALE  # CLI commands and jobs: their messages are Vietnamese
     asked = request.args.get("lang")
     if asked in LOCALES:
         session["lang"] = asked
