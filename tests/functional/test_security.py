@@ -85,3 +85,57 @@ def test_production_warns_when_rate_limits_live_in_one_process(tmp_path, caplog)
     with caplog.at_level(logging.WARNING):
         create_app(config.replace(env="testing"))
     assert not any("memory://" in record.getMessage() for record in caplog.records)
+
+
+CONTROL = "Nguyễn\x00Văn\x01A"
+
+
+def test_control_characters_are_refused_on_the_pakn_form_and_nothing_is_stored(client, session, world):
+    from sqlmodel import select
+
+    from models import Feedback
+
+    form = {"kind": "kien_nghi", "content": "Đường vào trụ sở ngập nước mỗi khi mưa lớn.", "name": CONTROL,
+            "phone": "0912345678", "address": "Thôn Đông", "consent": "y"}
+    response = client.post("/feedback/new", data=form)
+    assert response.status_code == 422 and "ký tự điều khiển" in response.get_data(as_text=True)
+    english = client.post("/feedback/new?lang=en", data=form)
+    assert english.status_code == 422 and "control character" in english.get_data(as_text=True)
+    assert session.exec(select(Feedback)).all() == []
+
+
+def test_control_characters_are_refused_by_the_api_and_desk_filing(app, client, session, world):
+    from sqlmodel import select
+
+    from models import Feedback
+
+    body = {"kind": "kien_nghi", "content": "Đèn đường thôn Đông hỏng đã hai tuần.", "name": CONTROL,
+            "phone": "0912345678", "address": "Thôn Đông", "consent": True}
+    response = client.post(f"/api/v1/feedback?unit={world.unit.code}", json=body)
+    assert response.status_code == 422 and response.json["error"]["code"] == "control_characters"
+    desk = app.test_client()
+    desk.post("/admin/login", data={"username": "desk.xa01", "password": PASSWORD})
+    filed = desk.post("/admin/feedback/file", data={"kind": "kien_nghi", "content": "Nội dung\x01 có ký tự lạ ở đây.",
+                                                    "anonymous": "y"})
+    assert filed.status_code == 422 and "ký tự điều khiển" in filed.get_data(as_text=True)
+    assert session.exec(select(Feedback)).all() == []
+
+
+def test_line_breaks_and_tabs_of_multi_line_text_pass(client, session, world):
+    from sqlmodel import select
+
+    from models import Feedback
+
+    form = {"kind": "kien_nghi", "content": "Dòng một:\r\n\tđường ngập.\r\nDòng hai: cống tắc.", "anonymous": "y"}
+    client.post("/feedback/new", data=form)
+    assert session.exec(select(Feedback)).one().content.count("\n") == 2
+
+
+def test_the_domain_refuses_control_characters_in_names_too():
+    from hailong import feedback as intake
+    from hailong.errors import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        intake.parse_feedback({"kind": "kien_nghi", "content": "Đường ngập nước khi mưa.", "name": "An\x01",
+                               "phone": "0912345678", "address": "Thôn Đông", "consent": True})
+    assert "name" in refused.value.fields
