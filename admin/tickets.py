@@ -311,6 +311,6 @@ def audit_trail():
     session = db_session()
     before = request.args.get("before", "")
     rows = audit.trail(session, request.args.get("type") or None, None, limit=100,
-                       before_id=int(before) if before.isdigit() else None, unit_id=current_user.unit_id)
+                       before_id=int(before) if before.isdigit() and len(before) <= 15 else None, unit_id=current_user.unit_id)
     people = {u.id: u.full_name or u.username for u in session.exec(select(User).where(User.unit_id == current_user.unit_id))}
     return render_template("admin/audit.html", rows=rows, people=people)

@@ -141,6 +141,9 @@ def _parse_level(value, errors):
         return None
 
 
+SANE_YEARS = (2000, 2100)
+
+
 def _parse_time(value, name, errors, *, required):
     if value is None and not required:
         return None
@@ -154,6 +157,10 @@ def _parse_time(value, name, errors, *, required):
         return None
     if moment.tzinfo is None:
         errors[name] = _l("Thời điểm phải ghi rõ múi giờ (ví dụ +07:00).")
+        return None
+    # Year 1 or 9999 parse, then overflow in every window computed around them (a 500 before).
+    if not SANE_YEARS[0] <= moment.year <= SANE_YEARS[1]:
+        errors[name] = _l("Thời điểm phải trong khoảng năm %(a)s đến %(b)s.", a=SANE_YEARS[0], b=SANE_YEARS[1])
         return None
     return moment
 
