@@ -287,6 +287,17 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = ts_field(nullable=True)
     last_login_at: datetime | None = ts_field(nullable=True)
     created_at: datetime = ts_field(default_now=True)
+    # Part of every session's id: a new password, role or deactivation bumps it and ends other sessions.
+    session_version: int = Field(default=1)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per username (existing or not, so the answer reveals no names) and per address."""
+
+    key: str = Field(max_length=120, primary_key=True)  # "user:<name>" or "addr:<ip>"
+    failures: int = Field(default=0)
+    wait_until: datetime | None = ts_field(nullable=True)
+    updated_at: datetime = ts_field(default_now=True)
 
 
 class UserServiceArea(SQLModel, table=True):
@@ -668,6 +679,10 @@ AUDIT_GUARD_SQLITE = [
     "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS auditlog_no_delete BEFORE DELETE ON auditlog "
     "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
+    # INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse a taken id.
+    "CREATE TRIGGER IF NOT EXISTS auditlog_no_replace BEFORE INSERT ON auditlog "
+    "WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM auditlog WHERE id = NEW.id) "
+    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
 ]
 AUDIT_GUARD_POSTGRESQL = [
     "CREATE OR REPLACE FUNCTION auditlog_append_only() RETURNS trigger LANGUAGE plpgsql AS "
@@ -675,11 +690,15 @@ AUDIT_GUARD_POSTGRESQL = [
     "DROP TRIGGER IF EXISTS auditlog_append_only ON auditlog",
     "CREATE TRIGGER auditlog_append_only BEFORE UPDATE OR DELETE ON auditlog "
     "FOR EACH ROW EXECUTE FUNCTION auditlog_append_only()",
+    # TRUNCATE fires no row trigger: a statement trigger refuses emptying the table.
+    "DROP TRIGGER IF EXISTS auditlog_no_truncate ON auditlog",
+    "CREATE TRIGGER auditlog_no_truncate BEFORE TRUNCATE ON auditlog "
+    "FOR EACH STATEMENT EXECUTE FUNCTION auditlog_append_only()",
 ]
 
 
 def install_audit_guard(connection) -> None:
-    """Create the triggers that refuse UPDATE and DELETE on auditlog (after create_all or migrations)."""
+    """Create the triggers that refuse UPDATE, DELETE, REPLACE and TRUNCATE on auditlog (after create_all or migrations)."""
     statements = AUDIT_GUARD_POSTGRESQL if connection.dialect.name == "postgresql" else AUDIT_GUARD_SQLITE
     for statement in statements:
         connection.exec_driver_sql(statement)

@@ -1,4 +1,4 @@
-"""Who may use the back office: the login manager and the role decorator."""
+"""Who may use the back office: the login manager and the guard that applies hailong.access to every route."""
 from __future__ import annotations
 
 from functools import wraps
@@ -7,6 +7,7 @@ from flask import abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from hailong import access
 from hailong.db import db_session
 from hailong.extensions import login_manager
 from hailong.users import LoginUser
@@ -20,17 +21,32 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    """The signed-in official, if the session is of the account's current version (see end_other_sessions)."""
+    user_id, _sep, version = user_id.partition(":")
     try:
         user = db_session().get(User, int(user_id))
     except ValueError:
         return None
-    if user is None or not user.active:
+    if user is None or not user.active or version != str(user.session_version):
         return None
     return LoginUser(user)
 
 
+def guard():
+    """Before every /admin request: strangers go to the login page, the rest need the endpoint's
+    capability (hailong.access.ENDPOINTS). One place, so no route can forget its check."""
+    endpoint = request.endpoint
+    if endpoint is None or access.ENDPOINTS.get(endpoint, "") is None:
+        return None  # 404s and the open pages (login, logout)
+    if not current_user.is_authenticated:
+        return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+    if not access.may_use(current_user, endpoint):
+        abort(403)
+    return None
+
+
 def roles_required(*roles: Role):
-    """Allow only signed-in users holding one of ``roles``; others get 403, strangers the login page."""
+    """An extra role check on one view; the guard above already applies the access rule."""
 
     def decorator(view):
         @wraps(view)

@@ -4,24 +4,19 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from admin.access import roles_required
 from admin.qr import admin_unit
 from admin.views import bp
-from hailong import attachments, qr
+from hailong import access, attachments, qr
 from hailong import feedback as intake
 from hailong.db import db_session
 from hailong.errors import ValidationError
-from models import Attachment, AuditLog, Channel, Feedback, Role, ServiceArea, Unit, User
+from models import Attachment, AuditLog, Channel, Feedback, ServiceArea, Unit, User
 from surveys.feedback_forms import DeskFeedbackForm
 from surveys.feedback_views import area_choices
 
-FILING_ROLES = (Role.DESK, Role.ADMIN, Role.LEADER)
-# Photos can show people and places: only the roles that handle a ticket may open them.
-PHOTO_ROLES = (Role.DESK, Role.ADMIN, Role.LEADER, Role.HANDLER)
 
 
 @bp.route("/feedback/file", methods=["GET", "POST"])
-@roles_required(*FILING_ROLES)
 def feedback_file():
     """The citizen speaks, the official types: channel ``desk``, filed by the signed-in official."""
     db = db_session()
@@ -49,12 +44,11 @@ def feedback_file():
 
 
 @bp.get("/feedback/<int:feedback_id>/receipt")
-@roles_required(*FILING_ROLES)
 def feedback_receipt(feedback_id: int):
     """Phiếu tiếp nhận (A5/A6): what the citizen takes home to follow the PAKN."""
     db = db_session()
     feedback = db.get(Feedback, feedback_id)
-    if feedback is None or feedback.unit_id != admin_unit(db).id:
+    if feedback is None or not access.can_see(db, current_user, feedback):
         abort(404)
     code = intake.format_code(feedback.tracking_code)
     status_url = f"{current_app.config['PUBLIC_URL']}/feedback/{code}"
@@ -65,14 +59,16 @@ def feedback_receipt(feedback_id: int):
 
 
 @bp.get("/attachments/<int:attachment_id>")
-@roles_required(*PHOTO_ROLES)
 def attachment(attachment_id: int):
-    """A PAKN's photo, to staff of the ticket's unit only; every view is logged (personal data)."""
+    """A PAKN's photo, only to staff who may see its ticket (photos show people and places); every
+    view is logged (personal data)."""
     db = db_session()
     row = db.get(Attachment, attachment_id)
     feedback = db.get(Feedback, row.feedback_id) if row else None
     if feedback is None or feedback.unit_id != admin_unit(db).id:
         abort(404)
+    if not access.can_see(db, current_user, feedback):
+        abort(403)
     path = attachments.path_of(row, current_app.config["HAILONG"].upload_dir)
     if not path.is_file():
         abort(404)

@@ -11,13 +11,12 @@ from flask_login import current_user
 from sqlmodel import delete, select
 
 from admin import settings_forms as forms
-from admin.access import roles_required
 from admin.views import bp
-from hailong import audit, replies, reporting, workdays, workflow
+from hailong import access, audit, replies, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.figures import ensure_targets, targets_for
-from hailong.users import create_user, hash_password
+from hailong.users import create_user, end_other_sessions, hash_password, is_throttled, unlock
 from models import (
     CalendarDay, Desk, Official, ReplyTemplate, Role, ServiceArea, Target, TargetCode, Unit, User, UserServiceArea,
     local_date_of, utcnow,
@@ -58,7 +57,7 @@ SECTIONS: dict[str, Section] = {}
 def _register():
     SECTIONS["units"] = Section(_l("Đơn vị"), Unit, forms.UnitForm,
                                 [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name), (_l("Địa chỉ"), lambda r: r.address)],
-                                scoped=False, check=_unique(Unit, "code", _l("Mã đã được dùng."), scoped=False))
+                                scoped=False, check=_check_unit)
     SECTIONS["areas"] = Section(_l("Lĩnh vực"), ServiceArea, forms.AreaForm,
                                 [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name_vi),
                                  (_l("Hạn phân loại"), lambda r: r.classify_days), (_l("Hạn giải quyết"), lambda r: r.resolve_days),
@@ -89,6 +88,16 @@ def _unique(model, field: str, message, *, scoped: bool = True):
     return check
 
 
+def _check_unit(session, form, row):
+    """A commune's administrator edits their own commune's name and address; only a province's
+    administrator creates units or changes a code (in every citizen's link) or a kind."""
+    if row is None or form.code.data != row.code or form.kind.data != row.kind:
+        if not access.may_create_units(session, current_user):
+            message = _l("Chỉ quản trị cấp tỉnh được tạo đơn vị hoặc đổi mã, cấp của đơn vị.")
+            raise DomainError(message, fields={"code": message}, status=403)
+    _unique(Unit, "code", _l("Mã đã được dùng."), scoped=False)(session, form, row)
+
+
 def _prepare_desk(form):
     form.service_area_id.choices = _area_choices(_("Không"))
     officials = db_session().exec(select(Official).where(Official.unit_id == current_user.unit_id, Official.active.is_(True)))
@@ -117,6 +126,8 @@ def _rows(section: Section):
     query = select(section.model)
     if section.scoped:
         query = query.where(section.model.unit_id == current_user.unit_id)
+    if section.model is Unit:
+        query = query.where(Unit.id.in_(access.manageable_unit_ids(db_session(), current_user)))
     return db_session().exec(query.order_by(section.model.id)).all()
 
 
@@ -140,7 +151,7 @@ def _save(section: Section, form, row, kind: str):
     new = row is None
     before = workdays.calendar_for(session, current_user.unit_id) if kind == "holidays" else None
     if new:
-        row = section.model(**({"unit_id": current_user.unit_id} if section.scoped else {}))
+        row = section.model(**({"unit_id": current_user.unit_id} if section.scoped else {"parent_id": current_user.unit_id}))
     _to_model(form, row)
     session.add(row)
     session.flush()  # the audit row names the new id
@@ -150,7 +161,6 @@ def _save(section: Section, form, row, kind: str):
 
 
 @bp.route("/settings/<kind>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
 def settings_list(kind: str):
     section = _section(kind)
     form = section.form()
@@ -158,8 +168,9 @@ def settings_list(kind: str):
     status = _submitted(section, form, None, kind)
     if not isinstance(status, int):
         return status
+    can_add = section.model is not Unit or access.may_create_units(db_session(), current_user)
     return render_template("admin/settings_list.html", section=section, kind=kind, rows=_rows(section), form=form,
-                           delete_form=forms.EmptyForm()), status
+                           delete_form=forms.EmptyForm(), can_add=can_add), status
 
 
 def _submitted(section: Section, form, row, kind: str):
@@ -183,11 +194,12 @@ def _show(form, error: DomainError) -> int:
 
 
 @bp.route("/settings/<kind>/<int:row_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
 def settings_edit(kind: str, row_id: int):
     section = _section(kind)
     row = db_session().get(section.model, row_id)
     if row is None or (section.scoped and row.unit_id != current_user.unit_id):
+        abort(404)
+    if section.model is Unit and row.id not in access.manageable_unit_ids(db_session(), current_user):
         abort(404)
     form = section.form(obj=row)
     if request.method == "GET" and kind == "holidays":
@@ -200,7 +212,6 @@ def settings_edit(kind: str, row_id: int):
 
 
 @bp.post("/settings/holidays/<int:row_id>/delete")
-@roles_required(Role.ADMIN)
 def holiday_delete(row_id: int):
     session = db_session()
     row = session.get(CalendarDay, row_id)
@@ -239,7 +250,6 @@ def _set_areas(user: User, area_ids: list[int]) -> None:
 
 
 @bp.route("/settings/users", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
 def users():
     session = db_session()
     form = _user_form()
@@ -268,7 +278,6 @@ def users():
 
 
 @bp.route("/settings/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
 def user_edit(user_id: int):
     session = db_session()
     user = session.get(User, user_id)
@@ -283,11 +292,16 @@ def user_edit(user_id: int):
             status = 422
         else:
             changed = {"role": form.role.data} if form.role.data != user.role else {}
+            if form.active.data != user.active:
+                changed["active"] = form.active.data
             user.full_name, user.email, user.phone = form.full_name.data, form.email.data or "", form.phone.data or ""
             user.role, user.active = form.role.data, form.active.data
             if form.password.data:
                 user.password_hash = hash_password(form.password.data)
+                unlock(session, user.username)  # a reset is how an administrator lets someone back in
                 changed["password"] = True
+            if changed:
+                end_other_sessions(user)
             _set_areas(user, form.areas.data)
             _record("update", "user", user.id, changed | {"active": user.active})
             flash(_("Đã lưu."), "success")
@@ -295,14 +309,29 @@ def user_edit(user_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("admin/settings_edit.html", section=None, kind="users", form=form, row=user,
-                           title=_("Tài khoản %(u)s", u=user.username)), status
+                           title=_("Tài khoản %(u)s", u=user.username), throttled=is_throttled(session, user.username),
+                           unlock_form=forms.EmptyForm()), status
+
+
+@bp.post("/settings/users/<int:user_id>/unlock")
+def user_unlock(user_id: int):
+    """Let an official try again at once after failed sign-ins (they called the office, say)."""
+    session = db_session()
+    user = session.get(User, user_id)
+    if user is None or user.unit_id != current_user.unit_id:
+        abort(404)
+    if not forms.EmptyForm().validate_on_submit():
+        abort(400)
+    unlock(session, user.username)
+    _record("unlock", "user", user.id)
+    flash(_("Đã cho phép đăng nhập lại ngay."), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id), 303)
 
 
 # --- targets ---------------------------------------------------------------------------
 
 
 @bp.route("/settings/targets", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
 def targets():
     session = db_session()
     year = request.args.get("year", type=int) or local_date_of(utcnow()).year

@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlmodel import select
 from wtforms import SelectChoice
 
-from admin.access import roles_required
 from admin.survey_forms import ActionForm, CampaignForm, QuestionForm, SurveyForm, TemplateForm
 from admin.views import bp
 from hailong.db import db_session
@@ -56,7 +55,6 @@ def _attach(form, error: DomainError) -> None:
 
 
 @bp.get("/surveys")
-@roles_required(*READERS)
 def surveys():
     session = db_session()
     query = select(Survey).order_by(Survey.created_at.desc())
@@ -73,7 +71,6 @@ def surveys():
 
 
 @bp.post("/surveys/new")
-@roles_required(*BUILDERS)
 def survey_new():
     form = SurveyForm()
     if not form.validate_on_submit():
@@ -88,7 +85,6 @@ def survey_new():
 
 
 @bp.post("/surveys/from-template")
-@roles_required(*BUILDERS)
 def survey_from_template():
     form = TemplateForm()
     if not form.validate_on_submit():
@@ -124,7 +120,6 @@ def _list_error(form, status: int = 422):
 
 
 @bp.get("/surveys/<int:survey_id>")
-@roles_required(*BUILDERS)
 def survey_edit(survey_id: int):
     return _editor(_survey(survey_id))
 
@@ -169,7 +164,6 @@ def _change(survey: Survey, do, success: str, **editor_forms):
 
 
 @bp.post("/surveys/<int:survey_id>/details")
-@roles_required(*BUILDERS)
 def survey_details(survey_id: int):
     survey = _survey(survey_id)
     form = SurveyForm()
@@ -180,7 +174,6 @@ def survey_details(survey_id: int):
 
 
 @bp.post("/surveys/<int:survey_id>/questions")
-@roles_required(*BUILDERS)
 def question_add(survey_id: int):
     survey = _survey(survey_id)
     form = QuestionForm()
@@ -191,7 +184,6 @@ def question_add(survey_id: int):
 
 
 @bp.route("/surveys/<int:survey_id>/questions/<key>", methods=["GET", "POST"])
-@roles_required(*BUILDERS)
 def question_edit(survey_id: int, key: str):
     survey = _survey(survey_id)
     session = db_session()
@@ -219,7 +211,6 @@ def question_edit(survey_id: int, key: str):
 
 
 @bp.post("/surveys/<int:survey_id>/questions/<key>/move")
-@roles_required(*BUILDERS)
 def question_move(survey_id: int, key: str):
     survey = _survey(survey_id)
     form = ActionForm()
@@ -230,7 +221,6 @@ def question_move(survey_id: int, key: str):
 
 
 @bp.post("/surveys/<int:survey_id>/questions/<key>/delete")
-@roles_required(*BUILDERS)
 def question_delete(survey_id: int, key: str):
     survey = _survey(survey_id)
     if not ActionForm().validate_on_submit():
@@ -239,14 +229,12 @@ def question_delete(survey_id: int, key: str):
 
 
 @bp.get("/surveys/<int:survey_id>/preview")
-@roles_required(*BUILDERS)
 def survey_preview(survey_id: int):
     survey = _survey(survey_id)
     return render_survey(survey, definitions.latest_version(db_session(), survey), preview=True)
 
 
 @bp.post("/surveys/<int:survey_id>/publish")
-@roles_required(*BUILDERS)
 def survey_publish(survey_id: int):
     survey = _survey(survey_id)
     if not ActionForm().validate_on_submit():
@@ -256,7 +244,6 @@ def survey_publish(survey_id: int):
 
 
 @bp.post("/surveys/<int:survey_id>/close")
-@roles_required(*BUILDERS)
 def survey_close(survey_id: int):
     survey = _survey(survey_id)
     if not ActionForm().validate_on_submit():
@@ -265,7 +252,6 @@ def survey_close(survey_id: int):
 
 
 @bp.post("/surveys/<int:survey_id>/campaigns")
-@roles_required(*BUILDERS)
 def campaign_add(survey_id: int):
     survey = _survey(survey_id)
     form = CampaignForm()
@@ -279,7 +265,6 @@ def campaign_add(survey_id: int):
 
 
 @bp.post("/surveys/<int:survey_id>/campaigns/<int:campaign_id>/delete")
-@roles_required(*BUILDERS)
 def campaign_delete(survey_id: int, campaign_id: int):
     survey = _survey(survey_id)
     if not ActionForm().validate_on_submit():
@@ -310,7 +295,6 @@ def _filters(survey: Survey) -> tuple[results.Filters, dict]:
 
 
 @bp.get("/surveys/<int:survey_id>/results")
-@roles_required(*READERS)
 def survey_results(survey_id: int):
     survey = _survey(survey_id)
     session = db_session()
@@ -341,7 +325,6 @@ def _sector_panel(session, survey: Survey, per_question, filters: results.Filter
 
 
 @bp.get("/surveys/<int:survey_id>/export.<fmt>")
-@roles_required(*READERS)
 def survey_export(survey_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)

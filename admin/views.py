@@ -5,16 +5,26 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from admin.access import guard
 from admin.forms import LoginForm
+from hailong import access
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.extensions import limiter
-from hailong.users import LoginUser, authenticate
+from hailong.users import LoginUser, Throttle, authenticate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+bp.before_request(guard)
+
+
+@bp.context_processor
+def _access_helpers():
+    """Templates ask the access rule, never re-encode it: ``may('settings')``, ``actions`` on a ticket."""
+    return {"may": lambda capability: access.may(current_user, capability)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,13 +39,16 @@ def login():
         session = db_session()
         try:
             user = authenticate(session, username=form.username.data, password=form.password.data,
-                                max_failures=config.login_max_failures,
-                                lockout=timedelta(minutes=config.login_lockout_minutes))
+                                address=request.remote_addr or "", throttle=Throttle(
+                                    free_per_user=config.login_max_failures,
+                                    max_delay=timedelta(seconds=config.login_max_delay_s)))
         except DomainError as error:
             # The failure count must survive the error status, so it is committed here.
             session.commit()
             flash(error.message, "error")
             return render_template("admin/login.html", form=form), error.status
+        # A token seen before sign-in (on a shared computer, say) must not work after it.
+        flask_session.pop("csrf_token", None)
         login_user(LoginUser(user))
         return redirect(_safe_next(request.args.get("next")))
     if request.method == "POST":

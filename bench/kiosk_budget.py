@@ -69,7 +69,7 @@ def main() -> int:
         app = create_app(test_config(f"sqlite:///{tmp}/bench.sqlite", upload_dir=f"{tmp}/uploads"))
         SQLModel.metadata.create_all(app.extensions["db_engine"])
         with Session(app.extensions["db_engine"]) as session:
-            token = world(session).token
+            token = world(session).code  # a pairing code (single use)
         server = LiveServer(app)
         server.start()
         try:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import format_date, format_datetime
 
-from hailong import db, errors
+from hailong import db, errors, security
 from hailong.config import INSTANCE_DIR, PROJECT_DIR, Config
 from hailong.extensions import babel, csrf, limiter, login_manager
 from hailong.i18n import compile_catalogs, current_locale, number, percent, select_locale
@@ -37,6 +37,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
+    security.init_app(app, config.trusted_proxies)
+    _warn_about_single_process_limits(app, config)
     _register_blueprints(app)
     _register_template_helpers(app)
 
@@ -70,6 +72,13 @@ def _apply_config(app: Flask, config: Config) -> None:
     )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+
+
+def _warn_about_single_process_limits(app: Flask, config: Config) -> None:
+    # With several gunicorn workers each keeps its own counters: limits multiply and lockouts leak.
+    if config.env == "production" and config.ratelimit_storage_uri.startswith("memory://"):
+        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: rate limits live in one process. "
+                           "Set it to redis://… (or another shared store) when running several workers.")
 
 
 def _register_blueprints(app: Flask) -> None:

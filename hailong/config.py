@@ -45,13 +45,14 @@ class Config:
     ratelimit_storage_uri: str = "memory://"
     session_cookie_secure: bool = True
     login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    login_max_delay_s: int = 300  # failed sign-ins slow down, doubling up to this; never a lock
     suspect_min_interval_s: int = 3
     suspect_burst_per_10min: int = 20
     suspect_clock_skew_s: int = 600
     smtp_url: str = ""
     sms_gateway_url: str = ""
     wtf_csrf_enabled: bool = True
+    trusted_proxies: int = 0  # reverse proxies in front (nginx: 1); their X-Forwarded-For is believed
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -71,12 +72,13 @@ class Config:
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or cls.ratelimit_storage_uri,
             session_cookie_secure=_bool(env.get("SESSION_COOKIE_SECURE"), mode == "production"),
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", cls.login_max_failures),
-            login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", cls.login_lockout_minutes),
+            login_max_delay_s=_int(env, "LOGIN_MAX_DELAY_S", cls.login_max_delay_s),
             suspect_min_interval_s=_int(env, "SUSPECT_MIN_INTERVAL_S", cls.suspect_min_interval_s),
             suspect_burst_per_10min=_int(env, "SUSPECT_BURST_PER_10MIN", cls.suspect_burst_per_10min),
             suspect_clock_skew_s=_int(env, "SUSPECT_CLOCK_SKEW_S", cls.suspect_clock_skew_s),
             smtp_url=env.get("SMTP_URL", ""),
             sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
+            trusted_proxies=_int(env, "TRUSTED_PROXIES", cls.trusted_proxies),
         )
 
     def validate(self) -> None:
@@ -89,6 +91,8 @@ class Config:
                 "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'), "
                 "or set HAILONG_ENV=development on a developer's machine."
             )
+        if not 0 <= self.trusted_proxies <= 5:
+            raise ConfigError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 to 5")
         if not self.database_url.startswith(("sqlite://", "postgresql", "postgres://")):
             raise ConfigError("DATABASE_URL must name SQLite (sqlite:///path) or PostgreSQL (postgresql+psycopg://…)")
 

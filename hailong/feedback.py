@@ -151,6 +151,8 @@ def _text(value, name, limit, errors):
     value = unicodedata.normalize("NFC", " ".join(value.split()))
     if len(value) > limit:
         errors[name] = _l("Dài quá %(n)s ký tự.", n=limit)
+    elif any(unicodedata.category(ch) == "Cc" for ch in value):  # NUL, \x01: a spreadsheet of names broke on one
+        errors[name] = _l("Có ký tự điều khiển không hợp lệ.")
     elif MARKUP.search(value):
         errors[name] = _l("Không được chứa mã HTML hoặc mã lệnh (script).")
     return value or None

@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import format_decimal, get_locale
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,8 @@ DEFAULT_LOCALE = "vi"
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LOCALE  # CLI commands and jobs: their messages are Vietnamese
     asked = request.args.get("lang")
     if asked in LOCALES:
         session["lang"] = asked

@@ -64,16 +64,14 @@ def hash_token(token: str) -> str:
 
 
 def kiosk_for_token(session: Session, token: str | None) -> Kiosk | None:
-    """The kiosk holding ``token`` (its pairing code or a paired tablet's credential); None when unknown or revoked."""
+    """The kiosk whose paired tablet holds ``token``; None when unknown or revoked. A pairing code is
+    not accepted: it is typed or scanned in the open, so it only ever buys one device credential."""
     if not token:
         return None
-    digest = hash_token(token)
-    kiosk = session.exec(select(Kiosk).where(Kiosk.token_hash == digest)).first()
-    if kiosk is None:
-        device = session.exec(select(KioskDevice).where(KioskDevice.token_hash == digest)).first()
-        if device is None or device.revoked_at is not None:
-            return None
-        kiosk = session.get(Kiosk, device.kiosk_id)
+    device = session.exec(select(KioskDevice).where(KioskDevice.token_hash == hash_token(token))).first()
+    if device is None or device.revoked_at is not None:
+        return None
+    kiosk = session.get(Kiosk, device.kiosk_id)
     if kiosk is None or kiosk.revoked_at is not None:
         return None
     return kiosk
@@ -143,6 +141,9 @@ def _parse_level(value, errors):
         return None
 
 
+SANE_YEARS = (2000, 2100)
+
+
 def _parse_time(value, name, errors, *, required):
     if value is None and not required:
         return None
@@ -156,6 +157,10 @@ def _parse_time(value, name, errors, *, required):
         return None
     if moment.tzinfo is None:
         errors[name] = _l("Thời điểm phải ghi rõ múi giờ (ví dụ +07:00).")
+        return None
+    # Year 1 or 9999 parse, then overflow in every window computed around them (a 500 before).
+    if not SANE_YEARS[0] <= moment.year <= SANE_YEARS[1]:
+        errors[name] = _l("Thời điểm phải trong khoảng năm %(a)s đến %(b)s.", a=SANE_YEARS[0], b=SANE_YEARS[1])
         return None
     return moment
 

@@ -1,6 +1,7 @@
-"""Back-office accounts: argon2 password hashes and lockout after repeated failures."""
+"""Back-office accounts: argon2 password hashes, growing delays after failed sign-ins, session versions."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -10,7 +11,7 @@ from flask_login import UserMixin
 from sqlmodel import Session, select
 
 from hailong.errors import DomainError, ValidationError
-from models import Role, User, utcnow
+from models import LoginThrottle, Role, User, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -23,9 +24,20 @@ class LoginFailed(DomainError):
     code = "login_failed"
 
 
-class AccountLocked(DomainError):
+class TooManyAttempts(DomainError):
     status = 429
-    code = "locked"
+    code = "too_many_attempts"
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Free failures before delays start, per username and per address (an office's staff share one
+    address), and the longest delay: a delay, never a lock, so nobody can lock the chairman out."""
+
+    free_per_user: int = 5
+    free_per_address: int = 20
+    max_delay: timedelta = timedelta(minutes=5)
+    forget_after: timedelta = timedelta(days=1)
 
 
 class LoginUser(UserMixin):
@@ -38,9 +50,11 @@ class LoginUser(UserMixin):
         self.unit_id = user.unit_id
         self.official_id = user.official_id
         self.full_name = user.full_name or user.username
+        self.session_version = user.session_version
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The version travels in the session: bumping it (end_other_sessions) makes old sessions invalid.
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
@@ -69,29 +83,62 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
     return user
 
 
-def authenticate(session: Session, *, username: str, password: str, max_failures: int, lockout: timedelta,
+def authenticate(session: Session, *, username: str, password: str, address: str, throttle: Throttle = Throttle(),
                  now: datetime | None = None) -> User:
-    """The user for these credentials; counts failures and locks the account after too many."""
+    """The user for these credentials. Failures are counted per username and per address; past the
+    free ones each further attempt waits twice as long (capped). Unknown and known names answer the
+    same, so the answers reveal no usernames."""
     now = now or utcnow()
-    user = session.exec(select(User).where(User.username == (username or "").strip().lower())).first()
+    name = (username or "").strip().lower()[:64]
+    keys = {f"user:{name}": throttle.free_per_user, f"addr:{address}"[:120]: throttle.free_per_address}
+    rows = {key: session.get(LoginThrottle, key) or LoginThrottle(key=key, updated_at=now) for key in keys}
+    waits = [row.wait_until for row in rows.values() if row.wait_until and row.wait_until > now]
+    if waits:
+        seconds = int((max(waits) - now).total_seconds()) + 1
+        raise TooManyAttempts(_l("Đăng nhập sai nhiều lần. Vui lòng thử lại sau %(s)s giây.", s=seconds))
+    user = session.exec(select(User).where(User.username == name)).first()
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
+        user = None
+    elif not _verify(user.password_hash, password):
+        user = None
+    if user is None:
+        for key, row in rows.items():
+            _count_failure(session, row, keys[key], throttle, now)
         raise LoginFailed(_l("Tên đăng nhập hoặc mật khẩu không đúng."))
-    if user.locked_until and user.locked_until > now:
-        raise AccountLocked(_l("Tài khoản tạm khoá do đăng nhập sai nhiều lần. Vui lòng thử lại sau %(m)s phút.",
-                               m=max(1, int((user.locked_until - now).total_seconds() // 60) + 1)))
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + lockout
-            user.failed_logins = 0
-        raise LoginFailed(_l("Tên đăng nhập hoặc mật khẩu không đúng."))
-    user.failed_logins = 0
-    user.locked_until = None
+    unlock(session, user.username)
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def _count_failure(session: Session, row: LoginThrottle, free: int, throttle: Throttle, now: datetime) -> None:
+    if row.updated_at and now - row.updated_at > throttle.forget_after:
+        row.failures = 0  # yesterday's typos do not slow today's first attempt
+    row.failures += 1
+    row.updated_at = now
+    if row.failures >= free:
+        delay = timedelta(seconds=2 ** min(row.failures - free + 1, 20))
+        row.wait_until = now + min(delay, throttle.max_delay)
+    session.add(row)
+
+
+def unlock(session: Session, username: str) -> None:
+    """Forget the username's failed sign-ins (a correct password, or an administrator's unlock)."""
+    row = session.get(LoginThrottle, f"user:{username}")
+    if row is not None:
+        session.delete(row)
+
+
+def is_throttled(session: Session, username: str, now: datetime | None = None) -> bool:
+    row = session.get(LoginThrottle, f"user:{username}")
+    return row is not None and row.wait_until is not None and row.wait_until > (now or utcnow())
+
+
+def end_other_sessions(user: User) -> None:
+    """Every session signed in before now stops working (a new password, role or deactivation)."""
+    user.session_version = (user.session_version or 1) + 1
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -44,7 +44,7 @@ def rotate_code(session: Session, kiosk: Kiosk, *, user_id: int | None = None) -
 
 
 def pair(session: Session, code: str | None, *, user_agent: str = "") -> tuple[Kiosk, str] | None:
-    """Pair a tablet by the kiosk's code; returns the kiosk and the new device credential."""
+    """Pair a tablet by the kiosk's code, once; returns the kiosk and the new device credential."""
     if not code:
         return None
     kiosk = session.exec(select(Kiosk).where(Kiosk.token_hash == ratings.hash_token(code))).first()
@@ -55,6 +55,7 @@ def pair(session: Session, code: str | None, *, user_agent: str = "") -> tuple[K
     session.add(KioskDevice(kiosk_id=kiosk.id, token_hash=ratings.hash_token(credential), paired_at=now,
                             user_agent=(user_agent or "")[:200]))
     kiosk.paired_at = now
+    kiosk.token_hash = ratings.hash_token(ratings.new_token())  # single use: the code is void, never shown
     session.add(kiosk)
     return kiosk, credential
 

@@ -96,7 +96,8 @@ def _hash(payload: dict) -> str:
 
 def _version(session: Session, survey: Survey, number) -> SurveyVersion:
     """The published version the phone showed; answers are checked against exactly those questions."""
-    if isinstance(number, bool) or not isinstance(number, int):
+    # Bounded too: 2**63 overflows the database's integer and answered 500.
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 2**31 - 1:
         raise ValidationError(_l("Phiên bản khảo sát không hợp lệ. Vui lòng tải lại trang."), fields={"version": _l("Không hợp lệ.")})
     version = session.exec(select(SurveyVersion).where(SurveyVersion.survey_id == survey.id,
                                                        SurveyVersion.number == number,

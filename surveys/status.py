@@ -57,7 +57,10 @@ def feedback_reopen(code: str):
     try:
         workflow.reopen(db_session(), feedback, proof=request.form.get("proof", ""), reason=request.form.get("reason", ""))
     except DomainError as error:
-        db_session().rollback()
+        if error.code == "bad_proof":
+            db_session().commit()  # the wrong guess is counted (per ticket per day) though the answer is 4xx
+        else:
+            db_session().rollback()
         return render_status(find_or_404(code), error=error, show_reopen=True)
     flash(_("Đã mở lại phản ánh, kiến nghị. Cán bộ sẽ xử lý tiếp."), "success")
     return redirect(url_for("surveys.feedback_status", code=intake.format_code(feedback.tracking_code)), 303)

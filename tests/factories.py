@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from hailong import ratings, users
 from hailong.figures import ensure_targets
+from kiosk import devices
 from models import (
     LOCAL_TZ, Desk, Kiosk, Official, Role, Sector, ServiceArea, Unit, User, local_date_of, utcnow,
 )
@@ -23,7 +24,8 @@ class World:
     officials: dict[str, Official]
     desk: Desk
     kiosk: Kiosk
-    token: str
+    token: str  # a paired tablet's device credential (Bearer for the API)
+    code: str  # the kiosk's pairing code (single use)
     users: dict[str, User] = field(default_factory=dict)
 
 
@@ -46,8 +48,11 @@ def world(session: Session, *, code: str = "XA01", always_open: bool = True) -> 
     desk = Desk(unit_id=unit.id, number=1, name="Quầy 1", service_area_id=areas["HT"].id)
     session.add(desk)
     session.flush()
-    kiosk, token = ratings.create_kiosk(session, unit=unit, name="Kiosk 1", desk=desk)
-    result = World(unit=unit, areas=areas, officials=officials, desk=desk, kiosk=kiosk, token=token)
+    kiosk, first_code = ratings.create_kiosk(session, unit=unit, name="Kiosk 1", desk=desk)
+    _kiosk, token = devices.pair(session, first_code)  # a paired tablet's credential: what the API accepts
+    pairing_code = ratings.new_token()  # a fresh single-use code, for tests that pair a tablet (no audit row: tests count them)
+    kiosk.token_hash = ratings.hash_token(pairing_code)
+    result = World(unit=unit, areas=areas, officials=officials, desk=desk, kiosk=kiosk, token=token, code=pairing_code)
     for role in Role:
         result.users[role.value] = users.create_user(session, username=f"{role.value}.{code.lower()}", password=PASSWORD,
                                                      role=role, unit_id=unit.id, full_name=f"Test {role.value}")

@@ -16,6 +16,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('loginthrottle',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('wait_until', models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -244,6 +251,7 @@ def upgrade() -> None:
     sa.Column('locked_until', models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_login_at', models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('session_version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['official_id'], ['official.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -750,3 +758,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_unit_parent_id'))
 
     op.drop_table('unit')
+    op.drop_table('loginthrottle')

@@ -61,7 +61,7 @@ def check_screen(kiosk, name):
 @pytest.mark.parametrize("orientation", ORIENTATIONS)
 def test_every_screen_in_both_languages_is_accessible(live_server, new_context, session, world, orientation):
     full_kiosk(session, world)
-    kiosk = KioskPage(new_context(ORIENTATIONS[orientation]).new_page(), live_server.url, SLOW).pair(world.token)
+    kiosk = KioskPage(new_context(ORIENTATIONS[orientation]).new_page(), live_server.url, SLOW).pair(world.code)
     for lang, words in (("vi", ["Không hài lòng", "Tiếp tục", "Bỏ qua", "Gửi đánh giá", "Chữ lớn"]),
                         ("en", ["Dissatisfied", "Next", "Skip", "Send rating", "Large text"])):
         kiosk.open()
@@ -96,7 +96,7 @@ def test_every_screen_in_both_languages_is_accessible(live_server, new_context, 
 
 def test_whole_flow_with_reasons_area_and_criteria(live_server, new_context, session, world):
     full_kiosk(session, world)
-    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.token)
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.code)
     kiosk.tap("Không hài lòng")
     kiosk.choice("Chờ quá lâu").tap()
     kiosk.choice("Trễ hẹn trả kết quả").tap()
@@ -121,7 +121,7 @@ def test_whole_flow_with_reasons_area_and_criteria(live_server, new_context, ses
 def test_each_optional_step_times_out_and_keeps_the_rating(live_server, new_context, session, world):
     full_kiosk(session, world)
     kiosk = KioskPage(new_context(KIOSK_PORTRAIT).new_page(), live_server.url,
-                      "reasons:2000,area:300,criteria:300,thanks:1500,poll:300,retry:200").pair(world.token)
+                      "reasons:2000,area:300,criteria:300,thanks:1500,poll:300,retry:200").pair(world.code)
     kiosk.tap("Không hài lòng")
     kiosk.choice("Lý do khác").tap()
     expect(kiosk.thanks()).to_be_visible()  # reasons, area and criteria each gave up on their own
@@ -132,7 +132,7 @@ def test_each_optional_step_times_out_and_keeps_the_rating(live_server, new_cont
 
 def test_english_returns_to_vietnamese_at_idle_and_thanks_ignore_presses(live_server, new_context, session, world):
     kiosk = KioskPage(new_context(KIOSK_PORTRAIT).new_page(), live_server.url,
-                      "thanks:1500,poll:300,retry:200").pair(world.token)
+                      "thanks:1500,poll:300,retry:200").pair(world.code)
     box = kiosk.face("Rất hài lòng").bounding_box()
     kiosk.button("English").tap()
     kiosk.button("Large text").tap()
@@ -153,7 +153,7 @@ def test_offline_taps_survive_a_reload_and_arrive_exactly_once(live_server, new_
     urls, sizes = [], {}
     page.on("request", lambda r: urls.append(r.url))
     page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.status == 200 else None)
-    kiosk = KioskPage(page, live_server.url).pair(world.token).wait_offline_ready()
+    kiosk = KioskPage(page, live_server.url).pair(world.code).wait_offline_ready()
     assert sum(sizes.values()) < 150 * 1024  # the page with all its assets
     context.set_offline(True)
     for level in ["Rất hài lòng", "Hài lòng", "Rất hài lòng", "Hài lòng", "Rất hài lòng"]:
@@ -175,7 +175,7 @@ def test_offline_taps_survive_a_reload_and_arrive_exactly_once(live_server, new_
 def test_server_stopped_and_restarted_while_the_queue_drains(live_server, new_context, session, world):
     context = new_context(KIOSK)
     kiosk = KioskPage(context.new_page(), live_server.url, "thanks:250,poll:300,retry:100,maxRetry:400,batch:3")
-    kiosk.pair(world.token)
+    kiosk.pair(world.code)
     context.set_offline(True)
     for _ in range(9):
         kiosk.rate("Hài lòng")
@@ -203,7 +203,7 @@ def test_unpaired_browser_sees_the_pairing_screen(live_server, new_context):
 
 def test_revoked_kiosk_stops_at_once_and_keeps_its_queue(live_server, new_context, session, world):
     context = new_context(KIOSK)
-    kiosk = KioskPage(context.new_page(), live_server.url).pair(world.token).wait_offline_ready()
+    kiosk = KioskPage(context.new_page(), live_server.url).pair(world.code).wait_offline_ready()
     context.set_offline(True)
     kiosk.rate("Hài lòng")
     devices.revoke(session, session.get(Kiosk, world.kiosk.id))

@@ -9,7 +9,7 @@ from tests.factories import PASSWORD
 
 
 def test_tap_a_face_and_find_it_in_stats_and_dashboard(live_server, new_context, session, world):
-    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.token)
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.code)
     screenshot(kiosk.page, "slice-kiosk-question")
     with kiosk.page.expect_response(lambda r: "/api/v1/ratings" in r.url and r.request.method == "POST") as sent:
         kiosk.tap("Rất hài lòng")

@@ -30,35 +30,37 @@ def auth(token):
 
 
 def test_pairing_issues_a_device_credential_that_outlives_a_new_code(client, session, world):
-    credential = pair(client, world.token)
-    assert credential != world.token
-    assert session.exec(select(KioskDevice)).one().kiosk_id == world.kiosk.id
+    credential = pair(client, world.code)
+    assert credential != world.code
+    assert session.exec(select(KioskDevice).where(KioskDevice.token_hash == ratings.hash_token(credential))).one().kiosk_id == world.kiosk.id
     page = client.get("/kiosk")
     assert page.status_code == 200 and b'data-level="very_satisfied"' in page.data
     kiosk = session.get(Kiosk, world.kiosk.id)
     new_code = devices.rotate_code(session, kiosk)
     session.commit()
     assert client.post("/api/v1/ratings", json=rating_body(), headers=auth(credential)).status_code == 201
-    assert client.get(f"/kiosk/pair?code={world.token}").status_code == 403  # the old code no longer pairs
+    assert client.get(f"/kiosk/pair?code={world.code}").status_code == 403  # the old code no longer pairs
     pair(client, new_code)
+    assert client.get(f"/kiosk/pair?code={new_code}").status_code == 403  # nor a code already used
 
 
 def test_unpaired_and_revoked_are_refused(client, session, world):
     assert b'data-level' not in client.get("/kiosk").data
-    credential = pair(client, world.token)
+    code = world.code
+    credential = pair(client, code)
     devices.revoke(session, session.get(Kiosk, world.kiosk.id))
     session.commit()
     assert client.get("/kiosk").status_code == 401
-    for token in (credential, world.token):
+    for token in (credential, world.token, code):
         response = client.post("/api/v1/ratings/batch", json=[rating_body()], headers=auth(token))
         assert response.status_code == 401 and response.json["error"]["code"] == "invalid_token"
         assert client.get("/api/v1/kiosk/state", headers=auth(token)).status_code == 401
-    assert client.get(f"/kiosk/pair?code={world.token}").status_code == 403
+    assert client.get(f"/kiosk/pair?code={code}").status_code == 403
     assert session.exec(select(Rating)).all() == []
 
 
 def test_state_is_a_heartbeat_and_says_who_serves(client, session, world):
-    credential = pair(client, world.token)
+    credential = pair(client, world.code)
     state = client.get("/api/v1/kiosk/state?queue=7&version=0.1.0", headers=auth(credential))
     assert state.status_code == 200 and state.json["serving"] is None
     devices.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
@@ -78,7 +80,7 @@ def test_service_worker_is_served_for_the_kiosk_scope(client):
 
 
 def test_thanks_links_to_the_public_feedback_form(client, world):
-    pair(client, world.token)
+    pair(client, world.code)
     page = client.get("/kiosk").get_data(as_text=True)
     assert "<svg" in page and 'class="qr"' in page
     assert "http://" not in page.replace("http://www.w3.org", "")  # no absolute link off the origin in the page

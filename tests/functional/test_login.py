@@ -1,9 +1,13 @@
 """Back-office login: wrong password, CSRF, lockout, logout and the redirect for strangers."""
 import re
 
+from datetime import timedelta
+
+import pytest
 from sqlmodel import select
 
-from models import User
+from hailong.users import LoginFailed, Throttle, authenticate
+from models import AuditLog, LoginThrottle, utcnow
 from tests.factories import PASSWORD
 
 
@@ -50,16 +54,106 @@ def test_missing_csrf_is_refused(csrf_app, world):
     assert client.get("/admin/").status_code == 302
 
 
-def test_lockout_after_repeated_failures(csrf_app, world, session):
+def _failures(client, token, username, times):
+    return [login(client, username, "wrong-password", token).status_code for _ in range(times)]
+
+
+def test_failures_slow_down_instead_of_locking(csrf_app, world, session):
     client = csrf_app.test_client()
     token = csrf_token(client)
-    for _ in range(5):
-        assert login(client, "leader.xa01", "wrong-password", token).status_code == 401
-    response = login(client, "leader.xa01", PASSWORD, token)
-    assert response.status_code == 429
-    assert "tạm khoá" in response.get_data(as_text=True)
+    assert _failures(client, token, "leader.xa01", 5) == [401] * 5
+    response = login(client, "leader.xa01", PASSWORD, token)  # even the right password waits its turn
+    assert response.status_code == 429 and re.search("thử lại sau [12] giây", response.get_data(as_text=True))
+    row = session.get(LoginThrottle, "user:leader.xa01")
+    assert row.failures == 5 and row.wait_until is not None
+    # Nothing is locked: once the delay has passed the right password works.
+    row.wait_until = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert login(client, "leader.xa01", PASSWORD, token).status_code == 302
     session.expire_all()
-    assert session.exec(select(User).where(User.username == "leader.xa01")).one().locked_until is not None
+    assert session.get(LoginThrottle, "user:leader.xa01") is None
+
+
+def test_delays_double_and_are_capped(session, world):
+    throttle = Throttle(free_per_user=2, free_per_address=100, max_delay=timedelta(seconds=10))
+    now = utcnow()
+    waits = []
+    for _ in range(6):
+        with pytest.raises(LoginFailed):
+            authenticate(session, username="leader.xa01", password="bad", address="a", throttle=throttle, now=now)
+        row = session.get(LoginThrottle, "user:leader.xa01")
+        waits.append(round((row.wait_until - now).total_seconds()) if row.wait_until else 0)
+        now = row.wait_until or now
+    assert waits == [0, 2, 4, 8, 10, 10]
+
+
+def test_unknown_names_answer_exactly_like_known_ones(csrf_app, world):
+    client = csrf_app.test_client()
+    token = csrf_token(client)
+    known = [(r.status_code, _message(r)) for r in (login(client, "leader.xa01", "x", token) for _ in range(6))]
+    other = csrf_app.test_client()
+    token = csrf_token(other)
+    unknown = [(r.status_code, _message(r)) for r in (login(other, "nobody.xa01", "x", token) for _ in range(6))]
+    assert known == unknown and known[-1][0] == 429
+
+
+def _message(response):
+    return re.search(r'class="flash[^"]*"[^>]*>([^<]+)<', response.get_data(as_text=True)).group(1)
+
+
+def test_one_address_spraying_many_names_is_slowed(csrf_app, world):
+    client = csrf_app.test_client()
+    token = csrf_token(client)
+    codes = [login(client, f"guess{i}.xa01", "x", token).status_code for i in range(21)]
+    assert codes[:20] == [401] * 20 and codes[20] == 429
+
+
+def test_an_admin_unlocks_and_a_password_reset_unlocks(app, world, session):
+    client = app.test_client()
+    _failures(client, None, "leader.xa01", 6)
+    admin = app.test_client()
+    login(admin, "admin.xa01", PASSWORD)
+    leader = world.users["leader"]
+    assert "Cho đăng nhập lại ngay" in admin.get(f"/admin/settings/users/{leader.id}").get_data(as_text=True)
+    assert admin.post(f"/admin/settings/users/{leader.id}/unlock").status_code == 303
+    session.expire_all()
+    assert session.get(LoginThrottle, "user:leader.xa01") is None
+    assert session.exec(select(AuditLog).where(AuditLog.action == "settings.unlock")).one().object_id == leader.id
+    _failures(client, None, "leader.xa01", 6)
+    admin.post(f"/admin/settings/users/{leader.id}", data={"username": "leader.xa01", "full_name": "Lãnh đạo",
+                                                             "role": "leader", "active": "y", "password": "mat-khau-moi-dai"})
+    session.expire_all()
+    assert session.get(LoginThrottle, "user:leader.xa01") is None
+
+
+def test_a_new_password_role_or_deactivation_ends_other_sessions(app, world):
+    leader = world.users["leader"]
+    admin = app.test_client()
+    login(admin, "admin.xa01", PASSWORD)
+    form = {"username": "leader.xa01", "full_name": "Lãnh đạo", "role": "leader", "active": "y"}
+    password = PASSWORD
+    for change in ({"password": "mat-khau-moi-dai"}, {"full_name": "Tên mới"}, {"role": "viewer"}, {"active": ""}):
+        other = app.test_client()
+        assert login(other, "leader.xa01", password).status_code == 302
+        assert other.get("/admin/").status_code == 200
+        assert admin.post(f"/admin/settings/users/{leader.id}", data=form | change).status_code == 303
+        ended = "full_name" not in change  # a new display name ends nothing
+        assert other.get("/admin/").status_code == (302 if ended else 200), change
+        password = change.get("password", password)
+        form |= {k: v for k, v in change.items() if k != "password"}
+
+
+def test_the_csrf_token_changes_at_sign_in(csrf_app, world):
+    client = csrf_app.test_client()
+    before = csrf_token(client)
+    login(client, "leader.xa01", PASSWORD, before)
+    after = csrf_token(client, "/admin/")
+    with client.session_transaction() as cookie:
+        raw_after = cookie["csrf_token"]
+    assert before != after
+    # The old token no longer passes the CSRF check.
+    assert client.post("/admin/logout", data={"csrf_token": before}).status_code == 400
+    assert raw_after
 
 
 def test_logout_needs_post_with_csrf(csrf_app, world):

@@ -101,6 +101,10 @@ def test_units_desks_pages_render(app, world):
 ])
 def test_a_second_row_with_the_same_code_or_number_is_refused(app, session, world, section, data, field_message):
     model = {"units": Unit, "areas": ServiceArea, "desks": Desk}[section]
+    if section == "units":  # only a province's administrator creates units
+        world.unit.kind = "province"
+        session.add(world.unit)
+        session.commit()
     before = len(session.exec(select(model)).all())
     response = admin_client(app).post(f"/admin/settings/{section}", data=data)
     assert response.status_code == 422 and field_message in response.get_data(as_text=True)

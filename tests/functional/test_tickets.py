@@ -164,3 +164,21 @@ def test_internal_notes_never_reach_the_status_page(handler, app, session, world
     api = app.test_client().get(f"/api/v1/feedback/{code}").get_data(as_text=True)
     assert "khiếu nại nhiều lần" not in api
     assert "khiếu nại nhiều lần" in handler.get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
+
+
+def test_the_reopen_proof_allows_few_wrong_guesses_per_ticket_per_day(app, session, world):
+    """Four digits are 10,000 guesses: changing address must not buy more of them."""
+    from hailong import workflow
+
+    ticket = accepted(session, world)
+    workflow.answer(session, ticket, world.users["handler"], body="Đã sửa xong cống.")
+    session.commit()
+    code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
+    statuses = [app.test_client().post(f"/feedback/{code}/reopen", data={"proof": f"000{i}", "reason": "Vẫn ngập."},
+                                       environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code for i in range(6)]
+    assert statuses == [422] * 5 + [429]
+    # Even the right digits wait for tomorrow now; nothing was reopened.
+    right = app.test_client().post(f"/feedback/{code}/reopen", data={"proof": "5678", "reason": "Vẫn ngập."})
+    assert right.status_code == 429 and "ngày mai" in right.get_data(as_text=True)
+    session.refresh(ticket)
+    assert ticket.status == "answered" and ticket.reopened_at is None

@@ -11,19 +11,26 @@ from tests.factories import local
 
 
 def test_pairing_gives_each_tablet_its_own_credential(session, world):
-    _kiosk, first = devices.pair(session, world.token)
-    _kiosk, second = devices.pair(session, world.token)
+    _kiosk, first = devices.pair(session, world.code)
+    _kiosk, second = devices.pair(session, devices.rotate_code(session, world.kiosk))
     assert first != second
     assert ratings.kiosk_for_token(session, first).id == ratings.kiosk_for_token(session, second).id == world.kiosk.id
     assert devices.pair(session, "not-a-code") is None and devices.pair(session, "") is None
 
 
+def test_a_pairing_code_pairs_once_and_is_no_api_token(session, world):
+    assert ratings.kiosk_for_token(session, world.code) is None  # a code is not a credential
+    _kiosk, credential = devices.pair(session, world.code)
+    assert ratings.kiosk_for_token(session, credential).id == world.kiosk.id
+    assert devices.pair(session, world.code) is None  # spent
+    assert ratings.kiosk_for_token(session, world.code) is None
+
+
 def test_revoking_stops_the_code_and_every_tablet(session, world):
-    _kiosk, credential = devices.pair(session, world.token)
+    code = world.code
     devices.revoke(session, world.kiosk)
-    assert ratings.kiosk_for_token(session, credential) is None
     assert ratings.kiosk_for_token(session, world.token) is None
-    assert devices.pair(session, world.token) is None
+    assert devices.pair(session, code) is None
 
 
 def test_heartbeat_keeps_a_sane_queue_length(world):

@@ -150,6 +150,22 @@ def test_every_step_is_audited_and_the_audit_log_is_append_only(session, world):
     assert len(session.exec(select(AuditLog)).all()) == 3
 
 
+def test_the_audit_log_can_be_neither_replaced_nor_emptied(session, world):
+    accepted(session, world)
+    row = session.exec(select(AuditLog)).one()
+    if session.bind.dialect.name == "sqlite":
+        # REPLACE deletes the old row without firing the DELETE trigger; the INSERT trigger refuses it.
+        statement = ("INSERT OR REPLACE INTO auditlog (id, at, user_id, action, object_type, object_id, details) "
+                     "VALUES (:id, :at, NULL, 'forged', 'feedback', NULL, '{}')")
+        params = {"id": row.id, "at": row.at}
+    else:
+        statement, params = "TRUNCATE auditlog CASCADE", {}
+    with pytest.raises(sa.exc.DatabaseError):
+        session.execute(sa.text(statement), params)
+    session.rollback()
+    assert [r.action for r in session.exec(select(AuditLog))] == ["feedback.classified"]
+
+
 def test_overdue_alert_goes_out_once(session, world):
     ticket = accepted(session, world, now=local(2026, 2, 2))
     world.users["handler"].email = "handler@xa.example"
