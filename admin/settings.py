@@ -205,7 +205,7 @@ def holiday_delete(row_id: int):
         abort(404)
     _record("delete", "holidays", row.id, {"day": row.day.isoformat(), "working": row.working})
     session.delete(row)
-    flash(_("Đã xoá."), "success")
+    flash(_("Đã xóa."), "success")
     return redirect(url_for("admin.settings_list", kind="holidays"), 303)
 
 
@@ -268,7 +268,7 @@ def user_edit(user_id: int):
     status = 200
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
-            flash(_("Không thể tự bỏ quyền quản trị hoặc tự khoá tài khoản của mình."), "error")
+            flash(_("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."), "error")
             status = 422
         else:
             changed = {"role": form.role.data} if form.role.data != user.role else {}

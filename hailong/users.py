@@ -78,7 +78,7 @@ def authenticate(session: Session, *, username: str, password: str, max_failures
         _verify(_DUMMY_HASH, password)
         raise LoginFailed(_l("Tên đăng nhập hoặc mật khẩu không đúng."))
     if user.locked_until and user.locked_until > now:
-        raise AccountLocked(_l("Tài khoản tạm khoá do đăng nhập sai nhiều lần. Vui lòng thử lại sau %(m)s phút.",
+        raise AccountLocked(_l("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %(m)s phút.",
                                m=max(1, int((user.locked_until - now).total_seconds() // 60) + 1)))
     if not _verify(user.password_hash, password):
         user.failed_logins += 1

@@ -57,7 +57,7 @@ def test_lockout_after_repeated_failures(csrf_app, world, session):
         assert login(client, "leader.xa01", "wrong-password", token).status_code == 401
     response = login(client, "leader.xa01", PASSWORD, token)
     assert response.status_code == 429
-    assert "tạm khoá" in response.get_data(as_text=True)
+    assert "tạm khóa" in response.get_data(as_text=True)
     session.expire_all()
     assert session.exec(select(User).where(User.username == "leader.xa01")).one().locked_until is not None
 
