@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from hailong import qr
 from models import QrTarget
@@ -48,6 +49,12 @@ def pages(live_server, session, world) -> list[tuple[str, str]]:
             ("public", "/public"), ("public-desks", "/public/desks")]
 
 
+def desk_code(session) -> str:
+    from models import QrCode
+
+    return session.exec(select(QrCode)).first().code
+
+
 def check(page, name: str) -> list[str]:
     """What is wrong with the page on screen, as readable lines (empty when it is fine)."""
     screenshot(page, name)
@@ -82,4 +89,18 @@ def test_every_citizen_page_fits_a_phone_and_passes_axe(live_server, new_context
     page.locator(".survey-nav [data-action=next]").tap()  # past the intro, on the first question
     expect(page.locator(".step.question.current")).to_be_visible()
     problems += check(page, f"phone-{lang}-survey-question")
+    page.goto(f"{live_server.url}/r/{desk_code(session)}?lang={lang}")
+    page.locator("button.face-dissatisfied").tap()  # the reasons, then the thanks
+    expect(page.locator("input[name=reasons]").first).to_be_visible()
+    problems += check(page, f"phone-{lang}-rate-reasons")
+    page.locator("form button[type=submit]").tap()
+    expect(page.locator("h1")).to_contain_text("ông/bà" if lang == "vi" else "Thank")
+    problems += check(page, f"phone-{lang}-rate-thanks")
+    page.goto(f"{live_server.url}/feedback/new?unit={world.unit.code}&lang={lang}")
+    page.locator("input[name=kind]").first.check()
+    page.locator("#content").fill("Đèn đường ở thôn Trung không sáng đã một tuần.")
+    page.locator("#anonymous").check()
+    page.locator("form button[type=submit]").last.tap()
+    expect(page.get_by_test_id("tracking-code")).to_be_visible()
+    problems += check(page, f"phone-{lang}-sent")
     assert not problems, "\n".join(problems)
