@@ -222,7 +222,7 @@ def holiday_delete(row_id: int):
     session.delete(row)
     session.flush()  # the new calendar is read from the table
     _move_deadlines(session, before)
-    flash(_("Đã xoá."), "success")
+    flash(_("Đã xóa."), "success")
     return redirect(url_for("admin.settings_list", kind="holidays"), 303)
 
 
@@ -288,7 +288,7 @@ def user_edit(user_id: int):
     status = 200
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
-            flash(_("Không thể tự bỏ quyền quản trị hoặc tự khoá tài khoản của mình."), "error")
+            flash(_("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."), "error")
             status = 422
         else:
             changed = {"role": form.role.data} if form.role.data != user.role else {}

@@ -225,7 +225,7 @@ def question_delete(survey_id: int, key: str):
     survey = _survey(survey_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _change(survey, lambda: definitions.remove_question(db_session(), survey, key), _("Đã xoá câu hỏi."))
+    return _change(survey, lambda: definitions.remove_question(db_session(), survey, key), _("Đã xóa câu hỏi."))
 
 
 @bp.get("/surveys/<int:survey_id>/preview")
@@ -269,7 +269,7 @@ def campaign_delete(survey_id: int, campaign_id: int):
     survey = _survey(survey_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _change(survey, lambda: campaigns.delete_campaign(db_session(), survey, campaign_id), _("Đã xoá đợt khảo sát."))
+    return _change(survey, lambda: campaigns.delete_campaign(db_session(), survey, campaign_id), _("Đã xóa đợt khảo sát."))
 
 
 # --- results -------------------------------------------------------------------------------

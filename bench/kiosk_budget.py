@@ -27,7 +27,7 @@ from tests.conftest import test_config  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, KIOSK, LiveServer  # noqa: E402
 from tests.factories import world  # noqa: E402
 
-TIMEOUTS = "thanks:200,poll:1000,retry:300,maxRetry:2000"
+TIMEOUTS = {"thanks": 200, "poll": 1000, "retry": 300, "maxRetry": 2000}  # through the app config
 
 MEASURE = """() => {
   const thanks = document.getElementById('thanks');
@@ -67,6 +67,7 @@ def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(test_config(f"sqlite:///{tmp}/bench.sqlite", upload_dir=f"{tmp}/uploads"))
+        app.config["KIOSK_TIMEOUTS"] = TIMEOUTS
         SQLModel.metadata.create_all(app.extensions["db_engine"])
         with Session(app.extensions["db_engine"]) as session:
             token = world(session).code  # a pairing code (single use)
@@ -100,7 +101,7 @@ def run(origin: str, token: str, taps: int) -> int:
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        page.goto(f"{origin}/kiosk?timeouts={TIMEOUTS}")
+        page.goto(f"{origin}/kiosk")
         page.wait_for_function("navigator.serviceWorker.controller !== null || document.readyState === 'complete'")
         page.wait_for_load_state("networkidle")
         # The service worker script is fetched by the browser itself, outside the page's events.

@@ -120,22 +120,37 @@ def path_of(attachment: Attachment, upload_dir: str) -> Path:
     return Path(upload_dir) / attachment.stored_name
 
 
-def submit_with_photos(session: Session, *, unit, data: dict, files, upload_dir: str, **submit_options) -> Feedback:
-    """Check the PAKN and its photos together (every error at once), then receive it and store the photos."""
+class InvalidWithPhotos(ValidationError):
+    """The PAKN is refused; ``photos`` are the ones that passed, so the form can keep them."""
+
+    def __init__(self, fields: dict, photos: list[Photo]):
+        super().__init__(_l("Phản ánh, kiến nghị chưa hợp lệ. Vui lòng sửa các mục được đánh dấu."), fields=fields)
+        self.photos = photos
+
+
+def submit_with_photos(session: Session, *, unit, data: dict, files, upload_dir: str, kept: list[Photo] = (),
+                       **submit_options) -> Feedback:
+    """Check the PAKN and its photos together (every error at once), then receive it and store the photos.
+
+    ``kept`` are photos already checked on an earlier try of the same form.
+    """
     from hailong import feedback as intake
 
     errors: dict = {}
-    feedback_in = photos = None
+    feedback_in = None
+    photos = list(kept)
     try:
         feedback_in = intake.parse_feedback(data)
     except ValidationError as error:
         errors.update(error.fields)
     try:
-        photos = check_photos(files)
+        photos += check_photos(files)
+        if len(photos) > MAX_PHOTOS:
+            raise _error(_l("Chỉ gửi được tối đa %(n)s ảnh.", n=MAX_PHOTOS))
     except ValidationError as error:
         errors.update(error.fields)
     if errors:
-        raise ValidationError(_l("Phản ánh, kiến nghị chưa hợp lệ. Vui lòng sửa các mục được đánh dấu."), fields=errors)
+        raise InvalidWithPhotos(errors, photos[:MAX_PHOTOS] if "photos" not in errors else list(kept))
     feedback = intake.submit_feedback(session, unit=unit, feedback_in=feedback_in, **submit_options)
     store_photos(session, feedback, photos, upload_dir)
     return feedback

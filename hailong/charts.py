@@ -41,10 +41,23 @@ def _svg(chart) -> Markup:
     return Markup(_CONFIG_SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
+def _percent_of_100(value: float | None) -> str:
+    """Axis and values in the page's locale: 10,0% beside 95,2% in Vietnamese, 10.0% in English."""
+    from hailong.i18n import percent
+
+    return percent(None if value is None else value / 100)
+
+
+def _number(value: int) -> str:
+    from hailong.i18n import number
+
+    return number(value)
+
+
 def rate_line(title: str, labels: list[str], series: dict[str, list[float | None]], target: float | None = None) -> Markup:
     """Rates (0..1) per month as lines in percent, with the target as a dashed line."""
     chart = pygal.Line(**_config(title=title, range=(0, 100), include_x_axis=True, dots_size=3, x_label_rotation=0,
-                                 value_formatter=lambda v: f"{v:.1f}%" if v is not None else "—",
+                                 value_formatter=_percent_of_100,
                                  allow_interruptions=True))
     chart.x_labels = labels
     for name, values in series.items():
@@ -68,7 +81,7 @@ def stacked_counts(title: str, labels: list[str], series: dict[str, list[int]]) 
 
 def horizontal_bars(title: str, items: list[tuple[str, float]], percent: bool = False) -> Markup:
     """One bar per item (reasons, areas), largest first."""
-    formatter = (lambda v: f"{v:.1f}%") if percent else (lambda v: f"{v:,.0f}".replace(",", "."))
+    formatter = _percent_of_100 if percent else (lambda v: _number(round(v)))
     top = max((value for _, value in items), default=0)
     step = max(1, math.ceil(top / 5))  # whole-number ticks: counts of taps have no fractions
     chart = pygal.HorizontalBar(**_config(title=title, show_legend=False, print_values=True,

@@ -38,7 +38,7 @@ AREAS = [
 OFFICIALS = [
     ("CB01", "Nguyễn Thị Lan", "Công chức Tư pháp – Hộ tịch"),
     ("CB02", "Trần Văn Minh", "Công chức Địa chính – Xây dựng"),
-    ("CB03", "Lê Thị Hồng", "Công chức Văn hoá – Xã hội"),
+    ("CB03", "Lê Thị Hồng", "Công chức Văn hóa – Xã hội"),
     ("CB04", "Phạm Quốc Huy", "Công chức Văn phòng – Thống kê"),
     ("CB05", "Hoàng Thị Mai", "Công chức Tư pháp – Hộ tịch"),
 ]

@@ -56,7 +56,7 @@ HTTP_MESSAGES = {
     405: _l("Phương thức không được hỗ trợ."),
     413: _l("Dữ liệu gửi lên quá lớn."),
     415: _l("Định dạng dữ liệu không được hỗ trợ."),
-    429: _l("Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."),
+    429: _l("Có quá nhiều yêu cầu từ mạng này. Xin vui lòng thử lại sau ít phút."),
     500: _l("Đã có lỗi trong hệ thống. Vui lòng thử lại sau."),
 }
 

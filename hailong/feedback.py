@@ -27,7 +27,7 @@ CONSENT_TEXT = _l(
     "Tôi đồng ý để Ủy ban nhân dân xã thu thập họ tên, số điện thoại, thư điện tử và địa chỉ tôi cung cấp, "
     "chỉ để tiếp nhận, xử lý và trả lời phản ánh, kiến nghị này và liên hệ với tôi về kết quả. "
     "Dữ liệu do Ủy ban nhân dân xã quản lý, không công khai và không chuyển cho bên khác ngoài cơ quan có "
-    "thẩm quyền giải quyết. Tôi có quyền xem, sửa, yêu cầu xoá dữ liệu của mình hoặc rút lại sự đồng ý "
+    "thẩm quyền giải quyết. Tôi có quyền xem, sửa, yêu cầu xóa dữ liệu của mình hoặc rút lại sự đồng ý "
     "(Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15, Nghị định 356/2025/NĐ-CP); dữ liệu liên hệ được ẩn danh "
     "sau khi hết thời hạn lưu trữ."
 )
@@ -90,10 +90,12 @@ def parse_feedback(data) -> FeedbackIn:
         errors["service_area"] = _l("Lĩnh vực không hợp lệ.")
     contact = any([name, phone, email, address])
     if anonymous and contact:
-        errors["anonymous"] = _l("Phản ánh ẩn danh không kèm thông tin liên hệ. Bỏ chọn ẩn danh hoặc xoá thông tin liên hệ.")
+        errors["anonymous"] = _l("Phản ánh ẩn danh không kèm thông tin liên hệ. Bỏ chọn ẩn danh hoặc xóa thông tin liên hệ.")
     if not anonymous:
         _require_contact(name, phone, email, address, errors)
-    if contact and not consent:
+    # Asked in the same round as the contact fields: a formal PAKN needs both, and a citizen
+    # should not fix the form twice.
+    if not consent and (contact or not anonymous):
         errors["consent"] = _l("Cần đánh dấu đồng ý xử lý dữ liệu cá nhân để gửi kèm thông tin liên hệ.")
     if errors:
         raise ValidationError(_l("Phản ánh, kiến nghị chưa hợp lệ. Vui lòng sửa các mục được đánh dấu."), fields=errors)

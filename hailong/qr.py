@@ -223,7 +223,7 @@ def record_phone_rating(session: Session, *, context: QrContext, level: str, rea
     rating_in = ratings.parse_rating({"id": str(uuid.uuid4()), "level": level, "tapped_at": now.isoformat(),
                                       "reasons": list(reasons or [])})
     if already_rated(session, qr, visitor, now):
-        raise Conflict(_l("Bạn đã đánh giá lần này rồi. Cảm ơn bạn!"), code="already_rated")
+        raise Conflict(_l("Ông/bà đã đánh giá lần này rồi. Cảm ơn ông/bà!"), code="already_rated")
     rating = Rating(
         client_id=rating_in.client_id, body_hash=rating_in.body_hash, unit_id=context.unit.id, channel=Channel.QR,
         desk_id=context.desk.id if context.desk else None, official_id=context.official.id if context.official else None,

@@ -10,6 +10,7 @@ from flask import current_app
 from hailong.extensions import limiter
 
 SUBMIT_LIMIT = "10/minute;60/day"
+ATTEMPT_LIMIT = "60/minute"  # refused sends do not count above; this stops a script hammering the checks
 UNKNOWN_CODE_LIMIT = "20/10 minutes;100/day"
 
 
@@ -23,5 +24,9 @@ def _limit(name: str, default: str):
 unknown_code_limit = limiter.shared_limit(_limit("UNKNOWN_CODE_LIMIT", UNKNOWN_CODE_LIMIT), scope="feedback-lookup",
                                           deduct_when=lambda response: response.status_code == 404)
 # One allowance for the form and the API together: a script cannot double it by switching.
+# Only accepted sends count (the form redirects, the API answers 201): a queue of elders at
+# the office's Wi-Fi fixing typos must not use up the allowance of the ones behind them.
 submit_limit = limiter.shared_limit(_limit("FEEDBACK_SUBMIT_LIMIT", SUBMIT_LIMIT), scope="feedback-submit",
-                                    methods=["POST"])
+                                    methods=["POST"], deduct_when=lambda response: response.status_code in (201, 302))
+attempt_limit = limiter.shared_limit(_limit("FEEDBACK_ATTEMPT_LIMIT", ATTEMPT_LIMIT), scope="feedback-attempt",
+                                     methods=["POST"])

@@ -3,7 +3,7 @@
 The kiosk switches language without the network, so the page carries every string in vi and
 en: ``STRINGS`` is rendered once per language into the page.
 """
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from models import Level, Reason
@@ -46,7 +46,8 @@ STRINGS = {
     "thanks_more": _l("Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn."),
     "qr_caption": _l("Muốn gửi phản ánh, kiến nghị? Quét mã này bằng điện thoại."),
     "large_text": _l("Chữ lớn"),
-    "pending_one": _l("lượt chờ gửi"),
+    "restart": _l("Làm lại"),
+    "thanks_hold": _l("Màn hình được giữ lại. Chạm lần nữa để về trang đầu."),
     "unpaired_title": _l("Thiết bị chưa được ghép nối"),
     "unpaired_text": _l("Thiết bị đã bị thu hồi hoặc chưa được ghép nối. Các lượt đánh giá chưa gửi vẫn được giữ trên máy này."),
     "lang_other": _l("English"),
@@ -57,4 +58,7 @@ STRINGS = {
 def strings_in(locale: str) -> dict[str, str]:
     """Every kiosk string in ``locale``."""
     with force_locale(locale):
-        return {key: str(value) for key, value in STRINGS.items()}
+        # The count is filled in by the page ("{n}"); English needs "1 tap" but "2 taps".
+        pending = {f"pending_{form}": ngettext("%(n)s lượt chờ gửi", "%(n)s lượt chờ gửi", count, n="{n}")
+                   for form, count in (("one", 1), ("other", 2))}
+        return {key: str(value) for key, value in STRINGS.items()} | pending

@@ -10,6 +10,7 @@ from sqlmodel import select
 from hailong import __version__, ratings
 from hailong.config import PROJECT_DIR
 from hailong.db import db_session
+from hailong.i18n import current_locale
 from kiosk import devices
 from kiosk.labels import LEVEL_LABELS, REASON_LABELS, strings_in
 from kiosk.qr import qr_svg
@@ -19,6 +20,11 @@ bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="template
 
 COOKIE = "kiosk_token"
 COOKIE_MAX_AGE = 5 * 365 * 24 * 3600  # a tablet stays paired for years, until revoked
+# Milliseconds. A citizen who walks away must not leave the next one a half-done rating: any
+# screen untouched for ``idle`` gives up; thanks (with the QR) stays ``thanks``, or ``held``
+# once touched. App config ``KIOSK_TIMEOUTS`` overrides any of them (tests shorten them).
+TIMEOUTS = {"idle": 30_000, "thanks": 20_000, "held": 120_000, "poll": 5_000, "retry": 2_000,
+            "maxRetry": 300_000, "batch": 100}
 
 
 def paired_kiosk() -> tuple[Kiosk | None, str | None]:
@@ -54,12 +60,13 @@ def index():
     areas = [] if tied_area else list(session.exec(
         select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active).order_by(ServiceArea.name_vi)))
     strings = {"vi": strings_in("vi"), "en": strings_in("en")}
+    lang = current_locale() if request.args.get("lang") else "vi"  # a kiosk speaks Vietnamese unless set up otherwise
     feedback_url = f"{current_app.config['PUBLIC_URL']}/feedback/new?unit={unit.code}"
     response = make_response(render_template(
         "kiosk/kiosk.html", kiosk=kiosk, token=token, unit=unit, desk=desk, official=official,
         official_json=official_json(official), areas=areas, levels=LEVEL_LABELS, reasons=REASON_LABELS,
-        t=strings["vi"], strings=strings, feedback_qr=qr_svg(feedback_url, label=strings["vi"]["qr_caption"]),
-        version=__version__))
+        t=strings[lang], lang=lang, strings=strings, timeouts=TIMEOUTS | current_app.config.get("KIOSK_TIMEOUTS", {}),
+        feedback_qr=qr_svg(feedback_url, label=strings[lang]["qr_caption"]), version=__version__))
     response.headers["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline use
     return response
 

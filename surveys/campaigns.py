@@ -40,7 +40,7 @@ def delete_campaign(session: Session, survey: Survey, campaign_id: int) -> None:
     if campaign is None or campaign.survey_id != survey.id:
         raise NotFound(_l("Không tìm thấy đợt khảo sát."))
     if session.exec(select(SurveyResponse.id).where(SurveyResponse.campaign_id == campaign.id)).first() is not None:
-        raise Conflict(_l("Đợt khảo sát đã có câu trả lời nên không thể xoá."))
+        raise Conflict(_l("Đợt khảo sát đã có câu trả lời nên không thể xóa."))
     for link in session.exec(select(CampaignUnit).where(CampaignUnit.campaign_id == campaign.id)):
         session.delete(link)
     session.flush()  # the links must go before the campaign they point to

@@ -9,7 +9,7 @@ KIND_CHOICES = [SelectChoice("phan_anh", _l("Phản ánh")), SelectChoice("kien_
 
 
 class FeedbackForm(FlaskForm):
-    kind = RadioField(_l("Bạn muốn gửi"), choices=KIND_CHOICES, validate_choice=False)
+    kind = RadioField(_l("Ông/bà muốn gửi"), choices=KIND_CHOICES, validate_choice=False)
     service_area = SelectField(_l("Lĩnh vực"), choices=[], validate_choice=False)
     content = TextAreaField(_l("Nội dung"))
     photos = MultipleFileField(_l("Ảnh kèm theo (không bắt buộc, tối đa 3 ảnh, mỗi ảnh tối đa 5 MB)"))
@@ -30,6 +30,8 @@ class FeedbackForm(FlaskForm):
 class PublicFeedbackForm(FeedbackForm):
     # A honeypot: hidden from people (and from screen readers), filled by form-stuffing robots.
     website = StringField(_l("Trang web (để trống)"))
+    # One short sentence a citizen reads; the law's full wording is one tap away on the page.
+    consent = BooleanField(_l("Tôi đồng ý để Ủy ban nhân dân xã giữ họ tên và cách liên hệ của tôi, chỉ để trả lời phản ánh, kiến nghị này."))
 
 
 class DeskFeedbackForm(FeedbackForm):

@@ -17,7 +17,7 @@ from surveys.views import bp
 def find_or_404(code: str) -> Feedback:
     feedback = intake.find_by_code(db_session(), code)
     if feedback is None:
-        raise NotFound(_("Không tìm thấy phản ánh, kiến nghị với mã này. Vui lòng kiểm tra lại mã trên phiếu hẹn."))
+        raise NotFound(_("Không tìm thấy phản ánh, kiến nghị với mã này. Xin ông/bà kiểm tra lại mã tra cứu: mã có trên phiếu hẹn, trong tin nhắn hoặc trên trang xác nhận khi gửi."))
     return feedback
 
 

@@ -48,7 +48,7 @@ def index():
     labels = [f"{m.period.start:%m/%y}" for m in months]
     chart = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels, {
         _("Hài lòng"): [m.ratings.satisfaction.value for m in months],
-        _("PAKN đúng hạn"): [m.feedback.on_time_rate.value for m in months]}, cards[0].target)
+        _("Phản ánh, kiến nghị trả lời đúng hạn"): [m.feedback.on_time_rate.value for m in months]}, cards[0].target)
     return render_template(
         "public/index.html", scope=scope, period=period, today=today, cards=cards, ratings=ratings, feedback=feedback,
         months=months, chart=chart, areas=_areas(session, scope, period),

@@ -25,7 +25,7 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || url.origin !== location.origin) return;
   var isPage = request.mode === "navigate" && url.pathname === PAGE;
   if (!isPage && url.pathname.indexOf("/static/") !== 0) return;
-  // Test timeouts live in the page's query string; the page itself is one cache entry.
+  // The page is one cache entry whatever its query (?lang=en).
   var key = isPage ? new Request(url.origin + PAGE) : request;
   event.respondWith(fromNetwork(request).then(function (response) {
     var copy = response.clone();

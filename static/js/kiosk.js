@@ -9,36 +9,51 @@
   var serving = JSON.parse(byId("kiosk-serving").textContent);
   var screens = {};
   ["idle", "reasons", "area", "criteria", "thanks", "unpaired"].forEach(function (id) { screens[id] = byId(id); });
-  // Milliseconds. Tests shorten them with ?timeouts=reasons:300,thanks:200 (nothing else reads the query).
-  var cfg = {reasons: 20000, area: 15000, criteria: 30000, thanks: 6000, poll: 5000, retry: 2000,
-             maxRetry: 300000, batch: 100};
-  var match = /[?&]timeouts=([^&]*)/.exec(location.search);
-  if (match) decodeURIComponent(match[1]).split(",").forEach(function (pair) {
-    var kv = pair.split(":");
-    if (kv[0] in cfg && +kv[1] > 0) cfg[kv[0]] = +kv[1];
-  });
+  // Milliseconds, from the server (app config KIOSK_TIMEOUTS): idle, thanks, held, poll, retry, maxRetry, batch.
+  var cfg = JSON.parse(body.dataset.timeouts);
+  // The kiosk's own language (Vietnamese unless opened with ?lang=en): every reset returns to it.
+  var home = document.documentElement.lang;
 
-  var lang = "vi", current = null, steps = [], timer = null, revoked = false;
-  var sending = false, failures = 0, retryTimer = null;
+  var lang = home, current = null, steps = [], timer = null, revoked = false, held = false, downOn = null;
+  var sending = false, failures = 0, retryTimer = null, queued = 0;
 
   function byId(id) { return document.getElementById(id); }
   function all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
   // --- screens -------------------------------------------------------------------------
-  function show(name, timeout, onTimeout) {
+  function show(name) {
     Object.keys(screens).forEach(function (key) { screens[key].hidden = key !== name; });
     byId("toolbar").hidden = name === "thanks" || name === "unpaired";
     body.dataset.screen = name;
+    held = false;
+    byId("hold-hint").hidden = true;
+    arm();
+  }
+
+  // One clock for every screen, restarted by every touch: a citizen who walks away is given
+  // up on, so the next one always starts at the faces and never joins the last one's rating.
+  function arm() {
     clearTimeout(timer);
-    if (timeout) timer = setTimeout(onTimeout, timeout);
+    var name = body.dataset.screen;
+    if (name === "unpaired") return;
+    timer = setTimeout(abandon, held ? cfg.held : name === "thanks" ? cfg.thanks : cfg.idle);
+  }
+
+  function abandon() {
+    if (current) finish(false);  // the face was tapped: keep it with what was chosen, no thanks
+    toIdle();
   }
 
   function toIdle() {
     current = null;
-    all("[aria-pressed]").forEach(function (b) { if (b.id !== "large") b.setAttribute("aria-pressed", "false"); });
-    setLang("vi");
+    clearChoices();
+    setLang(home);
     setLarge(false);
     show("idle");
+  }
+
+  function clearChoices() {
+    all("[aria-pressed]").forEach(function (b) { if (b.id !== "large") b.setAttribute("aria-pressed", "false"); });
   }
 
   function setLang(next) {
@@ -49,6 +64,7 @@
     byId("lang").lang = next === "vi" ? "en" : "vi";
     var qr = document.querySelector(".qr");
     if (qr) qr.setAttribute("aria-label", strings[next].qr_caption);
+    showPending();
   }
 
   function setLarge(on) {
@@ -90,15 +106,17 @@
   function next() {
     if (!current) return;
     var step = steps.shift();
-    if (step) show(step, cfg[step], next); else finish();
+    if (step) show(step); else finish(true);
   }
 
   function pressed(sel) {
     return all(sel + '[aria-pressed="true"]');
   }
 
-  function finish() {
+  // The rating leaves with its follow-ups: when the last one ends (thanks) or is abandoned.
+  function finish(thank) {
     var tap = current;
+    current = null;
     var reasons = pressed("[data-reason]").map(function (b) { return b.dataset.reason; });
     if (reasons.length && tap.level === "dissatisfied") tap.reasons = reasons;
     var area = pressed("[data-area]")[0];
@@ -109,21 +127,34 @@
       criteria[b.dataset.criterion] = v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? +v : v;
     });
     if (Object.keys(criteria).length) tap.criteria = criteria;
-    show("thanks", cfg.thanks, toIdle);
-    current = {};  // still "busy": presses are ignored until back at idle
+    if (thank) show("thanks");
     save(tap, true).then(flush, function () {
       // No durable storage (a locked-down or private profile): still try to deliver the tap now.
       fetch(body.dataset.batch, {method: "POST", headers: headers(), body: JSON.stringify([tap])}).catch(function () {});
     });
   }
 
+  // "Làm lại": the citizen changed their mind; the unfinished rating is dropped, not sent.
+  function startAgain() {
+    var tap = current;
+    current = null;
+    clearChoices();
+    show("idle");
+    if (tap) store(["taps"], "readwrite", function (tx) { tx.objectStore("taps").delete(tap.id); }).then(countPending);
+  }
+
+  // The QR needs time to scan: a touch on the thanks screen holds it, the next touch lets go.
+  function touchThanks() {
+    if (held) { toIdle(); return; }
+    held = true;
+    byId("hold-hint").hidden = false;
+    arm();
+  }
+
   function toggle(button, single) {
     var on = button.getAttribute("aria-pressed") !== "true";
     if (single) all("[aria-pressed]", button.parentNode).forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
     button.setAttribute("aria-pressed", on ? "true" : "false");
-    var name = body.dataset.screen;
-    clearTimeout(timer);
-    timer = setTimeout(next, cfg[name]);  // each touch gives the citizen the full time again
   }
 
   // --- durable queue (IndexedDB) -------------------------------------------------------
@@ -168,11 +199,18 @@
 
   function countPending() {
     return loadAll().then(function (taps) {
-      byId("pending-count").textContent = taps.length;
-      byId("pending").hidden = taps.length === 0;
-      body.dataset.pending = taps.length;
-      return taps.length;
+      queued = taps.length;
+      body.dataset.pending = queued;
+      showPending();
+      return queued;
     });
+  }
+
+  // For staff only: citizens see the counter only when taps wait because the network is down.
+  function showPending() {
+    var words = strings[lang][queued === 1 ? "pending_one" : "pending_other"];
+    byId("pending").textContent = words.replace("{n}", queued);
+    byId("pending").hidden = !(queued > 0 && (failures > 0 || !navigator.onLine));
   }
 
   // A tap whose follow-ups were cut short by a reload is kept as it was.
@@ -206,12 +244,14 @@
         return response.json();
       }).then(function (data) { return settle(batch, data.results); }).then(function () {
         sending = false; failures = 0;
+        showPending();
         flush();
       });
     }).catch(function () {
       sending = false;
       if (revoked) return;
       failures += 1;
+      showPending();
       // Exponential backoff with jitter, so a room of kiosks does not hammer a server coming back.
       var delay = Math.min(cfg.maxRetry, cfg.retry * Math.pow(2, failures - 1));
       retryTimer = setTimeout(flush, delay * (0.5 + Math.random() * 0.5));
@@ -284,16 +324,18 @@
   // --- wiring --------------------------------------------------------------------------
   all(".face").forEach(function (b) { b.addEventListener("click", function () { tapFace(b.dataset.level); }); });
   all("[data-reason]").forEach(function (b) { b.addEventListener("click", function () { toggle(b, false); }); });
-  all("[data-area]").forEach(function (b) {
-    b.addEventListener("click", function () { toggle(b, true); clearTimeout(timer); next(); });
-  });
+  all("[data-area]").forEach(function (b) { b.addEventListener("click", function () { toggle(b, true); next(); }); });
   all("[data-criterion]").forEach(function (b) { b.addEventListener("click", function () { toggle(b, true); }); });
-  all(".next").forEach(function (b) { b.addEventListener("click", function () { clearTimeout(timer); next(); }); });
-  byId("lang").addEventListener("click", function () {
-    setLang(lang === "vi" ? "en" : "vi");
-    if (timer && body.dataset.screen !== "idle") { clearTimeout(timer); timer = setTimeout(next, cfg[body.dataset.screen]); }
-  });
+  all(".next").forEach(function (b) { b.addEventListener("click", next); });
+  all(".restart").forEach(function (b) { b.addEventListener("click", startAgain); });
+  byId("lang").addEventListener("click", function () { setLang(lang === "vi" ? "en" : "vi"); });
   byId("large").addEventListener("click", function () { setLarge(!body.classList.contains("large")); });
+  // Any touch restarts the screen's clock. The screen is remembered at the touch's start so
+  // that the click which brought up the thanks screen is not taken for a touch on it.
+  document.addEventListener("pointerdown", function () { downOn = body.dataset.screen; arm(); }, true);
+  document.addEventListener("click", function () {
+    if (downOn === "thanks" && body.dataset.screen === "thanks") touchThanks();
+  });
   // A kiosk is not a browser: no context menu, no pinch zoom, no way back or away.
   document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
   document.addEventListener("touchmove", function (e) { if (e.touches.length > 1) e.preventDefault(); }, {passive: false});
@@ -302,6 +344,7 @@
   history.pushState(null, "", location.href);
   window.addEventListener("popstate", function () { history.pushState(null, "", location.href); });
   window.addEventListener("online", function () { failures = 0; flush(); });
+  window.addEventListener("offline", showPending);
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(body.dataset.sw, {scope: "/kiosk"}).catch(function () { /* still works online */ });

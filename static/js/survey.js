@@ -66,6 +66,10 @@
     error.textContent = message || "";
     error.hidden = !message;
     fieldset.classList.toggle("invalid", !!message);
+    // Screen readers hear which answer is wrong, and why (the fieldset points at the message).
+    fieldset.querySelectorAll("input, textarea").forEach(function (input) {
+      if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    });
   }
   function validStep(step) {
     if (!step.classList.contains("question")) return true;

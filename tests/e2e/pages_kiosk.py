@@ -5,19 +5,20 @@ import re
 
 from playwright.sync_api import Page, expect
 
-# Short timeouts so the tests never wait the real 20 s; only the page's query string carries them.
-FAST = "reasons:1500,area:1500,criteria:1500,thanks:400,poll:300,retry:200,maxRetry:1000"
+# Short timeouts so the tests never wait the real 30 s; the test app's config carries them to the page.
+FAST = "idle:1500,thanks:400,poll:300,retry:200,maxRetry:1000"
 
 
 class Kiosk:
-    def __init__(self, page: Page, base_url: str, timeouts: str = FAST):
+    def __init__(self, page: Page, server, timeouts: str = FAST, lang: str = ""):
         self.page = page
-        self.base_url = base_url
-        self.timeouts = timeouts
+        self.base_url = server.url
+        server.app.config["KIOSK_TIMEOUTS"] = {k: int(v) for k, v in (p.split(":") for p in timeouts.split(","))}
+        self.lang = lang
 
     @property
     def url(self) -> str:
-        return f"{self.base_url}/kiosk?timeouts={self.timeouts}"
+        return f"{self.base_url}/kiosk" + (f"?lang={self.lang}" if self.lang else "")
 
     def pair(self, code: str) -> "Kiosk":
         self.page.goto(f"{self.base_url}/kiosk/pair?code={code}")
@@ -61,6 +62,9 @@ class Kiosk:
 
     def pending(self):
         return self.page.get_by_role("status")
+
+    def screen(self) -> str:
+        return self.page.evaluate("document.body.dataset.screen")
 
     def rate(self, label: str):
         """One whole satisfied/very satisfied visit: tap, thanks, back to idle."""

@@ -55,15 +55,21 @@ def counts(session):
 
 
 def stored_files(app) -> list[Path]:
+    """Files kept for a PAKN (photos held while a form is fixed are not)."""
     root = Path(app.config["HAILONG"].upload_dir)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    return [p for p in root.rglob("*") if p.is_file() and "held" not in p.relative_to(root).parts] if root.exists() else []
+
+
+def held_files(app) -> list[Path]:
+    return [p for p in (Path(app.config["HAILONG"].upload_dir) / "held").rglob("*") if p.is_file()]
 
 
 def test_form_explains_pakn_laws_and_anonymity_with_an_unticked_consent(client, world):
     page = client.get("/feedback/new?unit=XA01&area=YT").get_data(as_text=True)
     assert "Phản ánh, kiến nghị là gì?" in page
     assert "Luật Khiếu nại" in page and "Luật Tố cáo" in page
-    assert "Gửi ẩn danh: cơ quan vẫn xem xét nội dung, nhưng không thể trả lời riêng cho bạn" in page
+    assert "Gửi ẩn danh: cơ quan vẫn xem xét nội dung, nhưng không thể trả lời riêng cho ông/bà" in page
+    assert " bạn" not in page.lower()  # the commune speaks to citizens as ông/bà
     assert "Luật Bảo vệ dữ liệu cá nhân" in page
     consent = page[page.index('id="consent"') - 80:page.index('id="consent"') + 80]
     assert "checked" not in consent
@@ -141,9 +147,37 @@ def test_bad_input_is_refused_clearly_and_nothing_is_stored(app, client, session
     assert stored_files(app) == []
 
 
-def test_a_good_photo_is_not_kept_when_the_text_is_refused(app, client, session, world):
+def test_a_good_photo_survives_a_refused_send_and_is_stored_with_the_fixed_form(app, client, session, world):
     response = post_form(client, "/feedback/new", FORMAL | {"phone": "123", "photos": [upload(jpeg(), "ok.jpg")]})
+    page = response.get_data(as_text=True)
     assert response.status_code == 422 and counts(session) == (0, 0) and stored_files(app) == []
+    assert "Đã giữ lại 1 ảnh" in page and len(held_files(app)) == 1
+    token = page.split('name="held_photos" value="')[1].split('"')[0]
+    fixed = post_form(client, "/feedback/new", FORMAL | {"held_photos": token})
+    assert fixed.status_code == 302 and counts(session) == (1, 1)
+    assert held_files(app) == []  # the hold is released once the photo is the PAKN's
+
+
+def test_held_photos_come_back_only_to_the_browser_they_were_held_for(app, client, session, world):
+    page = post_form(client, "/feedback/new", FORMAL | {"phone": "123", "photos": [upload(jpeg(), "ok.jpg")]})
+    token = page.get_data(as_text=True).split('name="held_photos" value="')[1].split('"')[0]
+    stranger = app.test_client()
+    assert post_form(stranger, "/feedback/new", FORMAL | {"held_photos": token}).status_code == 302
+    assert counts(session) == (1, 0)
+    other = {"content": "Đèn đường ở thôn Trung không sáng đã một tuần.", "held_photos": "../../etc"}
+    assert post_form(client, "/feedback/new", FORMAL | other).status_code == 302
+    assert counts(session) == (2, 0)
+
+
+def test_every_error_at_once_with_consent_each_field_marked_and_linked(client, session, world):
+    response = post_form(client, "/feedback/new", {"kind": "phan_anh", "content": "ngắn", "unit": "XA01", "phone": "12"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for name in ("content", "name", "phone", "address", "consent"):
+        assert f'href="#{name}"' in page, name  # the summary leads to the field
+        field = page[page.index(f'id="{name}"') - 300:page.index(f'id="{name}"') + 300]
+        assert 'aria-invalid="true"' in field and f"{name}-error" in field, name
+    assert 'id="error-summary"' in page and "autofocus" in page.split('id="error-summary"')[0][-200:] + page.split('id="error-summary"')[1][:40]
 
 
 def test_refusals_are_in_english_when_asked(client, session, world):
@@ -178,8 +212,20 @@ def test_submissions_are_rate_limited(app, client, world):
         response = client.post("/feedback/new", data=FORMAL | {"content": f"Nội dung phản ánh thứ {index} ở thôn."})
         assert response.status_code == 302
     blocked = client.post("/feedback/new", data=FORMAL | {"content": "Nội dung phản ánh thứ ba ở thôn."})
-    assert blocked.status_code == 429 and "quá nhiều yêu cầu" in blocked.get_data(as_text=True)
+    page = blocked.get_data(as_text=True)
+    assert blocked.status_code == 429 and "quá nhiều yêu cầu" in page
+    assert "Nội dung phản ánh thứ ba ở thôn." in page and 'value="Trần Văn An"' in page  # what was typed is kept
     assert client.get("/feedback/new").status_code == 200  # reading the form is never limited
+
+
+def test_only_accepted_sends_count_toward_the_limit(app, client, session, world):
+    app.config["FEEDBACK_SUBMIT_LIMIT"] = "2/minute"
+    for _ in range(5):  # an elder fixing typos, again and again
+        assert client.post("/feedback/new", data=FORMAL | {"phone": "12"}).status_code == 422
+    for index in range(2):
+        assert client.post("/feedback/new", data=FORMAL | {"content": f"Nội dung phản ánh số {index} ở thôn."}).status_code == 302
+    assert client.post("/feedback/new", data=FORMAL | {"content": "Nội dung phản ánh thêm ở thôn."}).status_code == 429
+    assert counts(session) == (2, 0)
 
 
 def test_only_unknown_codes_count_toward_the_lookup_limit(app, client, world):

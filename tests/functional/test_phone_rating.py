@@ -55,8 +55,8 @@ def test_dissatisfied_asks_why_then_stores_the_reasons(client, session, desk_cod
 def test_one_rating_per_phone_per_visit(app, client, session, desk_code):
     assert client.post(f"/r/{desk_code.code}", data={"level": "satisfied"}).status_code == 302
     again = client.post(f"/r/{desk_code.code}", data={"level": "dissatisfied", "reasons_step": "1"})
-    assert again.status_code == 409 and "Bạn đã đánh giá lần này rồi" in again.get_data(as_text=True)
-    assert "Bạn đã đánh giá lần này rồi" in client.get(f"/r/{desk_code.code}").get_data(as_text=True)
+    assert again.status_code == 409 and "Ông/bà đã đánh giá lần này rồi" in again.get_data(as_text=True)
+    assert "Ông/bà đã đánh giá lần này rồi" in client.get(f"/r/{desk_code.code}").get_data(as_text=True)
     assert len(ratings(session)) == 1
     other_phone = app.test_client()
     assert other_phone.post(f"/r/{desk_code.code}", data={"level": "satisfied"}).status_code == 302
