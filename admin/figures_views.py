@@ -165,7 +165,8 @@ def report():
 def report_xlsx():
     context = _periodic_report()
     scope, period = context["scope"], context["period"]
-    body = exports.xlsx_bytes(exports.report_sheets(context["report"]))
+    body = exports.xlsx_bytes(exports.report_sheets(context["report"]),
+                              title=_sheet_title(_("Báo cáo kết quả công tác cải cách hành chính"), context))
     return _download(body, f"bao-cao-{_slug(scope)}-{period.start}-{period.end}.xlsx", XLSX)
 
 
@@ -175,6 +176,13 @@ def _periodic_report() -> dict:
     scope, kind, period = _scope_and_period(default_kind="quarter")
     built = periodic_report.build(db_session(), scope, period, today)
     return {"scope": scope, "kind": kind, "period": period, "today": today, "report": built}
+
+
+def _sheet_title(heading: str, context: dict) -> exports.Title:
+    scope = context["scope"]
+    return exports.Title(heading=heading, unit=scope.unit.name if scope.unit else _("Tất cả đơn vị"),
+                         period=str(periodic_report.period_title(context["kind"], context["period"])),
+                         made=context["today"])
 
 
 @bp.get("/exports/<what>.<fmt>")
@@ -196,8 +204,11 @@ def export(what: str, fmt: str):
     if fmt == "csv":
         # Read within the request: a stream outliving it kept a PostgreSQL transaction (and its locks) open.
         return _download("".join(exports.csv_stream(columns, list(rows))), name, "text/csv; charset=utf-8")
+    headings = {"register": _("Sổ theo dõi phản ánh, kiến nghị"), "ratings": _("Các lượt đánh giá"),
+                "tickets": _("Phản ánh, kiến nghị (đủ trường)")}
+    title = _sheet_title(headings[what], {"scope": scope, "kind": kind, "period": period, "today": _today()})
     try:
-        body = exports.xlsx_bytes([(what, columns, rows)])
+        body = exports.xlsx_bytes([(headings[what], columns, rows)], title=title)
     except OverflowError:
         raise ValidationError(_("Quá nhiều dòng cho tệp Excel; hãy chọn khoảng thời gian ngắn hơn hoặc tải CSV.")) from None
     return _download(body, name, XLSX)

@@ -47,7 +47,7 @@ def privacy_export():
     tickets = _subject(query)
     rows = privacy.export_rows(db_session(), tickets)
     if request.args.get("format") == "csv":
-        return Response("\ufeff" + privacy.export_csv(rows), mimetype="text/csv",
+        return Response(privacy.export_csv(rows), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=du-lieu-ca-nhan.csv"})
     return Response(privacy.export_json(rows), mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=du-lieu-ca-nhan.json"})
