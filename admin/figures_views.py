@@ -12,7 +12,7 @@ from flask_login import current_user
 from admin import report as periodic_report
 from admin.access import FIGURE_ROLES, roles_required
 from admin.figures_forms import AcknowledgeForm
-from admin.views import bp
+from admin.views import bp, landing_url
 from hailong import alerts, charts, exports, reporting
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
@@ -42,7 +42,7 @@ def _scope_and_period(default_kind: str = "year"):
 @roles_required(*FIGURE_ROLES)
 def dashboard():
     if current_user.role not in DASHBOARD_ROLES:
-        return redirect(url_for("admin.my_figures"))
+        return redirect(url_for("admin.inbox"))  # handler and desk: their work is the inbox
     session, today = db_session(), _today()
     scope, kind, period = _scope_and_period()
     if scope.is_commune:
@@ -115,8 +115,9 @@ def acknowledge_alert(alert_id: int):
 @roles_required(*FIGURE_ROLES)
 def my_figures():
     if not current_user.official_id:
-        raise DomainError(_("Tài khoản của bạn chưa gắn với cán bộ nào, nên chưa có số liệu riêng."), status=404,
-                          code="no_official")
+        # Not an error of the person's making: say so where their work is, never a 404.
+        flash(_("Tài khoản của bạn chưa gắn với cán bộ nào, nên chưa có số liệu riêng."), "info")
+        return redirect(landing_url())
     return _official_page(db_session().get(Official, current_user.official_id))
 
 

@@ -13,6 +13,7 @@ from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.extensions import limiter
 from hailong.users import LoginUser, authenticate
+from models import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -21,7 +22,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 @limiter.limit("30/minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("admin.dashboard"))
+        return redirect(landing_url())
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -47,7 +48,19 @@ def _safe_next(target: str | None) -> str:
     """Only follow ``next`` within this site: an open redirect would help phishing."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
+    return landing_url()
+
+
+def landing_url() -> str:
+    """Where each role's work is: handler and desk their inbox, the others the dashboard."""
+    if current_user.is_authenticated and current_user.role in (Role.HANDLER, Role.DESK):
+        return url_for("admin.inbox")
     return url_for("admin.dashboard")
+
+
+@bp.app_context_processor
+def _landing():
+    return {"landing_url": landing_url}
 
 
 @bp.post("/logout")

@@ -81,10 +81,14 @@ def test_desk_officials_and_handlers_get_no_reports_or_exports(client, world, ro
     assert login(client, world.users[role]).get(url).status_code == 403
 
 
-@pytest.mark.parametrize("role", ["handler", "desk"])
-def test_desk_officials_and_handlers_land_on_their_own_page_not_the_dashboard(client, world, role):
-    response = login(client, world.users[role]).get("/admin")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/me")
+@pytest.mark.parametrize(("role", "landing"), [("handler", "/admin/tickets"), ("desk", "/admin/tickets"),
+                                               ("leader", "/admin/"), ("viewer", "/admin/"), ("admin", "/admin/")])
+def test_each_role_lands_where_its_work_is(client, world, role, landing):
+    response = client.post("/admin/login", data={"username": world.users[role].username, "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == landing
+    assert client.get(landing).status_code == 200
+    if role in ("handler", "desk"):  # the dashboard is not theirs: it sends them to their inbox
+        assert client.get("/admin").headers["Location"].endswith(landing)
 
 
 @pytest.mark.parametrize("role", ["viewer", "handler", "desk"])
@@ -93,8 +97,14 @@ def test_only_leaders_and_admins_open_another_officials_page(client, world, role
     assert login(client, world.users[role]).get(f"/admin/officials/{official.id}").status_code == 403
 
 
-def test_a_user_without_an_official_has_no_own_page(client, world):
-    assert login(client, world.users["leader"]).get("/admin/me").status_code == 404
+@pytest.mark.parametrize("role", ["leader", "handler", "desk"])
+def test_an_account_without_an_official_is_told_so_without_a_404(client, world, role):
+    world_user = world.users[role]
+    assert world_user.official_id is None
+    login(client, world_user)
+    assert "Số liệu của tôi" not in client.get("/admin/tickets").get_data(as_text=True)
+    response = client.get("/admin/me", follow_redirects=True)
+    assert response.status_code == 200 and "chưa gắn với cán bộ nào" in response.get_data(as_text=True)
 
 
 def test_an_official_sees_their_figures_and_reasons(client, session, data):
