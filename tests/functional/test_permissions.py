@@ -41,6 +41,8 @@ ALLOWED = {
     "admin.settings_list": ADMIN,
     "admin.settings_edit": ADMIN,
     "admin.holiday_delete": ADMIN,
+    "admin.officials_list": ADMIN,
+    "admin.official_edit": ADMIN,
     "admin.users": ADMIN,
     "admin.user_edit": ADMIN,
     "admin.targets": ADMIN,
