@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
 
 from admin.access import roles_required
 from admin.views import bp
-from hailong import audit, outbox, replies, workdays, workflow
+from hailong import audit, outbox, papers, replies, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.feedback import CODE_ALPHABET, CODE_LENGTH, format_code, normalise_code
@@ -22,6 +23,7 @@ from models import (
 )
 
 TICKET_ROLES = (Role.ADMIN, Role.LEADER, Role.HANDLER, Role.DESK)
+LEVEL_LABELS = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "dissatisfied": _l("Không hài lòng")}
 ACTING_ROLES = (Role.LEADER, Role.HANDLER)
 PAGE_SIZE = 50
 SEARCH_COUNT_CAP = 1000
@@ -183,7 +185,8 @@ def render_ticket(feedback: Feedback, *, error: DomainError | None = None, form:
         reasons=workflow.REJECTION_REASONS, error=error, form=form or {},
         suggested_due=calendar.add_working_days(max(feedback.due_date, today), 5),
         can_act=current_user.role in ACTING_ROLES, is_leader=current_user.role == Role.LEADER,
-        unit=session.get(Unit, feedback.unit_id), can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN)
+        unit=session.get(Unit, feedback.unit_id), default_signer=papers.default_signer(session, feedback.unit_id),
+        level_labels=LEVEL_LABELS, can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN)
         if feedback.answered_at else None,
     )
     return render_template("admin/ticket.html", **context), (error.status if error else 200)
@@ -274,6 +277,9 @@ def ticket_note(ticket_id: int):
 @bp.post("/tickets/<int:ticket_id>/answer")
 @roles_required(*ACTING_ROLES)
 def ticket_answer(ticket_id: int):
+    if request.form.get("then") == "close_resolved":  # one step when nothing else is needed
+        return _act(ticket_id, lambda s, f: workflow.answer_and_close(s, f, _me(), body=request.form.get("body", "")),
+                    _("Đã trả lời và kết thúc: đã giải quyết; người gửi được thông báo."))
     return _act(ticket_id, lambda s, f: workflow.answer(s, f, _me(), body=request.form.get("body", "")),
                 _("Đã trả lời; người gửi được thông báo."))
 
@@ -307,17 +313,9 @@ def ticket_extension_approve(ticket_id: int):
 @roles_required(*TICKET_ROLES)
 def ticket_apology(ticket_id: int):
     """The apology letter as a printable A4 page (Phiếu xin lỗi và hẹn lại ngày trả kết quả)."""
-    session = db_session()
-    feedback = _ticket(ticket_id)
-    extension = session.exec(select(Extension).where(Extension.feedback_id == feedback.id,
-                                                     Extension.approved_at.is_not(None))).first()
-    if extension is None:
-        abort(404)
-    if feedback.name:
-        audit.record(session, current_user.id, "view_personal_data", "feedback", feedback.id, {"page": "apology"})
-    return render_template("admin/apology.html", feedback=feedback, extension=extension,
-                           unit=session.get(Unit, feedback.unit_id), area=workflow.area_of(session, feedback),
-                           code=format_code(feedback.tracking_code))
+    from admin import papers  # the papers module builds on this one's ticket access
+
+    return papers.apology(_ticket(ticket_id))
 
 
 @bp.get("/audit")

@@ -37,6 +37,7 @@ ALLOWED = {
     "admin.ticket_extension": ACT,
     "admin.ticket_extension_approve": LEADER,
     "admin.ticket_apology": TICKETS,
+    "admin.ticket_paper": TICKETS,
     "admin.audit_trail": PRIVACY,
     "admin.settings_list": ADMIN,
     "admin.settings_edit": ADMIN,
