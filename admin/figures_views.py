@@ -13,7 +13,7 @@ from admin import report as periodic_report
 from admin.access import FIGURE_ROLES, roles_required
 from admin.figures_forms import AcknowledgeForm
 from admin.views import bp, landing_url
-from hailong import alerts, charts, exports, reporting
+from hailong import alerts, charts, exports, papers, reporting
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.i18n import percent
@@ -158,7 +158,26 @@ def report():
         _("Hài lòng"): [m.ratings.satisfaction.value for m in built["months"]],
         _("PAKN đúng hạn"): [m.feedback.on_time_rate.value for m in built["months"]]},
         built["cards"][0].target)
+    context["period_title"] = periodic_report.period_title(context["kind"], context["period"])
+    context["paper"] = _report_cover(context)
     return render_template("admin/report.html", **context)
+
+
+def _report_cover(context: dict) -> papers.Paper | None:
+    """The report's first lines and its signature in the document form; its number is written by hand."""
+    unit = context["scope"].unit
+    if unit is None:
+        return None
+    session = db_session()
+    agency, parent = papers.heading(session, unit)
+    title, name = papers.default_signer(session, unit.id)
+    return papers.Paper(
+        agency=agency, parent=parent, number=papers.number("\u2003\u2003", "report", unit),
+        place_date=papers.date_line(unit, context["today"]), title=_("Báo cáo"),
+        subject=_("Kết quả đánh giá sự hài lòng và xử lý phản ánh, kiến nghị %(period)s",
+                  period=str(context["period_title"]).lower() if context["kind"] == "custom" else context["period_title"]),
+        recipients=[_("UBND cấp trên (để báo cáo)"), _("Thường trực Đảng ủy, HĐND xã")],
+        authority=papers.authority(title), signer_title=title, signer_name=name, agency_name=unit.name)
 
 
 @bp.get("/reports.xlsx")

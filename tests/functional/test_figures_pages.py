@@ -392,3 +392,13 @@ def test_spreadsheets_read_as_an_office_forwards_them(client, session, data):
     assert register["Tiếp nhận"][1].value == 3 and register["Tiếp nhận"][2].value is None  # a count is no rate
     month = next(r for r in report["Theo tháng"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value == f"{TODAY:%m/%Y}")
     assert month[3].number_format == "0.0%" and month[3].value == 0.8 and month[1].value == 25
+
+
+def test_report_cover_names_the_quarter_in_the_document_form(client, data):
+    page = login(client, data.users["leader"]).get("/admin/reports?kind=quarter").get_data(as_text=True)
+    quarter = ("I", "II", "III", "IV")[(TODAY.month - 1) // 3]
+    assert f"Kết quả đánh giá sự hài lòng và xử lý phản ánh, kiến nghị Quý {quarter} năm {TODAY.year}" in page
+    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "/BC-UBND", "Nơi nhận:",
+                 f"tháng {TODAY.month if TODAY.month > 2 else f'{TODAY.month:02d}'} năm {TODAY.year}"):
+        assert text in page
+    assert "Quý · từ" not in page
