@@ -13,7 +13,7 @@ from admin import report as periodic_report
 from admin.access import FIGURE_ROLES, roles_required
 from admin.figures_forms import AcknowledgeForm
 from admin.views import bp, landing_url
-from hailong import alerts, charts, exports, papers, reporting
+from hailong import alerts, charts, exports, papers, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.i18n import percent
@@ -53,12 +53,24 @@ def dashboard():
         "scope": scope, "kind": kind, "period": period, "today": today, "report": report, "breakdowns": detailed,
         "when": (detailed.hours, detailed.weekdays) if detailed else None,
         "reasons": reporting.top_reasons(session, scope.unit_ids, period) if detailed else [],
-        "overdue": reporting.overdue(session, scope.unit_ids, today),
+        "overdue": _overdue_in_working_days(session, reporting.overdue(session, scope.unit_ids, today), today),
         "alerts": alerts.open_alerts(session, scope.unit_ids),
         "ack_form": AcknowledgeForm(),
     }
     context["charts"] = _dashboard_charts(context)
     return render_template("admin/dashboard.html", **context)
+
+
+def _overdue_in_working_days(session, rows, today: date) -> list[tuple]:
+    """(ticket, area, working days overdue): counted as the ticket's own badge counts them."""
+    calendars: dict = {}
+    result = []
+    for ticket, area in rows:
+        if ticket.unit_id not in calendars:
+            calendars[ticket.unit_id] = workdays.calendar_for(session, ticket.unit_id)
+        deadline = workflow.deadline(calendars[ticket.unit_id], ticket, today)
+        result.append((ticket, area, max(-deadline.days_left, 0)))
+    return result
 
 
 def _dashboard_charts(context: dict) -> dict:

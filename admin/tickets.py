@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
 
+from admin import audit_words
 from admin.access import roles_required
 from admin.views import bp
 from hailong import audit, outbox, papers, replies, workdays, workflow
@@ -186,7 +187,8 @@ def render_ticket(feedback: Feedback, *, error: DomainError | None = None, form:
         suggested_due=calendar.add_working_days(max(feedback.due_date, today), 5),
         can_act=current_user.role in ACTING_ROLES, is_leader=current_user.role == Role.LEADER,
         unit=session.get(Unit, feedback.unit_id), default_signer=papers.default_signer(session, feedback.unit_id),
-        level_labels=LEVEL_LABELS, can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN)
+        level_labels=LEVEL_LABELS, action_label=audit_words.action_label, details_text=audit_words.details_text,
+        can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN)
         if feedback.answered_at else None,
     )
     return render_template("admin/ticket.html", **context), (error.status if error else 200)
@@ -326,4 +328,5 @@ def audit_trail():
     rows = audit.trail(session, request.args.get("type") or None, None, limit=100,
                        before_id=int(before) if before.isdigit() else None, unit_id=current_user.unit_id)
     people = {u.id: u.full_name or u.username for u in session.exec(select(User).where(User.unit_id == current_user.unit_id))}
-    return render_template("admin/audit.html", rows=rows, people=people)
+    return render_template("admin/audit.html", rows=rows, people=people, action_label=audit_words.action_label,
+                           object_label=audit_words.object_label, details_text=audit_words.details_text)
