@@ -1,7 +1,6 @@
 """Who may use the back office: the login manager and the guard that applies hailong.access to every route."""
 from __future__ import annotations
 
-from functools import wraps
 
 from flask import abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -11,7 +10,7 @@ from hailong import access
 from hailong.db import db_session
 from hailong.extensions import login_manager
 from hailong.users import LoginUser
-from models import Role, User
+from models import User
 
 login_manager.login_view = "admin.login"
 login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -45,22 +44,3 @@ def guard():
     return None
 
 
-def roles_required(*roles: Role):
-    """An extra role check on one view; the guard above already applies the access rule."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
-            if roles and current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-ALL_ROLES = tuple(Role)
-FIGURE_ROLES = (Role.ADMIN, Role.LEADER, Role.VIEWER, Role.HANDLER, Role.DESK)

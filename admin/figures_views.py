@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from admin import report as periodic_report
 from admin.figures_forms import AcknowledgeForm
-from admin.views import bp
-from hailong import access, alerts, audit, charts, exports, reporting
+from admin.views import bp, landing_url
+from hailong import access, alerts, audit, charts, exports, papers, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.i18n import percent
@@ -38,7 +38,7 @@ def _scope_and_period(default_kind: str = "year"):
 @bp.get("/")
 def dashboard():
     if not access.may(current_user, "reports"):
-        return redirect(url_for("admin.my_figures"))
+        return redirect(landing_url())  # handler and desk: their work is the inbox
     session, today = db_session(), _today()
     scope, kind, period = _scope_and_period()
     if scope.is_commune:
@@ -49,12 +49,24 @@ def dashboard():
         "scope": scope, "kind": kind, "period": period, "today": today, "report": report, "breakdowns": detailed,
         "when": (detailed.hours, detailed.weekdays) if detailed else None,
         "reasons": reporting.top_reasons(session, scope.unit_ids, period) if detailed else [],
-        "overdue": reporting.overdue(session, scope.unit_ids, today),
+        "overdue": _overdue_in_working_days(session, reporting.overdue(session, scope.unit_ids, today), today),
         "alerts": alerts.open_alerts(session, scope.unit_ids),
         "ack_form": AcknowledgeForm(),
     }
     context["charts"] = _dashboard_charts(context)
     return render_template("admin/dashboard.html", **context)
+
+
+def _overdue_in_working_days(session, rows, today: date) -> list[tuple]:
+    """(ticket, area, working days overdue): counted as the ticket's own badge counts them."""
+    calendars: dict = {}
+    result = []
+    for ticket, area in rows:
+        if ticket.unit_id not in calendars:
+            calendars[ticket.unit_id] = workdays.calendar_for(session, ticket.unit_id)
+        deadline = workflow.deadline(calendars[ticket.unit_id], ticket, today)
+        result.append((ticket, area, max(-deadline.days_left, 0)))
+    return result
 
 
 def _dashboard_charts(context: dict) -> dict:
@@ -109,8 +121,9 @@ def acknowledge_alert(alert_id: int):
 @bp.get("/me")
 def my_figures():
     if not current_user.official_id:
-        raise DomainError(_("Tài khoản của bạn chưa gắn với cán bộ nào, nên chưa có số liệu riêng."), status=404,
-                          code="no_official")
+        # Not an error of the person's making: say so where their work is, never a 404.
+        flash(_("Tài khoản của bạn chưa gắn với cán bộ nào, nên chưa có số liệu riêng."), "info")
+        return redirect(landing_url())
     return _official_page(db_session().get(Official, current_user.official_id))
 
 
@@ -150,14 +163,34 @@ def report():
         _("PAKN đúng hạn"): [m.feedback.on_time_rate.value for m in built["months"]]},
         built["cards"][0].target)
     context.update(closing_views.report_context(context))  # issued or not, and the difference when it was
+    context["period_title"] = periodic_report.period_title(context["kind"], context["period"])
+    context["paper"] = _report_cover(context)
     return render_template("admin/report.html", **context)
+
+
+def _report_cover(context: dict) -> papers.Paper | None:
+    """The report's first lines and its signature in the document form; its number is written by hand."""
+    unit = context["scope"].unit
+    if unit is None:
+        return None
+    session = db_session()
+    agency, parent = papers.heading(session, unit)
+    title, name = papers.default_signer(session, unit.id)
+    return papers.Paper(
+        agency=agency, parent=parent, number=papers.number("\u2003\u2003", "report", unit),
+        place_date=papers.date_line(unit, context["today"]), title=_("Báo cáo"),
+        subject=_("Kết quả đánh giá sự hài lòng và xử lý phản ánh, kiến nghị %(period)s",
+                  period=str(context["period_title"]).lower() if context["kind"] == "custom" else context["period_title"]),
+        recipients=[_("UBND cấp trên (để báo cáo)"), _("Thường trực Đảng ủy, HĐND xã")],
+        authority=papers.authority(title), signer_title=title, signer_name=name, agency_name=unit.name)
 
 
 @bp.get("/reports.xlsx")
 def report_xlsx():
     context = _periodic_report()
     scope, period = context["scope"], context["period"]
-    body = exports.xlsx_bytes(exports.report_sheets(context["report"]))
+    body = exports.xlsx_bytes(exports.report_sheets(context["report"]),
+                              title=_sheet_title(_("Báo cáo kết quả công tác cải cách hành chính"), context))
     return _download(body, f"bao-cao-{_slug(scope)}-{period.start}-{period.end}.xlsx", XLSX)
 
 
@@ -167,6 +200,13 @@ def _periodic_report() -> dict:
     scope, kind, period = _scope_and_period(default_kind="quarter")
     built = periodic_report.build(db_session(), scope, period, today)
     return {"scope": scope, "kind": kind, "period": period, "today": today, "report": built}
+
+
+def _sheet_title(heading: str, context: dict) -> exports.Title:
+    scope = context["scope"]
+    return exports.Title(heading=heading, unit=scope.unit.name if scope.unit else _("Tất cả đơn vị"),
+                         period=str(periodic_report.period_title(context["kind"], context["period"])),
+                         made=context["today"])
 
 
 @bp.get("/exports/<what>.<fmt>")
@@ -192,8 +232,11 @@ def export(what: str, fmt: str):
     if fmt == "csv":
         # Read within the request: a stream outliving it kept a PostgreSQL transaction (and its locks) open.
         return _download("".join(exports.csv_stream(columns, list(rows))), name, "text/csv; charset=utf-8")
+    headings = {"register": _("Sổ theo dõi phản ánh, kiến nghị"), "ratings": _("Các lượt đánh giá"),
+                "tickets": _("Phản ánh, kiến nghị (đủ trường)")}
+    title = _sheet_title(headings[what], {"scope": scope, "kind": kind, "period": period, "today": _today()})
     try:
-        body = exports.xlsx_bytes([(what, columns, rows)])
+        body = exports.xlsx_bytes([(headings[what], columns, rows)], title=title)
     except OverflowError:
         raise ValidationError(_("Quá nhiều dòng cho tệp Excel; hãy chọn khoảng thời gian ngắn hơn hoặc tải CSV.")) from None
     return _download(body, name, XLSX)

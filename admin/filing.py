@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from admin import papers
 from admin.qr import admin_unit
 from admin.views import bp
-from hailong import access, attachments, qr
+from hailong import access, attachments
 from hailong import feedback as intake
 from hailong.db import db_session
 from hailong.errors import ValidationError
-from models import Attachment, AuditLog, Channel, Feedback, ServiceArea, Unit, User
+from models import Attachment, AuditLog, Channel, Feedback, User
 from surveys.feedback_forms import DeskFeedbackForm
 from surveys.feedback_views import area_choices
 
@@ -50,12 +51,7 @@ def feedback_receipt(feedback_id: int):
     feedback = db.get(Feedback, feedback_id)
     if feedback is None or not access.can_see(db, current_user, feedback):
         abort(404)
-    code = intake.format_code(feedback.tracking_code)
-    status_url = f"{current_app.config['PUBLIC_URL']}/feedback/{code}"
-    area = db.get(ServiceArea, feedback.service_area_id) if feedback.service_area_id else None
-    return render_template("admin/feedback_receipt.html", feedback=feedback, code=code, status_url=status_url,
-                           unit=db.get(Unit, feedback.unit_id), area=area, image=qr.svg(status_url),
-                           size="A6" if request.args.get("size") == "A6" else "A5")
+    return papers.receipt(feedback, request.args.get("size") if request.args.get("size") in ("A4", "A6") else "A5")
 
 
 @bp.get("/attachments/<int:attachment_id>")

@@ -45,7 +45,7 @@ def privacy_export():
     rows = privacy.export_rows(db_session(), tickets)
     audit.record(db_session(), current_user.id, "privacy.export", "feedback", None, {"tickets": [t.id for t in tickets]})
     if request.args.get("format") == "csv":
-        return Response("\ufeff" + privacy.export_csv(rows), mimetype="text/csv",
+        return Response(privacy.export_csv(rows), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=du-lieu-ca-nhan.csv"})
     return Response(privacy.export_json(rows), mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=du-lieu-ca-nhan.json"})

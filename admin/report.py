@@ -22,6 +22,26 @@ PERIOD_LABELS = {"month": _l("Tháng"), "quarter": _l("Quý"), "half": _l("6 th�
                  "year": _l("Năm"), "custom": _l("Tùy chọn")}
 
 
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_title(kind: str, period: Period) -> str:
+    """The period as a report names it: "Quý IV năm 2026", "6 tháng đầu năm 2026", "Tháng 10 năm 2026"."""
+    year = period.start.year
+    whole_year = period.start == date(year, 1, 1)
+    if kind == "quarter":
+        return _l("Quý %(n)s năm %(year)s", n=ROMAN[(period.start.month - 1) // 3 + 1], year=year)
+    if kind == "month":
+        return _l("Tháng %(month)s năm %(year)s", month=period.start.month, year=year)
+    if kind == "half" and whole_year:
+        return _l("6 tháng đầu năm %(year)s", year=year)
+    if kind == "nine" and whole_year:
+        return _l("9 tháng năm %(year)s", year=year)
+    if kind == "year" and whole_year and period.end.year == year:
+        return _l("Năm %(year)s", year=year)
+    return _l("Từ ngày %(start)s đến ngày %(end)s", start=f"{period.start:%d/%m/%Y}", end=f"{period.end:%d/%m/%Y}")
+
+
 def build(session: Session, scope: reporting.Scope, period: Period, today: date) -> dict:
     """Everything the report shows for ``scope`` over ``period``."""
     feedback, feedback_months, feedback_units = reporting.feedback_for_report(session, scope.unit_ids, period, today)

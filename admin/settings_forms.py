@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, FloatField, IntegerField, PasswordField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -89,3 +90,13 @@ STATUS_LABELS = {"received": _l("Đã tiếp nhận, đang phân loại"), "in_p
                  "closed": _l("Đã kết thúc"), "transferred": _l("Đã chuyển cơ quan có thẩm quyền"),
                  "rejected": _l("Không tiếp nhận xử lý")}
 STATUS_PAIRS = [("", _l("Mọi trạng thái"))] + [(s.value, STATUS_LABELS[s.value]) for s in FeedbackStatus]
+
+
+class OfficialForm(FlaskForm):
+    code = StringField(_l("Mã cán bộ"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
+    full_name = StringField(_l("Họ tên"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    title = StringField(_l("Chức danh"), validators=[Optional(), Length(max=120)])
+    user_id = SelectField(_l("Tài khoản đăng nhập"), coerce=int, choices=[])
+    desk_id = SelectField(_l("Quầy đang phục vụ"), coerce=int, choices=[])
+    photo = FileField(_l("Ảnh chân dung (JPEG, PNG, WebP; được cắt vuông, thu nhỏ)"))
+    active = BooleanField(_l("Đang công tác (bỏ chọn khi cán bộ nghỉ; số liệu cũ được giữ)"), default=True)

@@ -20,7 +20,6 @@ from surveys import campaigns, definitions, integrity, results, shipped
 from surveys.survey_views import render_survey
 
 BUILDERS = (Role.ADMIN,)
-READERS = (Role.ADMIN, Role.LEADER, Role.VIEWER)
 
 
 def _scope() -> list[int] | None:

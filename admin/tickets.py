@@ -7,11 +7,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
 
+from admin import audit_words
 from admin.views import bp
-from hailong import access, audit, outbox, replies, workdays, workflow
+from hailong import access, audit, outbox, papers, replies, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.feedback import CODE_ALPHABET, CODE_LENGTH, format_code, normalise_code
@@ -20,6 +22,7 @@ from models import (
     local_date_of, utcnow,
 )
 
+LEVEL_LABELS = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "dissatisfied": _l("Không hài lòng")}
 PAGE_SIZE = 50
 SEARCH_COUNT_CAP = 1000
 S = FeedbackStatus
@@ -181,7 +184,9 @@ def render_ticket(feedback: Feedback, *, error: DomainError | None = None, form:
         reasons=workflow.REJECTION_REASONS, error=error, form=form or {},
         suggested_due=calendar.add_working_days(max(feedback.due_date, today), 5),
         actions=access.allowed_actions(session, current_user, feedback), is_leader=current_user.role == Role.LEADER,
-        unit=session.get(Unit, feedback.unit_id), can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN)
+        unit=session.get(Unit, feedback.unit_id), default_signer=papers.default_signer(session, feedback.unit_id),
+        level_labels=LEVEL_LABELS, action_label=audit_words.action_label, details_text=audit_words.details_text,
+        can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN)
         if feedback.answered_at else None,
     )
     return render_template("admin/ticket.html", **context), (error.status if error else 200)
@@ -264,6 +269,9 @@ def ticket_note(ticket_id: int):
 
 @bp.post("/tickets/<int:ticket_id>/answer")
 def ticket_answer(ticket_id: int):
+    if request.form.get("then") == "close_resolved":  # one step when nothing else is needed
+        return _act(ticket_id, "answer", lambda s, f: workflow.answer_and_close(s, f, _me(), body=request.form.get("body", "")),
+                    _("Đã trả lời và kết thúc: đã giải quyết; người gửi được thông báo."))
     return _act(ticket_id, "answer", lambda s, f: workflow.answer(s, f, _me(), body=request.form.get("body", "")),
                 _("Đã trả lời; người gửi được thông báo."))
 
@@ -293,17 +301,9 @@ def ticket_extension_approve(ticket_id: int):
 @bp.get("/tickets/<int:ticket_id>/apology")
 def ticket_apology(ticket_id: int):
     """The apology letter as a printable A4 page (Phiếu xin lỗi và hẹn lại ngày trả kết quả)."""
-    session = db_session()
-    feedback = _ticket(ticket_id)
-    extension = session.exec(select(Extension).where(Extension.feedback_id == feedback.id,
-                                                     Extension.approved_at.is_not(None))).first()
-    if extension is None:
-        abort(404)
-    if feedback.name:
-        audit.record(session, current_user.id, "view_personal_data", "feedback", feedback.id, {"page": "apology"})
-    return render_template("admin/apology.html", feedback=feedback, extension=extension,
-                           unit=session.get(Unit, feedback.unit_id), area=workflow.area_of(session, feedback),
-                           code=format_code(feedback.tracking_code))
+    from admin import papers  # the papers module builds on this one's ticket access
+
+    return papers.apology(_ticket(ticket_id))
 
 
 @bp.get("/audit")
@@ -313,4 +313,5 @@ def audit_trail():
     rows = audit.trail(session, request.args.get("type") or None, None, limit=100,
                        before_id=int(before) if before.isdigit() and len(before) <= 15 else None, unit_id=current_user.unit_id)
     people = {u.id: u.full_name or u.username for u in session.exec(select(User).where(User.unit_id == current_user.unit_id))}
-    return render_template("admin/audit.html", rows=rows, people=people)
+    return render_template("admin/audit.html", rows=rows, people=people, action_label=audit_words.action_label,
+                           object_label=audit_words.object_label, details_text=audit_words.details_text)

@@ -31,7 +31,7 @@ def _access_helpers():
 @limiter.limit("30/minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("admin.dashboard"))
+        return redirect(landing_url())
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -60,7 +60,19 @@ def _safe_next(target: str | None) -> str:
     """Only follow ``next`` within this site: an open redirect would help phishing."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
+    return landing_url()
+
+
+def landing_url() -> str:
+    """Where each role's work is: handler and desk their inbox, the others the dashboard."""
+    if access.may(current_user, "tickets") and not access.may(current_user, "reports"):
+        return url_for("admin.inbox")
     return url_for("admin.dashboard")
+
+
+@bp.app_context_processor
+def _landing():
+    return {"landing_url": landing_url}
 
 
 @bp.post("/logout")
@@ -75,6 +87,8 @@ from admin import kiosks  # noqa: E402,F401  (adds the kiosk pages to this bluep
 from admin import qr  # noqa: E402,F401  (QR codes and posters join this blueprint)
 from admin import filing  # noqa: E402,F401  (desk filing, receipts and photos join this blueprint)
 from admin import tickets  # noqa: E402,F401  (adds the PAKN inbox and ticket routes to bp)
+from admin import papers  # noqa: E402,F401  (the printable papers of a ticket)
+from admin import officials  # noqa: E402,F401  (officials' list before the generic /settings/<kind>)
 from admin import settings  # noqa: E402,F401  (adds the administrator's settings routes to bp)
 from admin import privacy  # noqa: E402,F401  (adds the personal data request routes to bp)
 # Dashboards, reports and exports (issue 6) add their routes to this blueprint.

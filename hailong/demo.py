@@ -17,7 +17,7 @@ from kiosk.demo import load_kiosk
 from admin.closing_demo import load_closing
 from hailong.qr import load_qr
 from models import (
-    LOCAL_TZ, Channel, Desk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, User, local_date_of,
+    LOCAL_TZ, Channel, Desk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, local_date_of,
     utcnow,
 )
 from surveys.demo import load_surveys

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Iterator
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlmodel import Session, select
 
-from hailong.figures import Period
+from hailong.feedback import format_code
+from hailong.figures import SMALL_COUNT, Period
 from hailong.i18n import cut_percent
 from hailong.workflow import REJECTION_REASONS
 from models import LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Official, Rating, Resolution, ServiceArea, Unit
@@ -23,22 +29,29 @@ XLSX_MAX_ROWS = 1_000_000  # Excel opens at most 1,048,576 rows; larger exports 
 PERSONAL_TICKET_COLUMNS = ("name", "phone", "email", "address", "content")
 
 
-def register_columns(personal: bool) -> list[str]:
+def register_columns(personal: bool) -> list[Column]:
     """The intake register (sổ theo dõi PAKN) as an office keeps it, in Vietnamese (or the reader's language)."""
-    sender = [_("Người gửi"), _("Điện thoại"), _("Địa chỉ"), _("Nội dung")] if personal else []
-    return [_("Đơn vị"), _("Số vào sổ"), _("Mã tra cứu"), _("Ngày tiếp nhận"), _("Hình thức tiếp nhận"), _("Phân loại"),
-            _("Lĩnh vực"), *sender, _("Thuộc thẩm quyền"), _("Hạn xử lý"), _("Ngày xử lý xong"), _("Kết quả xử lý"),
-            _("Thời hạn")]
+    sender = [Column(_("Người gửi")), Column(_("Điện thoại")), Column(_("Địa chỉ"), width=30),
+              Column(_("Nội dung"), width=50)] if personal else []
+    return [Column(_("Đơn vị")), Column(_("Số vào sổ")), Column(_("Mã tra cứu")), Column(_("Ngày tiếp nhận"), "date"),
+            Column(_("Hình thức tiếp nhận")), Column(_("Phân loại")), Column(_("Lĩnh vực")), *sender,
+            Column(_("Thuộc thẩm quyền")), Column(_("Hạn xử lý"), "date"), Column(_("Ngày xử lý xong"), "date"),
+            Column(_("Kết quả xử lý")), Column(_("Thời hạn"))]
 
 
 def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool, today: date,
                   channel_labels: dict) -> Iterator[list]:
-    """The period's register lines: what came in, what was decided and whether it was in time."""
+    """The period's register lines, names rather than codes and codes as printed: what came in,
+    what was decided and whether it was in time."""
     kinds = {"phan_anh": _("Phản ánh"), "kien_nghi": _("Kiến nghị")}
-    for ticket, unit_code, area_code in _tickets(session, unit_ids, period):
+    units = dict(session.exec(select(Unit.id, Unit.name)).all())
+    areas = dict(session.exec(select(ServiceArea.id, ServiceArea.name_vi)).all())
+    for ticket, _unit_code, _area_code in _tickets(session, unit_ids, period):
         sender = [ticket.name, ticket.phone, ticket.address, ticket.content] if personal else []
-        yield [unit_code, f"{ticket.register_number}/{ticket.register_year}", ticket.tracking_code, ticket.received_date,
-               str(channel_labels.get(ticket.channel, ticket.channel)), kinds.get(ticket.kind, ticket.kind), area_code,
+        yield [units.get(ticket.unit_id), f"{ticket.register_number}/{ticket.register_year}",
+               format_code(ticket.tracking_code), ticket.received_date,
+               str(channel_labels.get(ticket.channel, ticket.channel)), kinds.get(ticket.kind, ticket.kind),
+               areas.get(ticket.service_area_id, ""),
                *sender, {True: _("Có"), False: _("Không")}.get(ticket.within_competence, _("Chưa phân loại")),
                ticket.due_date, ticket.handled_date, _outcome(ticket), _timeliness(ticket, today)]
 
@@ -132,69 +145,199 @@ def rating_rows(session: Session, unit_ids: list[int] | None, period: Period, pe
         yield row
 
 
-def csv_stream(columns: list[str], rows: Iterable[list]) -> Iterator[str]:
+# --- the one writer: every CSV and XLSX the product hands out goes through here -------------------
+
+HEADER_ROW = 5  # the title block (unit, period, date made) takes rows 1-3, row 4 stays blank
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters (tab, newline and carriage return apart) corrupt an XLSX file and hide text in a CSV.
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13)) | {0x7F: None}
+WIDTH_SAMPLE = 500
+RATE_FORMAT, DATE_FORMAT, DATETIME_FORMAT = "0.0%", "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column heading with how its cells read: ``rate`` (a share in percent), ``count``, ``date`` or text."""
+
+    title: str
+    kind: str = "text"
+    width: int | None = None
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class Title:
+    """The title block an office expects on a spreadsheet it forwards: what, whose, which period, when made."""
+
+    heading: str
+    unit: str
+    period: str
+    made: date
+
+
+def safe_text(value):
+    """A citizen's text made inert: no control characters, and no formula start (= + - @ tab CR)
+    that a spreadsheet would run — the quote keeps the text readable and harmless."""
+    if not isinstance(value, str):
+        return value
+    value = value.translate(_CONTROL)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def cut_rate(value: float | None) -> float | None:
+    """A share cut (never rounded up) to the 0.1% the percent format shows: 94.96% reads 94,9%."""
+    return None if value is None else cut_percent(value) / 100
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    return safe_text(value)
+
+
+def csv_stream(columns: list, rows: Iterable[list]) -> Iterator[str]:
     """CSV lines one at a time, so a province's year never sits in memory; BOM for Excel's sake."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(columns)
+    writer.writerow([safe_text(str(column)) for column in columns])
     yield "\ufeff" + buffer.getvalue()
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([_csv_cell(value) for value in row])
         yield buffer.getvalue()
 
 
-def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
-    """A workbook of (title, header, rows) sheets, written in openpyxl's streaming mode."""
+def csv_text(columns: list, rows: Iterable[list]) -> str:
+    """The whole CSV as one string (small exports: a survey, a citizen's data)."""
+    return "".join(csv_stream(columns, rows))
+
+
+def xlsx_bytes(sheets: list[tuple[str, list, Iterable[list]]], title: Title | None = None) -> bytes:
+    """A workbook of (sheet name, header, rows), one sheet per table, each under the title block when
+    given, its header frozen, rates in percent, dates as dates, widths that fit. Streaming mode."""
     workbook = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(header)
-        for count, row in enumerate(rows, start=1):
-            if count > XLSX_MAX_ROWS:
-                raise OverflowError("too many rows for XLSX")
-            sheet.append(row)
+    for name, header, rows in sheets:
+        _write_sheet(workbook, _sheet_name(name), [c if isinstance(c, Column) else Column(str(c)) for c in header],
+                     rows, title)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def report_sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
-    """The periodic report's tables as sheets: targets, PAKN register, QĐ 766, areas, officials, months
-    and, for a province, its communes compared."""
-    def rate(value):  # cut, never rounded up, at the 0.0% the sheet shows (DESIGN.md)
-        return None if value is None else cut_percent(value) / 100
+def _sheet_name(name: str) -> str:
+    # Excel refuses these characters in a sheet's name and names longer than 31.
+    return "".join(" " if ch in "[]:*?/\\" else ch for ch in str(safe_text(name)).lstrip("'"))[:31] or "Sheet"
 
-    targets = [[card["label"], rate(card["target"]), rate(card["value"]), card["numerator"], card["denominator"],
-                card["status_label"]] for card in report["targets"]]
-    register = [[label, rate(value) if is_rate else value] for label, value, is_rate in report["register"]]
-    qd766 = [[row["label"], row["numerator"], row["denominator"], rate(row["ratio"]), round(row["score"], 2),
+
+def _write_sheet(workbook: Workbook, name: str, columns: list[Column], rows: Iterable[list], title: Title | None):
+    sheet = workbook.create_sheet(title=name)
+    rows = iter(rows)
+    # Write-only sheets take widths and the frozen pane before the first row, so widths are measured
+    # on the first rows only: a province's year still streams.
+    first = list(itertools.islice(rows, WIDTH_SAMPLE))
+    for i, column in enumerate(columns):
+        fit = max([len(column.title), 8, *(_width_of(row[i]) for row in first if i < len(row))])
+        sheet.column_dimensions[get_column_letter(i + 1)].width = column.width or min(fit + 2, 60)
+    sheet.freeze_panes = f"A{(HEADER_ROW if title else 1) + 1}"
+    if title:
+        _title_block(sheet, title)
+    sheet.append([_bold(sheet, safe_text(c.title)) for c in columns])
+    kinds = [c.kind for c in columns]
+    for count, row in enumerate(itertools.chain(first, rows), start=1):
+        if count > XLSX_MAX_ROWS:
+            raise OverflowError("too many rows for XLSX")
+        sheet.append([_xlsx_cell(sheet, value, kinds[i] if i < len(kinds) else "text") for i, value in enumerate(row)])
+
+
+def _title_block(sheet, title: Title) -> None:
+    sheet.append([_bold(sheet, safe_text(title.heading))])
+    sheet.append([safe_text(f"{_('Đơn vị')}: {title.unit}")])
+    sheet.append([safe_text(f"{_('Kỳ báo cáo')}: {title.period}"),
+                  None, safe_text(f"{_('Ngày lập')}: {title.made:%d/%m/%Y}")])
+    sheet.append([])
+
+
+def _bold(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _xlsx_cell(sheet, value, kind: str):
+    if isinstance(value, str):
+        return safe_text(value)
+    if kind == "rate" and isinstance(value, (int, float)):
+        cell = WriteOnlyCell(sheet, value=cut_rate(value))
+        cell.number_format = RATE_FORMAT
+        return cell
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None) if value.tzinfo is None
+                             else value.astimezone(LOCAL_TZ).replace(tzinfo=None))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return value
+
+
+def _width_of(value) -> int:
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    return len(str(value)) if value is not None else 0
+
+
+def report_sheets(report: dict) -> list[tuple[str, list[Column], list[list]]]:
+    """The periodic report's tables as sheets: targets, PAKN register, QĐ 766, areas, officials, months
+    and, for a province, its communes compared. Rates are percent cells with their counts beside; a
+    rate over fewer than 30 answers is marked, as on the page."""
+    def small(count: int) -> str:
+        return _("Ít dữ liệu (dưới 30)") if count < SMALL_COUNT else ""
+
+    def figures_row(label, figures, rate):
+        return [label, figures.total, figures.very_satisfied, figures.satisfied, figures.dissatisfied, rate.value,
+                small(figures.total)]
+
+    rate, count, note = "rate", "count", Column(_("Ghi chú"))
+    targets = [[card["label"], card["target"], card["value"], card["numerator"], card["denominator"],
+                card["status_label"], small(card["denominator"])] for card in report["targets"]]
+    register = [[label, None if is_rate else value, value if is_rate else None] for label, value, is_rate in report["register"]]
+    qd766 = [[row["label"], row["numerator"], row["denominator"], row["ratio"], round(row["score"], 2),
               row["max_score"]] for row in report["qd766"]] + [[report["qd766_source"]], [report["qd766_note"]]]
-    areas = [[row.label, row.figures.total, row.figures.very_satisfied, row.figures.satisfied, row.figures.dissatisfied,
-              rate(row.rate.value)] for row in report["areas"]]
-    officials = [[row.label, row.figures.total, row.figures.very_satisfied, row.figures.satisfied,
-                  row.figures.dissatisfied, rate(row.rate.value)] for row in report["officials"]]
-    months = [[f"{m.period.start:%m/%Y}", m.ratings.total, m.ratings.suspect_excluded, rate(m.ratings.satisfaction.value),
-               m.feedback.received, rate(m.feedback.on_time_rate.value), rate(m.feedback.resolved_rate.value)]
-              for m in report["months"]]
-    level_header = [_("Lượt được tính"), _("Rất hài lòng"), _("Hài lòng"), _("Không hài lòng"), _("Tỷ lệ hài lòng")]
-    communes = [[row["unit"].name, rate(row["ratings"].satisfaction.value), row["status_labels"]["satisfaction"],
+    areas = [figures_row(row.label, row.figures, row.rate) for row in report["areas"]]
+    officials = [figures_row(row.label, row.figures, row.rate) for row in report["officials"]]
+    months = [[f"{m.period.start:%m/%Y}", m.ratings.total, m.ratings.suspect_excluded, m.ratings.satisfaction.value,
+               m.feedback.received, m.feedback.on_time_rate.value, m.feedback.resolved_rate.value,
+               small(m.ratings.total)] for m in report["months"]]
+    level_header = [Column(_("Lượt được tính"), count), Column(_("Rất hài lòng"), count), Column(_("Hài lòng"), count),
+                    Column(_("Không hài lòng"), count), Column(_("Tỷ lệ hài lòng"), rate), note]
+    communes = [[row["unit"].name, row["ratings"].satisfaction.value, row["status_labels"]["satisfaction"],
                  row["ratings"].total, row["ratings"].suspect_excluded, row["feedback"].received,
-                 rate(row["feedback"].on_time_rate.value), row["status_labels"]["feedback_on_time"],
-                 rate(row["feedback"].resolved_rate.value), row["status_labels"]["feedback_resolved"],
-                 row["feedback"].open_overdue, row["missed"]] for row in report["communes"]]
+                 row["feedback"].on_time_rate.value, row["status_labels"]["feedback_on_time"],
+                 row["feedback"].resolved_rate.value, row["status_labels"]["feedback_resolved"],
+                 row["feedback"].open_overdue, row["missed"], small(row["ratings"].total)] for row in report["communes"]]
     comparison = [(_("So sánh các xã"), [
-        _("Đơn vị"), _("Tỷ lệ hài lòng"), _("Đánh giá"), _("Lượt được tính"), _("Lượt đáng ngờ"), _("PAKN tiếp nhận"),
-        _("Tỷ lệ đúng hạn"), _("Đánh giá"), _("Tỷ lệ giải quyết dứt điểm"), _("Đánh giá"), _("Quá hạn chưa xử lý"),
-        _("Số chỉ tiêu chưa đạt")], communes)] if communes else []
+        Column(_("Đơn vị")), Column(_("Tỷ lệ hài lòng"), rate), Column(_("Đánh giá")), Column(_("Lượt được tính"), count),
+        Column(_("Lượt đáng ngờ"), count), Column(_("PAKN tiếp nhận"), count), Column(_("Tỷ lệ đúng hạn"), rate),
+        Column(_("Đánh giá")), Column(_("Tỷ lệ giải quyết dứt điểm"), rate), Column(_("Đánh giá")),
+        Column(_("Quá hạn chưa xử lý"), count), Column(_("Số chỉ tiêu chưa đạt"), count), note], communes)] if communes else []
+    amounts = [Column(_("Nội dung"), width=60), Column(_("Số lượng"), count), Column(_("Tỷ lệ"), rate)]
     return [
-        (_("Chỉ tiêu"), [_("Chỉ tiêu"), _("Mục tiêu"), _("Kết quả"), _("Tử số"), _("Mẫu số"), _("Đánh giá")], targets),
-        (_("Sổ PAKN"), [_("Nội dung"), _("Số lượng")], register),
-        (_("QĐ 766"), [_("Chỉ số"), _("Tử số"), _("Mẫu số"), _("Tỷ lệ"), _("Điểm"), _("Điểm tối đa")], qd766),
-        (_("Theo lĩnh vực"), [_("Lĩnh vực"), *level_header], areas),
-        (_("Theo cán bộ"), [_("Cán bộ"), *level_header], officials),
-        (_("Theo tháng"), [_("Tháng"), _("Lượt được tính"), _("Lượt đáng ngờ"), _("Tỷ lệ hài lòng"),
-                           _("PAKN tiếp nhận"), _("Tỷ lệ đúng hạn"), _("Tỷ lệ giải quyết dứt điểm")], months),
+        (_("Chỉ tiêu"), [Column(_("Chỉ tiêu"), width=55), Column(_("Mục tiêu"), rate), Column(_("Kết quả"), rate),
+                         Column(_("Tử số"), count), Column(_("Mẫu số"), count), Column(_("Đánh giá")), note], targets),
+        (_("Sổ PAKN"), amounts, register),
+        (_("QĐ 766"), [Column(_("Chỉ số"), width=60), Column(_("Tử số"), count), Column(_("Mẫu số"), count),
+                       Column(_("Tỷ lệ"), rate), Column(_("Điểm")), Column(_("Điểm tối đa"))], qd766),
+        (_("Theo lĩnh vực"), [Column(_("Lĩnh vực")), *level_header], areas),
+        (_("Theo cán bộ"), [Column(_("Cán bộ")), *level_header], officials),
+        (_("Theo tháng"), [Column(_("Tháng")), Column(_("Lượt được tính"), count), Column(_("Lượt đáng ngờ"), count),
+                           Column(_("Tỷ lệ hài lòng"), rate), Column(_("PAKN tiếp nhận"), count),
+                           Column(_("Tỷ lệ đúng hạn"), rate), Column(_("Tỷ lệ giải quyết dứt điểm"), rate), note], months),
         *comparison,
     ]

@@ -225,13 +225,14 @@ class Row:
 
     @property
     def rankable(self) -> bool:
-        return self.figures.total >= SMALL_COUNT
+        # Taps with no official (or area, desk) are "Không rõ": shown, never ranked among the named.
+        return self.key is not None and self.figures.total >= SMALL_COUNT
 
 
 def ranked(rows: list[Row]) -> list[Row]:
     """Rows with enough answers first, best rate first and numbered; the small ones after, unnumbered, by name."""
     big = sorted((r for r in rows if r.rankable), key=lambda r: (-(r.rate.value or 0), r.label))
-    small = sorted((r for r in rows if not r.rankable), key=lambda r: r.label)
+    small = sorted((r for r in rows if not r.rankable), key=lambda r: (r.key is None, r.label))
     for position, row in enumerate(big, start=1):
         row.rank = position
     return big + small

@@ -255,6 +255,14 @@ def close(session: Session, feedback: Feedback, actor: User, *, resolution: str,
     outbox.queue_citizen(session, feedback, "closed")
 
 
+def answer_and_close(session: Session, feedback: Feedback, actor: User, *, body: str,
+                     now: datetime | None = None) -> None:
+    """Answer and close as resolved in one step, when the answer settles the matter (two steps, one click)."""
+    now = now or utcnow()
+    answer(session, feedback, actor, body=body, now=now)
+    close(session, feedback, actor, resolution=Resolution.RESOLVED, now=now)
+
+
 # --- the citizen's side --------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from hailong import __version__, ratings
+from hailong import __version__, officials, ratings
 from hailong.config import PROJECT_DIR
 from hailong.db import db_session
 from hailong.i18n import current_locale
@@ -86,9 +86,18 @@ def official_json(official: Official | None) -> dict | None:
     """What the kiosk shows of whoever serves at its desk: name, title, photo or initials."""
     if official is None:
         return None
-    photo = url_for("static", filename=official.photo) if official.photo and "//" not in official.photo else None
+    photo = photo_url(official)
     return {"code": official.code, "name": official.full_name, "title": official.title,
             "photo": photo, "initials": devices.initials(official.full_name)}
+
+
+def photo_url(official: Official) -> str | None:
+    """An uploaded photo is served from shared storage; its address changes with the photo."""
+    if not official.photo or "//" in official.photo:
+        return None
+    if official.photo.startswith(officials.PHOTO_DIR + "/"):
+        return url_for("public.official_photo", official_id=official.id, v=official.photo[-12:-4])
+    return url_for("static", filename=official.photo)
 
 
 def state_json(kiosk: Kiosk) -> dict:

@@ -5,14 +5,13 @@ supply the labels (a question keeps its key across versions, so its answers add 
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from hailong import exports
 from hailong.figures import Period, Rate
 from models import Campaign, Survey, SurveyAnswer, SurveyResponse, SurveyVersion, Unit
 from surveys.definitions import ELEMENTS, SATISFIED_FROM, SCALE, tr, versions_of
@@ -184,30 +183,13 @@ def _cell(q: dict, values: list | None, locale: str):
 
 
 def to_csv(header: list[str], rows: list[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        # A leading = + - @ makes spreadsheets run a formula: neutralise it in citizens' text.
-        writer.writerow([_safe(v) for v in row])
-    return "\ufeff" + buffer.getvalue()  # the BOM makes Excel read Vietnamese as UTF-8
+    """The responses as CSV, through the one writer that makes citizens' text inert."""
+    return exports.csv_text(header, ([_iso(v) for v in row] for row in rows))
 
 
 def to_xlsx(header: list[str], rows: list[list], summary: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "responses"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    totals = workbook.create_sheet("summary")
-    for row in summary:
-        totals.append([_safe(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The responses and the answer counts, one sheet each, through the one writer."""
+    return exports.xlsx_bytes([("responses", header, rows), ("summary", summary[0] if summary else [], summary[1:])])
 
 
 def summary_rows(results: list[QuestionResult], locale: str = "vi") -> list[list]:
@@ -231,9 +213,6 @@ def _values(q: dict, locale: str) -> list[tuple]:
     return [(o["value"], tr(o["label"], locale)) for o in q["options"]]
 
 
-def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _iso(value):
+    # A CSV date is read back by machines: ISO, never a locale's guess.
+    return value.isoformat() if isinstance(value, date) else value

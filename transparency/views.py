@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request, send_file
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from hailong import charts, reporting
+from hailong import charts, officials, reporting
 from hailong.db import db_session
 from hailong.errors import NotFound
 from hailong.extensions import limiter
@@ -73,3 +73,14 @@ def desks():
     if scope.unit_ids is not None:
         query = query.where(Desk.unit_id.in_(scope.unit_ids))
     return render_template("public/desks.html", scope=scope, rows=list(session.exec(query)))
+
+
+@bp.get("/officials/<int:official_id>/photo")
+def official_photo(official_id: int):
+    """An official's face as the kiosk and /public/desks show it: public servants serve by name."""
+    official = db_session().get(Official, official_id)
+    path = officials.photo_path(official, current_app.config["HAILONG"].upload_dir) if official else None
+    if path is None or not path.is_file():
+        raise NotFound(_("Không có ảnh."), code="no_photo")
+    response = send_file(path, mimetype="image/jpeg", max_age=86400)  # the address changes with the photo
+    return response

@@ -48,7 +48,7 @@ class BackOffice(AdminPage):
     def answer_with_template(self, template: str):
         self.page.get_by_label("Mẫu trả lời").select_option(label=template)
         expect(self.page.get_by_label("Nội dung trả lời (công khai)")).not_to_be_empty()
-        self.page.get_by_role("button", name="Gửi trả lời").click()
+        self.page.get_by_role("button", name="Gửi trả lời", exact=True).click()
         self.expect_flash("Đã trả lời")
 
     def close_resolved(self):

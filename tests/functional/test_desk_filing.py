@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from hailong import papers
 from models import Channel, Feedback
 from tests import factories
 from tests.factories import PASSWORD
@@ -31,9 +32,13 @@ def test_an_official_files_for_a_citizen_and_prints_a_receipt(app, session, worl
     code = f"{feedback.tracking_code[:5]}-{feedback.tracking_code[5:]}"
     assert code in receipt and f"http://phone.example/feedback/{code}" in receipt and "<svg" in receipt
     assert f"{feedback.register_number}/{feedback.register_year}" in receipt and world.unit.name.upper() in receipt
-    assert feedback.due_date.strftime("%d/%m/%Y") in receipt and "size: A5 portrait" in receipt
-    assert "Lê Văn Bình" not in receipt and "02412345678" not in receipt
-    assert "size: A6 portrait" in client.get(response.headers["Location"] + "?size=A6").get_data(as_text=True)
+    assert feedback.due_date.strftime("%d/%m/%Y") in receipt and 'class="doc A5"' in receipt
+    # The receipt is the citizen's own paper: their name and what they said, never their phone
+    assert "Lê Văn Bình" in receipt and "02412345678" not in receipt
+    assert feedback.content[:30] in receipt and papers.date_line(world.unit, feedback.received_date) in receipt
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in receipt and f"Số: {feedback.register_number}/PTN-UBND" in receipt
+    assert 'class="topbar"' in receipt  # the back office's menu stays on screen
+    assert 'class="doc A6"' in client.get(response.headers["Location"] + "?size=A6").get_data(as_text=True)
 
 
 def test_without_the_citizens_consent_nothing_is_filed(app, session, world):

@@ -8,6 +8,8 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from hailong import alerts
+from hailong.exports import HEADER_ROW
+from hailong.feedback import format_code
 from models import (
     Alert, FeedbackEvent, FeedbackStatus, Level, Official, Resolution, Role, Target, Unit, User, local_date_of, utcnow,
 )
@@ -79,10 +81,14 @@ def test_desk_officials_and_handlers_get_no_reports_or_exports(client, world, ro
     assert login(client, world.users[role]).get(url).status_code == 403
 
 
-@pytest.mark.parametrize("role", ["handler", "desk"])
-def test_desk_officials_and_handlers_land_on_their_own_page_not_the_dashboard(client, world, role):
-    response = login(client, world.users[role]).get("/admin")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/me")
+@pytest.mark.parametrize(("role", "landing"), [("handler", "/admin/tickets"), ("desk", "/admin/tickets"),
+                                               ("leader", "/admin/"), ("viewer", "/admin/"), ("admin", "/admin/")])
+def test_each_role_lands_where_its_work_is(client, world, role, landing):
+    response = client.post("/admin/login", data={"username": world.users[role].username, "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == landing
+    assert client.get(landing).status_code == 200
+    if role in ("handler", "desk"):  # the dashboard is not theirs: it sends them to their inbox
+        assert client.get("/admin").headers["Location"].endswith(landing)
 
 
 @pytest.mark.parametrize("role", ["viewer", "handler", "desk"])
@@ -91,8 +97,14 @@ def test_only_leaders_and_admins_open_another_officials_page(client, world, role
     assert login(client, world.users[role]).get(f"/admin/officials/{official.id}").status_code == 403
 
 
-def test_a_user_without_an_official_has_no_own_page(client, world):
-    assert login(client, world.users["leader"]).get("/admin/me").status_code == 404
+@pytest.mark.parametrize("role", ["leader", "handler", "desk"])
+def test_an_account_without_an_official_is_told_so_without_a_404(client, world, role):
+    world_user = world.users[role]
+    assert world_user.official_id is None
+    login(client, world_user)
+    assert "Số liệu của tôi" not in client.get("/admin/tickets").get_data(as_text=True)
+    response = client.get("/admin/me", follow_redirects=True)
+    assert response.status_code == 200 and "chưa gắn với cán bộ nào" in response.get_data(as_text=True)
 
 
 def test_an_official_sees_their_figures_and_reasons(client, session, data):
@@ -178,9 +190,9 @@ def test_a_province_viewer_compares_its_communes(client, session, data):
     first_row = table[table.index(data.unit.name):table.index(other.unit.name)]
     assert first_row.count("Chưa đạt") == 2 and "Chưa đạt" not in table[table.index(other.unit.name):].split("</tr>")[0]
     book = load_workbook(io.BytesIO(_download(client, "/admin/reports.xlsx?kind=month")), read_only=True)
-    compared = {row[0]: row for row in book["So sánh các xã"].iter_rows(min_row=2, values_only=True)}
-    assert compared[data.unit.name][1:4] == (0.8, "Chưa đạt", 25) and compared[data.unit.name][-1] == 2
-    assert compared[other.unit.name][1:4] == (0.0, "Đạt", 3) and compared[other.unit.name][-1] == 0
+    compared = {row[0]: row for row in book["So sánh các xã"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    assert compared[data.unit.name][1:4] == (0.8, "Chưa đạt", 25) and compared[data.unit.name][-2] == 2
+    assert compared[other.unit.name][1:4] == (0.0, "Đạt", 3) and compared[other.unit.name][-2] == 0
     assert login(client, viewer).get(f"/admin?unit={other.unit.code}").status_code == 200
     foreign = factories.world(session, code="XA77")
     assert client.get(f"/admin?unit={foreign.unit.code}").status_code == 403
@@ -207,14 +219,14 @@ def test_report_xlsx_sums_match(client, data):
     response = login(client, data.users["leader"]).get("/admin/reports.xlsx?kind=month")
     assert response.status_code == 200 and response.mimetype.endswith("sheet")
     book = load_workbook(io.BytesIO(response.data), read_only=True)
-    areas = list(book["Theo lĩnh vực"].iter_rows(min_row=2, values_only=True))
+    areas = list(book["Theo lĩnh vực"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert sum(row[1] for row in areas) == 25 and sum(row[4] for row in areas) == 5
-    targets = {row[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)}
+    targets = {row[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     satisfaction = targets["Người dân hài lòng với việc giải quyết thủ tục hành chính"]
     assert satisfaction[1:5] == (0.95, 0.8, 20, 25)
-    register = {row[0]: row[1] if len(row) > 1 else None for row in book["Sổ PAKN"].iter_rows(min_row=2, values_only=True)}
+    register = {row[0]: row[1] if len(row) > 1 else None for row in book["Sổ PAKN"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert register["Tiếp nhận"] == 1 and register["Quá hạn chưa xử lý"] == 1
-    months = list(book["Theo tháng"].iter_rows(min_row=2, values_only=True))
+    months = list(book["Theo tháng"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert sum(row[1] for row in months) == 25
 
 
@@ -233,7 +245,7 @@ def test_ratings_export_has_every_tap_and_marks_suspect_ones(client, session, da
     tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 9, 0, 1), Level.SATISFIED, suspect_reasons=["too_close"])
     session.commit()
     response = login(client, data.users["viewer"]).get(f"/admin/exports/ratings.xlsx?kind=month")
-    rows = list(load_workbook(io.BytesIO(response.data), read_only=True).active.iter_rows(values_only=True))
+    rows = _table(response.data)
     header, body = rows[0], rows[1:]
     assert len(body) == 26 and "dossier_code" not in header
     suspect = [row for row in body if row[header.index("suspect")]]
@@ -245,6 +257,11 @@ def _download(client, url: str) -> bytes:
     with client.get(url) as response:
         assert response.status_code == 200
         return response.data
+
+
+def _table(body: bytes) -> list[tuple]:
+    """The header and rows of an export's sheet, under its title block."""
+    return list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(min_row=HEADER_ROW, values_only=True))
 
 
 def _text(body: bytes, fmt: str) -> str:
@@ -329,17 +346,59 @@ def test_register_reads_as_the_office_keeps_it_and_the_tickets_export_has_every_
     late.transferred_to = "UBND huyện"
     session.commit()
     leader = login(client, data.users["leader"])
-    rows = list(load_workbook(io.BytesIO(_download(leader, "/admin/exports/register.xlsx?kind=month")),
-                              read_only=True).active.iter_rows(values_only=True))
+    rows = _table(_download(leader, "/admin/exports/register.xlsx?kind=month"))
     header, body = rows[0], {row[2]: dict(zip(rows[0], row)) for row in rows[1:]}
     assert header[:4] == ("Đơn vị", "Số vào sổ", "Mã tra cứu", "Ngày tiếp nhận") and "Người gửi" in header
     resolved = next(row for row in body.values() if row["Người gửi"] == "Lưu Thị Phượng")
     assert (resolved["Kết quả xử lý"], resolved["Thời hạn"], resolved["Thuộc thẩm quyền"]) == (
         "Đã giải quyết dứt điểm", "Đúng hạn", "Có")
-    transferred = body[late.tracking_code]
+    transferred = body[format_code(late.tracking_code)]
     assert (transferred["Kết quả xử lý"], transferred["Thời hạn"]) == ("Chuyển UBND huyện", "Quá hạn")
-    raw = list(load_workbook(io.BytesIO(_download(leader, "/admin/exports/tickets.xlsx?kind=month")),
-                             read_only=True).active.iter_rows(values_only=True))
+    raw = _table(_download(leader, "/admin/exports/tickets.xlsx?kind=month"))
     assert {"handled_on_time", "classified_at", "citizen_rated_at"} <= set(raw[0]) and len(raw) == len(rows)
     english = _download(leader, "/admin/exports/register.csv?kind=month&lang=en").decode("utf-8-sig")
     assert english.startswith("Unit,") and "Resolved for good" in english
+
+
+def test_spreadsheets_read_as_an_office_forwards_them(client, session, data):
+    """Title block, percent rates with counts, real date cells, names not codes, codes with their dash."""
+    nasty = ticket(session, data.unit, received=THIS_MONTH, due=THIS_MONTH, name="Lê\x00Văn =Ba",
+                   content='=HYPERLINK("http://evil.example","Bấm")', area=data.areas["HT"])
+    session.commit()
+    leader = login(client, data.users["leader"])
+    book = load_workbook(io.BytesIO(_download(leader, "/admin/exports/register.xlsx?kind=month")))
+    sheet = book.active
+    assert sheet["A1"].value == "Sổ theo dõi phản ánh, kiến nghị" and data.unit.name in sheet["A2"].value
+    assert f"Tháng {TODAY.month} năm {TODAY.year}" in sheet["A3"].value and sheet.freeze_panes == f"A{HEADER_ROW + 1}"
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    row = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[header.index("Người gửi")].value == "LêVăn =Ba")
+    cells = dict(zip(header, row))
+    assert cells["Mã tra cứu"].value == f"{nasty.tracking_code[:5]}-{nasty.tracking_code[5:]}"
+    assert cells["Ngày tiếp nhận"].is_date and cells["Ngày tiếp nhận"].number_format == "dd/mm/yyyy"
+    assert cells["Lĩnh vực"].value == data.areas["HT"].name_vi and cells["Đơn vị"].value == data.unit.name
+    assert cells["Nội dung"].data_type == "s" and cells["Nội dung"].value.startswith("'=HYPERLINK")
+    assert sheet.column_dimensions["C"].width >= 11
+    csv_text = _download(leader, "/admin/exports/register.csv?kind=month").decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and "\x00" not in csv_text
+
+    report = load_workbook(io.BytesIO(leader.get("/admin/reports.xlsx?kind=quarter").data))
+    quarter = (TODAY.month - 1) // 3
+    assert f"Quý {('I', 'II', 'III', 'IV')[quarter]} năm {TODAY.year}" in report["Chỉ tiêu"]["A3"].value
+    targets = report["Chỉ tiêu"]
+    result = targets.cell(HEADER_ROW + 1, 3)
+    assert result.number_format == "0.0%" and result.value == 0.8 and targets.cell(HEADER_ROW + 1, 4).value == 20
+    assert targets.cell(HEADER_ROW + 1, 7).value == "Ít dữ liệu (dưới 30)"  # 25 taps
+    register = {r[0].value: r for r in report["Sổ PAKN"].iter_rows(min_row=HEADER_ROW + 1)}
+    assert register["Tiếp nhận"][1].value == 3 and register["Tiếp nhận"][2].value is None  # a count is no rate
+    month = next(r for r in report["Theo tháng"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value == f"{TODAY:%m/%Y}")
+    assert month[3].number_format == "0.0%" and month[3].value == 0.8 and month[1].value == 25
+
+
+def test_report_cover_names_the_quarter_in_the_document_form(client, data):
+    page = login(client, data.users["leader"]).get("/admin/reports?kind=quarter").get_data(as_text=True)
+    quarter = ("I", "II", "III", "IV")[(TODAY.month - 1) // 3]
+    assert f"Kết quả đánh giá sự hài lòng và xử lý phản ánh, kiến nghị Quý {quarter} năm {TODAY.year}" in page
+    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "/BC-UBND", "Nơi nhận:",
+                 f"tháng {TODAY.month if TODAY.month > 2 else f'{TODAY.month:02d}'} năm {TODAY.year}"):
+        assert text in page
+    assert "Quý · từ" not in page
