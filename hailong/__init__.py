@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import format_date, format_datetime
 
-from hailong import db, errors
+from hailong import compression, db, errors
 from hailong.config import INSTANCE_DIR, PROJECT_DIR, Config
 from hailong.extensions import babel, csrf, limiter, login_manager
 from hailong.i18n import current_locale, number, percent, select_locale
@@ -36,6 +36,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
+    compression.init_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 
