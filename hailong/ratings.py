@@ -424,7 +424,8 @@ def insert_taps(connection: sa.Connection, rows: list[dict]) -> set:
     else:
         stored = {client_id for (client_id,) in connection.execute(insert, [_columns(row) for row in rows])}
     deltas = Counter(rating_key(row, row["sector"]) for row in rows if row["client_id"] in stored)
-    apply_deltas(connection, deltas)
+    # In key order: two batches upserting the same totals lock them in the same order, never in a cycle.
+    apply_deltas(connection, Counter(dict(sorted(deltas.items()))))
     return stored
 
 
