@@ -61,7 +61,8 @@ def index():
         t=strings["vi"], strings=strings, feedback_qr=qr_svg(feedback_url, label=strings["vi"]["qr_caption"]),
         version=__version__))
     response.headers["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline use
-    return response
+    response.add_etag()  # its background revalidation is a 304 while nothing changed
+    return response.make_conditional(request)
 
 
 @bp.get("/sw.js")
