@@ -217,6 +217,21 @@ class Desk(SQLModel, table=True):
     serving_since: datetime | None = ts_field(nullable=True)
 
 
+class DeskDuty(SQLModel, table=True):
+    """Who served at a desk and when (``ended_at`` None: still serving), kept as ``Desk.official_id`` changes.
+
+    A tap is credited to whoever was on duty at its desk at the tap's time, even when it
+    reaches the server hours later from the kiosk's offline queue.
+    """
+
+    __table_args__ = (sa.Index("ix_deskduty_desk_started", "desk_id", "started_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    desk_id: int = Field(foreign_key="desk.id")
+    official_id: int = Field(foreign_key="official.id", index=True)
+    started_at: datetime = ts_field()
+    ended_at: datetime | None = ts_field(nullable=True)
+
+
 class Kiosk(SQLModel, table=True):
     """A rating tablet. Only a hash of its token is kept: a leaked database pairs nothing."""
 

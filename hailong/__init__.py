@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import format_date, format_datetime
 
-from hailong import db, errors, security
+from hailong import compression, db, errors, security
 from hailong.config import INSTANCE_DIR, PROJECT_DIR, Config
 from hailong.extensions import babel, csrf, limiter, login_manager
 from hailong.i18n import compile_catalogs, current_locale, number, percent, select_locale
@@ -39,6 +39,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app, config.trusted_proxies)
     _warn_about_single_process_limits(app, config)
+    compression.init_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from hailong import feedback as intake
-from hailong import qd766, ratings
+from hailong import qd766, rating_batch, ratings
 from hailong.db import db_session
-from hailong.errors import DomainError, NotFound, Unauthorized, ValidationError
+from hailong.errors import NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.spam import submit_limit, unknown_code_limit
 from hailong.figures import Period, feedback_figures, rating_figures, sector_rate, targets_for
@@ -24,15 +23,30 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are trusted here: kiosks send a bearer token, the rest is public
 
 MAX_BATCH = 500
+TAP_ENDPOINTS = frozenset({"api.post_rating", "api.post_ratings_batch"})
+
+
+@limiter.request_filter
+def _taps_are_not_limited() -> bool:
+    # Kiosks are authenticated and replay their queues in bursts; the limiter would only
+    # cost every tap a storage round trip.
+    return request.endpoint in TAP_ENDPOINTS
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
+def _unauthorized() -> Unauthorized:
+    return Unauthorized(_l("Thiết bị chưa được ghép nối hoặc đã bị thu hồi."), code="invalid_token")
 
 
 def current_kiosk() -> Kiosk:
     """The kiosk named by the request's bearer token; 401 when unknown or revoked."""
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    kiosk = ratings.kiosk_for_token(db_session(), token)
+    kiosk = ratings.kiosk_for_token(db_session(), bearer_token())
     if kiosk is None:
-        raise Unauthorized(_l("Thiết bị chưa được ghép nối hoặc đã bị thu hồi."), code="invalid_token")
+        raise _unauthorized()
     return kiosk
 
 
@@ -45,60 +59,48 @@ def json_body():
 
 @bp.post("/ratings")
 def post_rating():
-    kiosk = current_kiosk()
-    rating, created = _store_one(kiosk, json_body())
-    return jsonify(_rating_json(rating)), 201 if created else 200
+    """One tap: 201 when stored, 200 for a retry of a stored tap, 409 for an id reused by another tap."""
+    session = db_session()
+    token = bearer_token()
+    if not token:
+        raise _unauthorized()
+    try:
+        rating_in, invalid = ratings.parse_rating(json_body()), None
+    except ValidationError as error:
+        rating_in, invalid = None, error
+    # The token is judged before the body: an unpaired device learns nothing about its taps.
+    context = ratings.tap_context(session.connection(), token=token, rating_in=rating_in)
+    if context is None:
+        raise _unauthorized()
+    if invalid is not None:
+        raise invalid
+    tap, created = ratings.store_tap(session, context, rating_in, current_app.config["HAILONG"])
+    session.commit()  # now, not after the response is built: SQLite's write lock is held until then
+    return jsonify(_rating_json(tap)), 201 if created else 200
 
 
 @bp.post("/ratings/batch")
 def post_ratings_batch():
+    """The kiosk's offline queue: each tap answered as if posted alone, the good ones stored together."""
+    session = db_session()
     kiosk = current_kiosk()
     items = json_body()
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
         raise ValidationError(_l("Cần một danh sách từ 1 đến %(n)s đánh giá.", n=MAX_BATCH))
-    results = []
-    for item in items:
-        try:
-            rating, created = _store_one(kiosk, item)
-            results.append({"status": 201 if created else 200} | _rating_json(rating))
-        except DomainError as error:
-            results.append({"status": error.status, "id": item.get("id") if isinstance(item, dict) else None,
-                            "error": {"code": error.code, "message": str(error.message),
-                                      "fields": {k: str(v) for k, v in error.fields.items()}}})
+    results = rating_batch.store_batch(session, kiosk_id=kiosk.id, items=items, config=current_app.config["HAILONG"])
+    session.commit()  # as for one tap: the write lock is not held while the answer is built
     return jsonify({"results": results}), 200
 
 
 @bp.get("/kiosk/state")
 def kiosk_state():
-    """The kiosk's heartbeat (``?queue=<taps waiting>&version=<app>``), answered with who serves now."""
+    """The kiosk's heartbeat (``?queue=<taps waiting>&version=<app>``), answered with who serves now.
+
+    It is also what says the kiosk is alive (``last_seen_at``): taps do not write the kiosk row.
+    """
     kiosk = current_kiosk()
     devices.heartbeat(kiosk, queue_length=request.args.get("queue", 0), app_version=request.args.get("version"))
     return jsonify(state_json(kiosk))
-
-
-def _store_one(kiosk: Kiosk, data) -> tuple:
-    """Store one tap exactly once; each tap is its own transaction so a batch keeps the good ones."""
-    session = db_session()
-    rating_in = ratings.parse_rating(data)
-    existing = ratings.find_replay(session, rating_in)
-    if existing is not None:
-        return existing, False
-    config = current_app.config["HAILONG"]
-    try:
-        rating = ratings.record_kiosk_rating(session, kiosk=kiosk, rating_in=rating_in, config=config)
-        kiosk.last_seen_at = rating.received_at
-        session.commit()
-    except sa.exc.IntegrityError:
-        # The same id arrived twice at once (two retries racing): the other one won.
-        session.rollback()
-        existing = ratings.find_replay(session, rating_in)
-        if existing is None:
-            raise
-        return existing, False
-    except DomainError:
-        session.rollback()
-        raise
-    return rating, True
 
 
 def _rating_json(rating) -> dict:

@@ -6,19 +6,27 @@ aside and why.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.attributes import get_history
+from sqlmodel import Session, select
 
 from hailong.errors import Conflict, ValidationError
+from hailong.totals import apply_deltas, rating_key
 from models import (
-    Channel, Desk, Kiosk, KioskDevice, Level, Official, Rating, Reason, ServiceArea, Unit, local_date_of, utcnow,
+    Channel, Desk, DeskDuty, Kiosk, KioskDevice, Level, Official, Rating, Reason, Sector, ServiceArea, Unit,
+    local_date_of, utcnow,
 )
 
 MAX_DOSSIER_CODE = 64
@@ -33,6 +41,7 @@ SUSPECT_LABELS = {
     "burst": _l("Quá nhiều lượt trong thời gian ngắn"),
     "outside_hours": _l("Ngoài giờ làm việc"),
     "clock_skew": _l("Đồng hồ thiết bị lệch nhiều so với máy chủ"),
+    "official_mismatch": _l("Thiết bị ghi một cán bộ không trực quầy lúc đó"),
 }
 
 
@@ -216,7 +225,244 @@ def _parse_criteria(value, errors):
     return value
 
 
-# --- recording -----------------------------------------------------------------------------
+# --- recording: the tap's write path -------------------------------------------------------
+#
+# Every kiosk tap runs this, so it is written with Core statements built once: the kiosk's
+# context in one query, both suspect counts in one, the insert (a replay is caught by the
+# unique client id, looked up only then) and the two totals upserts — no ORM objects, no
+# flush. The ORM flush hook of hailong.totals never sees these rows: the totals are added
+# here, in the same transaction.
+
+RATING = Rating.__table__
+
+
+@dataclass
+class TapContext:
+    """Where a tap comes from: its kiosk, unit, desk and area, and who was on duty at that desk then."""
+
+    kiosk_id: int
+    unit_id: int
+    desk_id: int | None
+    opening_hours: dict
+    area_id: int | None
+    sector: str
+    named_area_id: int | None = None
+    named_sector: str | None = None
+    named_official_id: int | None = None
+    on_duty_id: int | None = None
+
+
+@dataclass
+class StoredTap:
+    """A stored tap as the API answers it (and as tests read it)."""
+
+    client_id: uuid.UUID
+    suspect: bool
+    suspect_reasons: list
+    unit_id: int | None = None
+    desk_id: int | None = None
+    service_area_id: int | None = None
+    official_id: int | None = None
+    local_date: object = None
+    level: str | None = None
+
+
+def kiosk_ids_for_token() -> sa.Select:
+    """The kiosk a token hash opens: by its pairing code, or by a paired tablet that is not revoked."""
+    digest = sa.bindparam("token_hash")
+    by_device = sa.select(KioskDevice.kiosk_id).where(KioskDevice.token_hash == digest,
+                                                      KioskDevice.revoked_at.is_(None))
+    return sa.select(Kiosk.id).where(Kiosk.token_hash == digest).union_all(by_device)
+
+
+@functools.cache
+def _context_statement(by_token: bool) -> sa.Select:
+    kiosk, desk, unit = Kiosk.__table__, Desk.__table__, Unit.__table__
+    default_area, named_area = ServiceArea.__table__.alias("default_area"), ServiceArea.__table__.alias("named_area")
+    named_official, duty = Official.__table__.alias("named_official"), DeskDuty.__table__
+    at = sa.bindparam("tapped_at", type_=Rating.__table__.c.tapped_at.type)
+    on_duty = (sa.select(duty.c.official_id)
+               .where(duty.c.desk_id == kiosk.c.desk_id, duty.c.started_at <= at,
+                      sa.or_(duty.c.ended_at.is_(None), duty.c.ended_at > at))
+               .order_by(duty.c.started_at.desc()).limit(1).scalar_subquery())
+    which = kiosk.c.id.in_(kiosk_ids_for_token()) if by_token else kiosk.c.id == sa.bindparam("kiosk_id")
+    return (
+        sa.select(kiosk.c.id, kiosk.c.unit_id, kiosk.c.desk_id, unit.c.opening_hours, default_area.c.id,
+                  default_area.c.sector, named_area.c.id, named_area.c.sector, named_official.c.id, on_duty)
+        .select_from(kiosk.join(unit, unit.c.id == kiosk.c.unit_id)
+                     .outerjoin(desk, desk.c.id == kiosk.c.desk_id)
+                     .outerjoin(default_area, default_area.c.id == sa.func.coalesce(kiosk.c.service_area_id,
+                                                                                   desk.c.service_area_id))
+                     .outerjoin(named_area, sa.and_(named_area.c.unit_id == kiosk.c.unit_id,
+                                                    named_area.c.code == sa.bindparam("area_code")))
+                     .outerjoin(named_official, sa.and_(named_official.c.unit_id == kiosk.c.unit_id,
+                                                        named_official.c.code == sa.bindparam("official_code"))))
+        .where(which, kiosk.c.revoked_at.is_(None))
+        .limit(1)
+    )
+
+
+def tap_context(connection: sa.Connection, *, token: str | None = None, kiosk_id: int | None = None,
+                rating_in: RatingIn | None = None) -> TapContext | None:
+    """The context of a tap from the kiosk holding ``token`` (or ``kiosk_id``); None when unknown or revoked."""
+    if kiosk_id is None and not token:
+        return None
+    params = {"tapped_at": rating_in.tapped_at if rating_in else None,
+              "area_code": rating_in.service_area if rating_in else None,
+              "official_code": rating_in.official if rating_in else None}
+    if kiosk_id is None:
+        params["token_hash"] = hash_token(token)
+    else:
+        params["kiosk_id"] = kiosk_id
+    row = connection.execute(_context_statement(kiosk_id is None), params).first()
+    if row is None:
+        return None
+    return TapContext(row[0], row[1], row[2], row[3], row[4], str(row[5] or Sector.ADMINISTRATIVE.value),
+                      row[6], row[7], row[8], row[9])
+
+
+@functools.cache
+def _nearby_statement() -> sa.Select:
+    # Both suspect rules in one read of the (kiosk_id, tapped_at) index.
+    moment = RATING.c.tapped_at
+    close = sa.and_(moment > sa.bindparam("close_from"), moment < sa.bindparam("close_to"))
+    burst = sa.and_(moment > sa.bindparam("burst_from"), moment <= sa.bindparam("at"))
+    return (sa.select(sa.func.count(sa.case((close, 1))), sa.func.count(sa.case((burst, 1))))
+            .where(RATING.c.kiosk_id == sa.bindparam("kiosk_id"), moment > sa.bindparam("low"),
+                   moment < sa.bindparam("close_to")))
+
+
+def nearby_counts(connection: sa.Connection, kiosk_id: int, tapped_at: datetime, min_interval_s: int) -> tuple[int, int]:
+    """Stored taps of the kiosk within the interval either side of ``tapped_at``, and in the ten minutes up to it."""
+    interval = timedelta(seconds=min_interval_s)
+    return tuple(connection.execute(_nearby_statement(), {
+        "kiosk_id": kiosk_id, "at": tapped_at, "close_from": tapped_at - interval, "close_to": tapped_at + interval,
+        "burst_from": tapped_at - BURST_WINDOW, "low": tapped_at - max(interval, BURST_WINDOW)}).one())
+
+
+@functools.cache
+def _insert_statement(dialect: str):
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RATING)
+    return insert.on_conflict_do_nothing(index_elements=["client_id"]).returning(RATING.c.client_id)
+
+
+@functools.cache
+def _stored_statement() -> sa.Select:
+    return sa.select(RATING.c.client_id, RATING.c.body_hash, RATING.c.suspect, RATING.c.suspect_reasons).where(
+        RATING.c.client_id.in_(sa.bindparam("client_ids", expanding=True)))
+
+
+def stored_taps(connection: sa.Connection, client_ids: list) -> dict:
+    """The taps already stored under these client ids, as {client_id: row}."""
+    return {row.client_id: row for row in connection.execute(_stored_statement(), {"client_ids": client_ids})}
+
+
+def replayed(row, rating_in: RatingIn) -> StoredTap:
+    """The stored tap a retry names; Conflict when the same id was used for a different tap."""
+    if row.body_hash != rating_in.body_hash:
+        raise Conflict(_l("Mã định danh này đã được dùng cho một đánh giá khác."), code="id_conflict")
+    return StoredTap(client_id=row.client_id, suspect=row.suspect, suspect_reasons=row.suspect_reasons)
+
+
+def attribute(context: TapContext, rating_in: RatingIn) -> dict:
+    """The tap's area, sector and official; ValidationError naming an unknown code."""
+    values = {"service_area_id": context.area_id, "sector": context.sector, "official_id": context.on_duty_id,
+              "mismatch": False}
+    if rating_in.service_area:
+        if context.named_area_id is None:
+            raise ValidationError(_l("Dữ liệu đánh giá không hợp lệ."),
+                                  fields={"service_area": _l("Không có lĩnh vực với mã này.")})
+        values["service_area_id"], values["sector"] = context.named_area_id, str(context.named_sector)
+    if rating_in.official:
+        if context.named_official_id is None:
+            raise ValidationError(_l("Dữ liệu đánh giá không hợp lệ."),
+                                  fields={"official": _l("Không có cán bộ với mã này.")})
+        # The desk's duty record decides; a kiosk naming someone else is kept, flagged, and
+        # credited to whoever was on duty. A desk nobody was marked at keeps the kiosk's word.
+        if context.on_duty_id is None:
+            values["official_id"] = context.named_official_id
+        values["mismatch"] = context.on_duty_id not in (None, context.named_official_id)
+    return values
+
+
+def tap_row(context: TapContext, rating_in: RatingIn, config, now: datetime, counts: tuple[int, int]) -> dict:
+    """The rating row of a new tap: attributed and flagged, ready to insert."""
+    attribution = attribute(context, rating_in)
+    reasons = flags(counts, config, context.opening_hours, rating_in, now, attribution["mismatch"])
+    return {
+        "client_id": rating_in.client_id, "body_hash": rating_in.body_hash, "unit_id": context.unit_id,
+        "channel": Channel.KIOSK.value, "kiosk_id": context.kiosk_id, "desk_id": context.desk_id,
+        "official_id": attribution["official_id"], "service_area_id": attribution["service_area_id"],
+        "level": rating_in.level.value, "reasons": rating_in.reasons, "criteria": rating_in.criteria,
+        "dossier_code": rating_in.dossier_code, "tapped_at": rating_in.tapped_at, "sent_at": rating_in.sent_at,
+        "received_at": now, "local_date": local_date_of(rating_in.tapped_at), "suspect": bool(reasons),
+        "suspect_reasons": reasons, "sector": attribution["sector"],
+    }
+
+
+def flags(counts: tuple[int, int], config, opening_hours: dict, rating_in: RatingIn, now: datetime,
+          mismatch: bool) -> list[str]:
+    """Why this tap should not be counted; empty when it looks like a real citizen."""
+    close, recent = counts
+    reasons = []
+    if close > 0:
+        reasons.append("too_close")
+    if recent + 1 > config.suspect_burst_per_10min:
+        reasons.append("burst")
+    if not within_opening_hours(opening_hours, rating_in.tapped_at):
+        reasons.append("outside_hours")
+    if clock_skewed(rating_in.tapped_at, rating_in.sent_at, now, config.suspect_clock_skew_s):
+        reasons.append("clock_skew")
+    if mismatch:
+        reasons.append("official_mismatch")
+    return reasons
+
+
+def insert_taps(connection: sa.Connection, rows: list[dict]) -> set:
+    """Insert new taps and add them to the daily and monthly totals; returns the client ids stored.
+
+    A client id already stored (a retry racing another) is skipped by the unique constraint.
+    """
+    insert = _insert_statement(connection.dialect.name)
+    if len(rows) == 1:
+        stored = {client_id for (client_id,) in connection.execute(insert, _columns(rows[0]))}
+    else:
+        stored = {client_id for (client_id,) in connection.execute(insert, [_columns(row) for row in rows])}
+    deltas = Counter(rating_key(row, row["sector"]) for row in rows if row["client_id"] in stored)
+    # In key order: two batches upserting the same totals lock them in the same order, never in a cycle.
+    apply_deltas(connection, Counter(dict(sorted(deltas.items()))))
+    return stored
+
+
+def _columns(row: dict) -> dict:
+    return {name: value for name, value in row.items() if name != "sector"}
+
+
+def store_tap(session: Session, context: TapContext, rating_in: RatingIn, config,
+              now: datetime | None = None) -> tuple[StoredTap, bool]:
+    """Store one tap exactly once in the session's transaction: (tap, True) when new, (stored one, False) on a replay."""
+    now = now or utcnow()
+    session.flush()  # pending ORM changes (a desk's official, say) must be seen by the reads below
+    connection = session.connection()
+    counts = nearby_counts(connection, context.kiosk_id, rating_in.tapped_at, config.suspect_min_interval_s)
+    row = tap_row(context, rating_in, config, now, counts)
+    if not insert_taps(connection, [row]):
+        return replayed(stored_taps(connection, [rating_in.client_id])[rating_in.client_id], rating_in), False
+    return _stored(row), True
+
+
+def _stored(row: dict) -> StoredTap:
+    return StoredTap(client_id=row["client_id"], suspect=row["suspect"], suspect_reasons=row["suspect_reasons"],
+                     unit_id=row["unit_id"], desk_id=row["desk_id"], service_area_id=row["service_area_id"],
+                     official_id=row["official_id"], local_date=row["local_date"], level=row["level"])
+
+
+def record_kiosk_rating(session: Session, *, kiosk: Kiosk, rating_in: RatingIn, config,
+                        now: datetime | None = None) -> StoredTap:
+    """Store a kiosk tap, attributed and flagged (Conflict when its id names another tap)."""
+    session.flush()
+    context = tap_context(session.connection(), kiosk_id=kiosk.id, rating_in=rating_in)
+    return store_tap(session, context, rating_in, config, now)[0]
 
 
 def find_replay(session: Session, rating_in: RatingIn) -> Rating | None:
@@ -227,81 +473,40 @@ def find_replay(session: Session, rating_in: RatingIn) -> Rating | None:
     return existing
 
 
-def record_kiosk_rating(session: Session, *, kiosk: Kiosk, rating_in: RatingIn, config, now: datetime | None = None) -> Rating:
-    """Store a new kiosk tap, attributed and flagged; the caller checked ``find_replay`` first."""
-    now = now or utcnow()
-    unit = session.get(Unit, kiosk.unit_id)
-    desk = session.get(Desk, kiosk.desk_id) if kiosk.desk_id else None
-    rating = Rating(
-        client_id=rating_in.client_id, body_hash=rating_in.body_hash, unit_id=unit.id,
-        channel=Channel.KIOSK, kiosk_id=kiosk.id, desk_id=desk.id if desk else None,
-        level=rating_in.level, reasons=rating_in.reasons, criteria=rating_in.criteria,
-        dossier_code=rating_in.dossier_code, tapped_at=rating_in.tapped_at, sent_at=rating_in.sent_at,
-        received_at=now, local_date=local_date_of(rating_in.tapped_at),
-    )
-    rating.service_area_id = _area_id(session, unit, rating_in.service_area, kiosk, desk)
-    rating.official_id = _official_id(session, unit, rating_in, desk, now)
-    rating.suspect_reasons = suspect_reasons(session, kiosk=kiosk, unit=unit, rating=rating, config=config)
-    rating.suspect = bool(rating.suspect_reasons)
-    session.add(rating)
-    session.flush()  # the unique client id is enforced here, inside the caller's transaction
-    return rating
+# --- who is on duty at a desk ----------------------------------------------------------------
 
 
-def _area_id(session, unit, code, kiosk, desk):
-    if code:
-        area = session.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.code == code)).first()
-        if area is None:
-            raise ValidationError(_l("Dữ liệu đánh giá không hợp lệ."), fields={"service_area": _l("Không có lĩnh vực với mã này.")})
-        return area.id
-    return kiosk.service_area_id or (desk.service_area_id if desk else None)
+@sa.event.listens_for(OrmSession, "after_flush")
+def _keep_duty_history(session, _flush_context):
+    # After the flush the desk has its id and its history still says who served before;
+    # every path that changes Desk.official_id (start/stop serving, settings, demo data) is kept.
+    changed = [desk for desk in (*session.new, *session.dirty) if isinstance(desk, Desk)
+               and get_history(desk, "official_id").has_changes()]
+    if changed:
+        connection, now = session.connection(), utcnow()
+        for desk in changed:
+            _change_duty(connection, desk, now)
 
 
-def _official_id(session, unit, rating_in, desk, now):
-    if rating_in.official:
-        official = session.exec(select(Official).where(Official.unit_id == unit.id, Official.code == rating_in.official)).first()
-        if official is None:
-            raise ValidationError(_l("Dữ liệu đánh giá không hợp lệ."), fields={"official": _l("Không có cán bộ với mã này.")})
-        return official.id
-    # Without a code from the kiosk, only a fresh tap can be credited to whoever serves now:
-    # a tap replayed hours later from the offline queue may belong to someone else.
-    if desk and desk.official_id and desk.serving_since and desk.serving_since <= rating_in.tapped_at \
-            and now - rating_in.tapped_at < timedelta(minutes=10):
-        return desk.official_id
-    return None
+def _change_duty(connection: sa.Connection, desk: Desk, now: datetime) -> None:
+    duty = DeskDuty.__table__
+    connection.execute(duty.update().where(duty.c.desk_id == desk.id, duty.c.ended_at.is_(None)).values(ended_at=now))
+    if desk.official_id is not None:
+        connection.execute(duty.insert().values(desk_id=desk.id, official_id=desk.official_id,
+                                                started_at=min(desk.serving_since or now, now)))
 
 
 # --- suspect rules -------------------------------------------------------------------------
 
 
-def suspect_reasons(session: Session, *, kiosk: Kiosk, unit: Unit, rating: Rating, config) -> list[str]:
-    """Why this tap should not be counted; empty when it looks like a real citizen."""
-    reasons = []
-    if too_close(session, kiosk.id, rating.tapped_at, config.suspect_min_interval_s):
-        reasons.append("too_close")
-    if in_burst(session, kiosk.id, rating.tapped_at, config.suspect_burst_per_10min):
-        reasons.append("burst")
-    if not within_opening_hours(unit.opening_hours, rating.tapped_at):
-        reasons.append("outside_hours")
-    if clock_skewed(rating.tapped_at, rating.sent_at, rating.received_at, config.suspect_clock_skew_s):
-        reasons.append("clock_skew")
-    return reasons
-
-
 def too_close(session: Session, kiosk_id: int, tapped_at: datetime, min_interval_s: int) -> bool:
-    window = timedelta(seconds=min_interval_s)
-    count = session.exec(select(func.count()).select_from(Rating).where(
-        Rating.kiosk_id == kiosk_id, Rating.tapped_at > tapped_at - window, Rating.tapped_at < tapped_at + window,
-    )).one()
-    return count > 0
+    """Another tap of this kiosk within the interval either side of ``tapped_at``."""
+    return nearby_counts(session.connection(), kiosk_id, tapped_at, min_interval_s)[0] > 0
 
 
 def in_burst(session: Session, kiosk_id: int, tapped_at: datetime, limit: int) -> bool:
     """More taps in ten minutes than one desk can possibly serve."""
-    count = session.exec(select(func.count()).select_from(Rating).where(
-        Rating.kiosk_id == kiosk_id, Rating.tapped_at > tapped_at - BURST_WINDOW, Rating.tapped_at <= tapped_at,
-    )).one()
-    return count + 1 > limit
+    return nearby_counts(session.connection(), kiosk_id, tapped_at, 0)[1] + 1 > limit
 
 
 def within_opening_hours(opening_hours: dict, moment: datetime) -> bool:

@@ -68,7 +68,8 @@ def index():
         t=strings[lang], lang=lang, strings=strings, timeouts=TIMEOUTS | current_app.config.get("KIOSK_TIMEOUTS", {}),
         feedback_qr=qr_svg(feedback_url, label=strings[lang]["qr_caption"]), version=__version__))
     response.headers["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline use
-    return response
+    response.add_etag()  # its background revalidation is a 304 while nothing changed
+    return response.make_conditional(request)
 
 
 @bp.get("/sw.js")

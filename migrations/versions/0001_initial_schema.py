@@ -283,6 +283,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('campaign_id', 'unit_id')
     )
+    op.create_table('deskduty',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('desk_id', sa.Integer(), nullable=False),
+    sa.Column('official_id', sa.Integer(), nullable=False),
+    sa.Column('started_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['desk_id'], ['desk.id'], ),
+    sa.ForeignKeyConstraint(['official_id'], ['official.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('deskduty', schema=None) as batch_op:
+        batch_op.create_index('ix_deskduty_desk_started', ['desk_id', 'started_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deskduty_official_id'), ['official_id'], unique=False)
+
     op.create_table('feedback',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -708,6 +722,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))
 
     op.drop_table('feedback')
+    with op.batch_alter_table('deskduty', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deskduty_official_id'))
+        batch_op.drop_index('ix_deskduty_desk_started')
+
+    op.drop_table('deskduty')
     op.drop_table('campaignunit')
     with op.batch_alter_table('auditlog', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auditlog_user_id'))

@@ -1,5 +1,7 @@
-// The kiosk's service worker: the page and its assets come from the network when it answers
-// and from this cache when it does not, so the kiosk opens and rates with no network at all.
+// The kiosk's service worker: the page and its assets are answered from this cache at once and
+// revalidated in the background (stale-while-revalidate), so a kiosk opens instantly, on a slow
+// LAN or with no network at all; the network answers only what is not cached yet. When the
+// background check finds the kiosk unpaired or revoked, the copy is dropped and the page reloads.
 // Taps are not cached here: the page keeps them in IndexedDB and sends them itself.
 "use strict";
 var CACHE = "hailong-kiosk-v1";
@@ -27,15 +29,33 @@ self.addEventListener("fetch", function (event) {
   if (!isPage && url.pathname.indexOf("/static/") !== 0) return;
   // The page is one cache entry whatever its query (?lang=en).
   var key = isPage ? new Request(url.origin + PAGE) : request;
-  event.respondWith(fromNetwork(request).then(function (response) {
-    var copy = response.clone();
-    if (response.status === 200) caches.open(CACHE).then(function (cache) { cache.put(key, copy); });
-    else if (isPage) caches.open(CACHE).then(function (cache) { cache.delete(key); });  // unpaired or revoked
-    return response;
-  }, function () {
-    return caches.match(key).then(function (hit) { return hit || Response.error(); });
+  var fresh = revalidate(request, key, isPage);
+  event.waitUntil(fresh.catch(function () {}));
+  event.respondWith(caches.match(key).then(function (hit) {
+    return hit || fresh.catch(function () { return Response.error(); });
   }));
 });
+
+// Fetch ``request`` and keep the answer under ``key``; a page that is no longer the kiosk's
+// (unpaired, revoked: not 200) is forgotten, and a kiosk showing the old copy reloads.
+function revalidate(request, key, isPage) {
+  return fromNetwork(request).then(function (response) {
+    var copy = response.clone();
+    return caches.open(CACHE).then(function (cache) {
+      if (response.status === 200) return cache.put(key, copy);
+      if (!isPage) return null;
+      return cache.delete(key).then(function (had) { if (had) return reloadKiosks(); });
+    }).then(function () { return response; });
+  });
+}
+
+function reloadKiosks() {
+  return self.clients.matchAll({type: "window"}).then(function (windows) {
+    windows.forEach(function (w) {
+      if (new URL(w.url).pathname === PAGE && w.navigate) w.navigate(w.url);
+    });
+  });
+}
 
 function fromNetwork(request) {
   return new Promise(function (resolve, reject) {

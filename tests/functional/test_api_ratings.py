@@ -1,10 +1,11 @@
 """POST /api/v1/ratings and /ratings/batch as DESIGN.md defines them."""
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import func, select
 
-from models import Rating
+from models import LOCAL_TZ, Rating
 from tests.conftest import rating_body
 
 
@@ -125,3 +126,60 @@ def test_suspect_taps_are_stored_and_flagged(client, session, world):
     response = client.post("/api/v1/ratings", json=second, headers=auth(world.token))
     assert response.status_code == 201 and response.json["suspect_reasons"] == ["too_close"]
     assert count(session) == 2
+
+
+# --- the batch judges each tap as if it had been posted alone (issue 15) -------------------------
+
+
+def _post_each_alone(client, token, bodies):
+    return [client.post("/api/v1/ratings", json=body, headers=auth(token)).json for body in bodies]
+
+
+def test_batch_flags_and_credits_exactly_as_single_taps(client, session, world, app):
+    from hailong import totals
+    from kiosk import devices
+    from tests.factories import world as make_world
+
+    devices.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
+    session.commit()
+    twin = make_world(session, code="XA02")  # the same taps, one by one, on a second commune
+    devices.start_serving(session, official_id=twin.officials["CB01"].id, desk=twin.desk)
+    session.commit()
+    start = datetime.now(LOCAL_TZ) + timedelta(seconds=1)
+    moments = [start + timedelta(seconds=s) for s in (0, 2, 2, 30, 40, 50, 60, 70)]
+    bodies = [rating_body(tapped_at=m.isoformat(), service_area="YT" if i % 3 == 0 else None,
+                          official="CB01" if i == 4 else None) for i, m in enumerate(moments)]
+    bodies.insert(3, dict(bodies[0]))  # a retry inside the batch
+    app.config["HAILONG"] = app.config["HAILONG"].replace(suspect_burst_per_10min=6)
+    batch = client.post("/api/v1/ratings/batch", json=bodies, headers=auth(world.token)).json["results"]
+    alone = _post_each_alone(client, twin.token, [dict(body, id=str(uuid.uuid4())) if i != 3 else None
+                                                  for i, body in enumerate(bodies) if i != 3])
+    assert [r["status"] for r in batch] == [201, 201, 201, 200, 201, 201, 201, 201, 201]
+    assert [r["suspect_reasons"] for r in batch if r["status"] == 201] == [r["suspect_reasons"] for r in alone]
+    assert ["too_close"] in [r["suspect_reasons"] for r in batch] and any("burst" in r["suspect_reasons"] for r in batch)
+    session.expire_all()
+    officials = {r.unit_id: set() for r in session.exec(select(Rating))}
+    for rating in session.exec(select(Rating)):
+        officials[rating.unit_id].add(rating.official_id)
+    assert officials[world.unit.id] == {world.officials["CB01"].id}
+    assert officials[twin.unit.id] == {twin.officials["CB01"].id}
+    assert totals.drift(session) == []
+
+
+def test_single_tap_keeps_totals_exact_without_the_flush_hook(client, session, world):
+    from hailong import totals
+
+    for body in (rating_body(), rating_body(level="dissatisfied", reasons=["late"], service_area="GD")):
+        assert client.post("/api/v1/ratings", json=body, headers=auth(world.token)).status_code == 201
+    assert totals.drift(session) == []
+
+
+def test_tap_does_not_write_the_kiosk_but_the_heartbeat_does(client, session, world):
+    from models import Kiosk
+
+    client.post("/api/v1/ratings", json=rating_body(), headers=auth(world.token))
+    session.expire_all()
+    assert session.get(Kiosk, world.kiosk.id).last_seen_at is None
+    assert client.get("/api/v1/kiosk/state", headers=auth(world.token)).status_code == 200
+    session.expire_all()
+    assert session.get(Kiosk, world.kiosk.id).last_seen_at is not None

@@ -3,11 +3,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlmodel import select
 
 from hailong import ratings
 from hailong.config import Config
 from hailong.errors import Conflict, ValidationError
-from models import DEFAULT_OPENING_HOURS, Level
+from models import DEFAULT_OPENING_HOURS, Level, utcnow
 from tests.conftest import rating_body
 from tests.factories import local
 
@@ -62,10 +63,10 @@ def test_same_id_different_body_conflicts(session, world):
         ratings.find_replay(session, other)
 
 
-def _store(session, world, moment, **changes):
+def _store(session, world, moment, now=None, **changes):
     body = rating_body(tapped_at=moment.isoformat(), **changes)
     return ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=ratings.parse_rating(body),
-                                       config=CONFIG, now=changes.pop("now", None) or moment + timedelta(seconds=1))
+                                       config=CONFIG, now=now or moment + timedelta(seconds=1))
 
 
 def test_taps_closer_than_the_interval_are_suspect(session, world):
@@ -113,15 +114,54 @@ def test_clock_skew_is_judged_by_sent_at_not_by_age():
     assert ratings.clock_skewed(now + timedelta(hours=1), None, now, 600)  # a tap from the future
 
 
-def test_fresh_tap_goes_to_whoever_serves_at_the_desk(session, world):
-    world.desk.official_id = world.officials["CB01"].id
-    world.desk.serving_since = local(2026, 4, 1, 7)
+def _serve(session, world, official_code, since):
+    world.desk.official_id = world.officials[official_code].id if official_code else None
+    world.desk.serving_since = since
     session.add(world.desk)
+    session.flush()
+
+
+def test_tap_goes_to_whoever_was_on_duty_at_its_time_even_when_it_arrives_late(session, world):
+    _serve(session, world, "CB01", local(2026, 4, 1, 7))
     moment = local(2026, 4, 1, 9)
     assert _store(session, world, moment).official_id == world.officials["CB01"].id
-    late = ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=ratings.parse_rating(
-        rating_body(tapped_at=(moment + timedelta(minutes=1)).isoformat())), config=CONFIG, now=moment + timedelta(hours=5))
-    assert late.official_id is None and late.desk_id == world.desk.id
+    # From the offline queue five hours later, after the official left: still theirs.
+    _serve(session, world, None, None)
+    late = _store(session, world, moment + timedelta(minutes=1), now=moment + timedelta(hours=5))
+    assert late.official_id == world.officials["CB01"].id and late.desk_id == world.desk.id
+    before = _store(session, world, local(2026, 4, 1, 6, 30))  # before the duty began
+    assert before.official_id is None and before.desk_id == world.desk.id
+
+
+def test_each_tap_goes_to_the_official_on_duty_then(session, world):
+    from models import DeskDuty, Official
+
+    other = Official(unit_id=world.unit.id, code="CB02", full_name="Trần Văn Bình")
+    session.add(other)
+    session.flush()
+    world.officials["CB02"] = other
+    _serve(session, world, "CB01", local(2026, 4, 1, 7))
+    duty = session.exec(select(DeskDuty).where(DeskDuty.ended_at.is_(None))).one()
+    assert duty.official_id == world.officials["CB01"].id and duty.started_at == local(2026, 4, 1, 7)
+    switch = utcnow()
+    _serve(session, world, "CB02", switch)
+    assert session.exec(select(DeskDuty).where(DeskDuty.ended_at.is_(None))).one().official_id == other.id
+    assert _store(session, world, local(2026, 4, 1, 9)).official_id == world.officials["CB01"].id
+    assert _store(session, world, switch - timedelta(seconds=10), now=utcnow()).official_id == world.officials["CB01"].id
+    assert _store(session, world, switch + timedelta(seconds=5), now=utcnow()).official_id == other.id
+
+
+def test_kiosk_naming_an_official_not_on_duty_is_kept_flagged_and_credited_to_the_one_on_duty(session, world):
+    from models import Official
+
+    session.add(Official(unit_id=world.unit.id, code="CB02", full_name="Trần Văn Bình"))
+    _serve(session, world, "CB01", local(2026, 4, 1, 7))
+    moment = local(2026, 4, 1, 9)
+    named_right = _store(session, world, moment, official="CB01")
+    assert named_right.official_id == world.officials["CB01"].id and named_right.suspect_reasons == []
+    named_wrong = _store(session, world, moment + timedelta(minutes=5), official="CB02")
+    assert named_wrong.official_id == world.officials["CB01"].id
+    assert named_wrong.suspect_reasons == ["official_mismatch"]
 
 
 # --- more on each suspect rule (issue 3) ---------------------------------------------------
