@@ -331,7 +331,8 @@ def flagged_ids(session: Session, dossiers: list[Dossier], cutoff: date) -> set[
     pakn = select(Feedback.unit_id, Feedback.dossier_code).where(
         Feedback.unit_id.in_(unit_ids), Feedback.dossier_code.is_not(None), Feedback.received_date <= cutoff,
         ~((Feedback.status == FeedbackStatus.REJECTED) & Feedback.rejection_reason.in_(NOT_PAKN_REASONS)))
-    named = set(session.exec(taps)) | set(session.exec(pakn))
+    # Codes typed on a kiosk may differ in case or spacing from the register's.
+    named = {(unit_id, normalise_code(code)) for unit_id, code in [*session.exec(taps), *session.exec(pakn)]}
     return {by_key[key] for key in named if key in by_key}
 
 
