@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -352,3 +353,55 @@ def score_of(ratio: float | None) -> float | None:
     if ratio is None:
         return None
     return MAX_SCORE if ratio >= FULL_POINTS_FROM else ratio * MAX_SCORE / FULL_POINTS_FROM
+
+
+# --- rating one dossier from the receipt ---------------------------------------------------------
+
+# Later phone ratings of a dossier that already has a counted one are kept but not counted: the
+# receipt belongs to one applicant, and receipt codes run in sequence, so they can be guessed.
+REPEAT_REASON = "dossier_repeat"
+
+
+def record_dossier_rating(session: Session, *, dossier: Dossier, level: str, reasons: list[str], criteria: dict,
+                          now: datetime | None = None) -> Rating:
+    """Store a phone rating of one dossier (channel ``qr``), credited to its procedure's area and its receiving official."""
+    from hailong import ratings
+    from models import Channel, ServiceArea
+
+    now = now or utcnow()
+    body = {"id": str(uuid.uuid4()), "level": level, "tapped_at": now.isoformat(), "dossier_code": dossier.code,
+            "reasons": list(reasons or []) if level == Level.DISSATISFIED else [], "criteria": criteria or None}
+    rating_in = ratings.parse_rating(body)
+    area_id = session.exec(select(ServiceArea.id).where(
+        ServiceArea.unit_id == dossier.unit_id, ServiceArea.name_vi == dossier.area_name)).first() if dossier.area_name else None
+    rating = Rating(client_id=rating_in.client_id, body_hash=rating_in.body_hash, unit_id=dossier.unit_id,
+                    channel=Channel.QR, official_id=dossier.official_id, service_area_id=area_id,
+                    level=rating_in.level, reasons=rating_in.reasons, criteria=rating_in.criteria,
+                    dossier_code=dossier.code, tapped_at=now, sent_at=now, received_at=now, local_date=local_date_of(now))
+    if _already_rated(session, dossier):
+        rating.suspect, rating.suspect_reasons = True, [REPEAT_REASON]
+    session.add(rating)
+    session.flush()  # the caller's thank-you page names the stored rating
+    return rating
+
+
+def _already_rated(session: Session, dossier: Dossier) -> bool:
+    from models import Channel
+
+    return session.exec(select(Rating.id).where(
+        Rating.unit_id == dossier.unit_id, Rating.dossier_code == dossier.code, Rating.channel == Channel.QR,
+        Rating.suspect.is_(False))).first() is not None
+
+
+def state_of(dossier: Dossier, today: date) -> str:
+    """Where the dossier stands for its citizen: returned early/on time/late, or in progress within/past its appointment."""
+    if dossier.returned_on is not None:
+        if dossier.returned_on < dossier.due_on:
+            return "early"
+        return "on_time" if dossier.returned_on == dossier.due_on else "late"
+    return "overdue" if dossier.due_on < today else "in_progress"
+
+
+STATE_LABELS = {"early": _l("Đã trả kết quả trước hẹn"), "on_time": _l("Đã trả kết quả đúng hẹn"),
+                "late": _l("Đã trả kết quả trễ hẹn"), "in_progress": _l("Đang giải quyết, còn trong hạn"),
+                "overdue": _l("Đang giải quyết, đã quá ngày hẹn trả")}

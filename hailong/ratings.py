@@ -33,6 +33,7 @@ SUSPECT_LABELS = {
     "burst": _l("Quá nhiều lượt trong thời gian ngắn"),
     "outside_hours": _l("Ngoài giờ làm việc"),
     "clock_skew": _l("Đồng hồ thiết bị lệch nhiều so với máy chủ"),
+    "dossier_repeat": _l("Hồ sơ này đã được đánh giá trước đó"),
 }
 
 

@@ -1,0 +1,68 @@
+"""Rating one dossier from its receipt: /d/<code> on a phone."""
+from sqlmodel import select
+
+from hailong import dossiers
+from models import Rating
+from tests.dossier_data import csv_bytes, register_rows
+
+
+def imported(session, world, count=5):
+    dossiers.import_register(session, world.unit, "r.csv", csv_bytes(register_rows(count)))
+    session.commit()
+
+
+def test_the_page_shows_the_procedure_and_its_dates(client, session, world):
+    imported(session, world)
+    page = client.get("/d/h01-0004").get_data(as_text=True)  # typed in small letters
+    assert "Chứng thực bản sao từ bản chính" not in page and "Đăng ký khai sinh" in page
+    assert "05/03/2026" in page and "08/03/2026" in page and "10/03/2026" in page  # received, due, returned late
+    assert "Đã trả kết quả trễ hẹn" in page and "ông/bà" in page and "bạn" not in page.lower().replace("bản", "")
+
+
+def test_a_rating_is_stored_with_reasons_criteria_and_the_dossiers_official(client, session, world):
+    imported(session, world)
+    response = client.post("/d/H01-0004", data={"level": "dissatisfied", "reasons": ["late", "waited_too_long"],
+                                                "on_time": "no", "visits": "2", "attitude": "satisfied"})
+    assert response.status_code == 303 and "/d/H01-0004/thanks" in response.headers["Location"]
+    rating = session.exec(select(Rating)).one()
+    assert (rating.dossier_code, rating.level, rating.channel, rating.suspect) == ("H01-0004", "dissatisfied", "qr", False)
+    assert rating.reasons == ["late", "waited_too_long"]
+    assert rating.criteria == {"on_time": False, "visits": 2, "attitude": "satisfied"}
+    assert rating.official_id == world.officials["CB01"].id and rating.service_area_id == world.areas["HT"].id
+    again = client.post("/d/H01-0004", data={"level": "very_satisfied"})  # same phone: refused, nothing stored
+    assert again.status_code == 200 and "đã đánh giá hồ sơ này" in again.get_data(as_text=True)
+    assert len(session.exec(select(Rating)).all()) == 1
+
+
+def test_another_phone_rating_the_same_dossier_is_kept_but_not_counted(app, session, world):
+    imported(session, world)
+    for _ in range(2):
+        assert app.test_client().post("/d/H01-0001", data={"level": "dissatisfied"}).status_code == 303
+    assert [(r.suspect, r.suspect_reasons) for r in session.exec(select(Rating).order_by(Rating.id))] == [
+        (False, []), (True, ["dossier_repeat"])]
+
+
+def test_reasons_are_dropped_unless_dissatisfied_and_a_missing_level_is_explained(client, session, world):
+    imported(session, world)
+    missing = client.post("/d/H01-0001", data={"reasons": ["late"]})
+    assert missing.status_code == 422 and "vui lòng chọn một mức đánh giá" in missing.get_data(as_text=True)
+    bad = client.post("/d/H01-0001", data={"level": "satisfied", "visits": "99"})
+    assert bad.status_code == 422
+    assert session.exec(select(Rating)).first() is None
+    client.post("/d/H01-0001", data={"level": "satisfied", "reasons": ["late"]})
+    assert session.exec(select(Rating.reasons)).one() == []
+
+
+def test_unknown_codes_answer_404_with_the_lookup_form(client, session, world):
+    imported(session, world)
+    response = client.get("/d/NOPE-1")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and 'name="code"' in page and "Không tìm thấy hồ sơ" in page
+    assert client.get("/d?code= h01-0002 ").headers["Location"].endswith("/d/H01-0002")
+    assert client.get("/d").status_code == 200
+
+
+def test_english(client, session, world):
+    imported(session, world)
+    page = client.get("/d/H01-0001?lang=en").get_data(as_text=True)
+    assert "Date received" in page or "Received" in page
