@@ -13,7 +13,7 @@ from admin import report as periodic_report
 from admin.access import FIGURE_ROLES, roles_required
 from admin.figures_forms import AcknowledgeForm
 from admin.views import bp
-from hailong import alerts, charts, exports, reporting
+from hailong import alerts, charts, dossier_figures, exports, reporting
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.i18n import percent
@@ -165,7 +165,8 @@ def report():
 def report_xlsx():
     context = _periodic_report()
     scope, period = context["scope"], context["period"]
-    body = exports.xlsx_bytes(exports.report_sheets(context["report"]))
+    body = exports.xlsx_bytes(exports.report_sheets(context["report"])
+                              + dossier_figures.sheets(context["report"]["dossiers"], REASON_LABELS))
     return _download(body, f"bao-cao-{_slug(scope)}-{period.start}-{period.end}.xlsx", XLSX)
 
 

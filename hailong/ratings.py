@@ -192,7 +192,7 @@ def _parse_dossier(value, errors):
     if not isinstance(value, str) or len(value) > MAX_DOSSIER_CODE or not value.isprintable():
         errors["dossier_code"] = _l("Mã hồ sơ phải là chuỗi tối đa %(n)s ký tự.", n=MAX_DOSSIER_CODE)
         return None
-    return value.strip()
+    return "".join(value.split()).upper()  # as the receipt prints it, however the citizen typed it
 
 
 def _parse_criteria(value, errors):

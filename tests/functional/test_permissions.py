@@ -87,6 +87,11 @@ ALLOWED = {
     "admin.report": SURVEY_READERS,
     "admin.report_xlsx": SURVEY_READERS,
     "admin.export": SURVEY_READERS,
+    # dossier register and figures by procedure (issue 16)
+    "admin.dossiers_list": ADMIN,
+    "admin.dossier_import": ADMIN,
+    "admin.dossier_import_confirm": ADMIN,
+    "admin.dossier_figures": SURVEY_READERS,
 }
 
 
