@@ -65,4 +65,6 @@ def test_unknown_codes_answer_404_with_the_lookup_form(client, session, world):
 def test_english(client, session, world):
     imported(session, world)
     page = client.get("/d/H01-0001?lang=en").get_data(as_text=True)
-    assert "Date received" in page or "Received" in page
+    assert "Are you satisfied with how this dossier was handled?" in page and "Appointment date" in page
+    missing = client.get("/d/NOPE?lang=en")
+    assert missing.status_code == 404 and "No dossier has this code" in missing.get_data(as_text=True)
