@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -23,6 +24,7 @@ from models import Dossier, Role, Unit
 PENDING_DIR = "dossier-imports"  # under the shared upload dir: the confirming request may reach another host
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}\.(csv|xlsx)$")
 PREVIEW_ROWS = 20
+PREVIEW_KEPT_S = 24 * 3600
 
 
 def _own_commune() -> Unit:
@@ -58,6 +60,7 @@ def dossier_import():
     token = f"{secrets.token_urlsafe(24)}.{'xlsx' if name.lower().endswith('.xlsx') else 'csv'}"
     path = _pending(token)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _forget_old_previews(path.parent)
     path.write_bytes(data)
     return render_template("admin/dossiers/preview.html", unit=unit, plan=plan, rows=plan.rows[:PREVIEW_ROWS],
                            filename=name, form=RegisterConfirmForm(token=token),
@@ -80,6 +83,14 @@ def dossier_import_confirm():
                  {"rows": len(result.rows), "added": result.added, "updated": result.updated})
     flash(_("Đã lưu sổ hồ sơ: %(summary)s.", summary=result.summary()), "success")
     return redirect(url_for("admin.dossiers_list"))
+
+
+def _forget_old_previews(folder: Path) -> None:
+    """Previews nobody saved hold a commune's register: keep them a day at most."""
+    limit = time.time() - PREVIEW_KEPT_S
+    for stale in folder.glob("*.*"):
+        if stale.stat().st_mtime < limit:
+            stale.unlink(missing_ok=True)
 
 
 def _pending(token: str) -> Path:
