@@ -175,6 +175,8 @@ def _periodic_report() -> dict:
     today = _today()
     scope, kind, period = _scope_and_period(default_kind="quarter")
     built = periodic_report.build(db_session(), scope, period, today)
+    # Only the report and its XLSX show the dossier tables: the dashboard does not pay for them.
+    built["dossiers"] = dossier_figures.for_report(db_session(), scope.unit_ids, period, today)
     return {"scope": scope, "kind": kind, "period": period, "today": today, "report": built}
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from hailong import dossier_figures, reporting
+from hailong import reporting
 from hailong.figures import Period, RatingFigures
 
 TARGET_LABELS = {
@@ -46,7 +46,6 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
         "communes": [row | {"status_labels": {code: str(STATUS_LABELS[verdict]) for code, verdict in row["status"].items()}}
                      for row in reporting.unit_comparison(session, scope.communes, period, today, feedback=feedback_units)]
         if not scope.is_commune else [],
-        "dossiers": dossier_figures.for_report(session, scope.unit_ids, period, today),
     }
 
 

@@ -41,41 +41,52 @@ class GroupRow:
 
 
 def by_procedure(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> list[GroupRow]:
-    return _grouped(session, unit_ids, period, today, lambda d: (d.procedure_code, d.procedure_name))
+    cutoff = dossiers.cutoff_of(period.end, today)
+    return _grouped(dossiers.received_in(session, unit_ids, period.start, cutoff), rated(session, unit_ids, period),
+                    cutoff, PROCEDURE)
 
 
 def by_official(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> list[GroupRow]:
-    unnamed = str(_l("(không ghi cán bộ tiếp nhận)"))
-    return _grouped(session, unit_ids, period, today, lambda d: (d.official_name.casefold(), d.official_name or unnamed))
-
-
-def _grouped(session, unit_ids, period: Period, today: date, key_of) -> list[GroupRow]:
     cutoff = dossiers.cutoff_of(period.end, today)
+    return _grouped(dossiers.received_in(session, unit_ids, period.start, cutoff), rated(session, unit_ids, period),
+                    cutoff, OFFICIAL)
+
+
+def PROCEDURE(procedure_code: str, procedure_name: str, official_name: str) -> tuple[str, str]:
+    return procedure_code, procedure_name
+
+
+def OFFICIAL(procedure_code: str, procedure_name: str, official_name: str) -> tuple[str, str]:
+    return official_name.casefold(), official_name or str(_l("(không ghi cán bộ tiếp nhận)"))
+
+
+def _grouped(received: list[Dossier], answers: list, cutoff: date, key_of) -> list[GroupRow]:
     rows: dict[str, GroupRow] = {}
 
-    def row_for(dossier: Dossier) -> GroupRow:
-        key, name = key_of(dossier)
+    def row_for(*columns) -> GroupRow:
+        key, name = key_of(*columns)
         return rows.setdefault(key, GroupRow(key=key, name=name))
 
-    for dossier in dossiers.received_in(session, unit_ids, period.start, cutoff):
-        row = row_for(dossier)
+    for dossier in received:
+        row = row_for(dossier.procedure_code, dossier.procedure_name, dossier.official_name)
         row.dossiers += 1
         row.late += dossiers.is_late(dossier, cutoff)
-    for dossier, level, reasons in _rated(session, unit_ids, period):
-        row = row_for(dossier)
+    for procedure_code, procedure_name, official_name, level, reasons in answers:
+        row = row_for(procedure_code, procedure_name, official_name)
         row.answers += 1
         row.satisfied += level != Level.DISSATISFIED
         row.reasons.update(reasons or [])
     return _ranked(list(rows.values()))
 
 
-def _rated(session, unit_ids, period: Period):
-    query = select(Dossier, Rating.level, Rating.reasons).join(
-        Rating, (Rating.unit_id == Dossier.unit_id) & (Rating.dossier_code == Dossier.code)).where(
+def rated(session: Session, unit_ids: list[int] | None, period: Period) -> list:
+    """(procedure code and name, official, level, reasons) of the counted ratings in the period naming a known dossier."""
+    query = select(Dossier.procedure_code, Dossier.procedure_name, Dossier.official_name, Rating.level,
+                   Rating.reasons).join(Rating, (Rating.unit_id == Dossier.unit_id) & (Rating.dossier_code == Dossier.code)).where(
         Rating.suspect.is_(False), Rating.local_date >= period.start, Rating.local_date <= period.end)
     if unit_ids is not None:
         query = query.where(Rating.unit_id.in_(unit_ids))
-    return session.exec(query)
+    return session.exec(query).all()
 
 
 def _ranked(rows: list[GroupRow]) -> list[GroupRow]:
@@ -98,21 +109,27 @@ II06A_COLUMNS = [
 ]
 
 
-def ii06a(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> list[dict]:
+def ii06a(session: Session, unit_ids: list[int] | None, period: Period, today: date,
+          pool: list[Dossier] | None = None) -> list[dict]:
     """Rows by lĩnh vực and a total row, in the columns of Biểu II.06a (TT 01/2018/TT-VPCP)."""
     cutoff = dossiers.cutoff_of(period.end, today)
-    query = select(Dossier).where(Dossier.received_on <= cutoff,
-                                  or_(Dossier.returned_on.is_(None), Dossier.returned_on >= period.start))
-    if unit_ids is not None:
-        query = query.where(Dossier.unit_id.in_(unit_ids))
     rows: dict[str, Counter] = {}
-    for dossier in session.exec(query):
+    for dossier in _open_during(session, unit_ids, period, cutoff) if pool is None else pool:
         counts = rows.setdefault(dossier.area_name or str(_l("Khác")), Counter())
         for column in _columns_of(dossier, period.start, cutoff):
             counts[column] += 1
     total = sum(rows.values(), Counter())
     return [{"area": area, **{name: counts[name] for name, _ in II06A_COLUMNS}} for area, counts in sorted(rows.items())] \
         + [{"area": str(_l("Tổng cộng")), "total": True, **{name: total[name] for name, _ in II06A_COLUMNS}}]
+
+
+def _open_during(session, unit_ids, period: Period, cutoff: date) -> list[Dossier]:
+    """Every dossier the period handled: received by the cutoff and not returned before the period began."""
+    query = select(Dossier).where(Dossier.received_on <= cutoff,
+                                  or_(Dossier.returned_on.is_(None), Dossier.returned_on >= period.start))
+    if unit_ids is not None:
+        query = query.where(Dossier.unit_id.in_(unit_ids))
+    return list(session.exec(query))
 
 
 def _columns_of(dossier: Dossier, start: date, cutoff: date) -> list[str]:
@@ -134,11 +151,16 @@ def _columns_of(dossier: Dossier, start: date, cutoff: date) -> list[str]:
 
 
 def for_report(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> dict:
+    """Every dossier table of the report, from one read of the period's dossiers."""
+    cutoff = dossiers.cutoff_of(period.end, today)
+    pool = _open_during(session, unit_ids, period, cutoff)
+    received = [d for d in pool if d.received_on >= period.start]  # received in the period, up to the cutoff
+    answers = rated(session, unit_ids, period)
     return {
-        "ii06a": ii06a(session, unit_ids, period, today),
-        "procedures": by_procedure(session, unit_ids, period, today),
-        "officials": by_official(session, unit_ids, period, today),
-        "indicator": dossiers.indicator_5_4(session, unit_ids, period.start, period.end, today),
+        "ii06a": ii06a(session, unit_ids, period, today, pool),
+        "procedures": _grouped(received, answers, cutoff, PROCEDURE),
+        "officials": _grouped(received, answers, cutoff, OFFICIAL),
+        "indicator": dossiers.indicator_of(session, received, cutoff),
     }
 
 

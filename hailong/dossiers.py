@@ -340,7 +340,11 @@ def flagged_ids(session: Session, dossiers: list[Dossier], cutoff: date) -> set[
 def indicator_5_4(session: Session, unit_ids: list[int] | None, start: date, end: date, today: date) -> dict:
     """QĐ 766 indicator 5.4: 1 − late/n − flagged/n over the dossiers received in the period (6 points from 90%)."""
     cutoff = cutoff_of(end, today)
-    dossiers = received_in(session, unit_ids, start, min(end, cutoff))
+    return indicator_of(session, received_in(session, unit_ids, start, cutoff), cutoff)
+
+
+def indicator_of(session: Session, dossiers: list[Dossier], cutoff: date) -> dict:
+    """Indicator 5.4 over ``dossiers`` (those received in the period), late and flagged as known at ``cutoff``."""
     n = len(dossiers)
     late = sum(1 for d in dossiers if is_late(d, cutoff))
     flagged = len(flagged_ids(session, dossiers, cutoff))
