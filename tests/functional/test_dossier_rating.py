@@ -1,4 +1,6 @@
 """Rating one dossier from its receipt: /d/<code> on a phone."""
+import re
+
 from sqlmodel import select
 
 from hailong import dossiers
@@ -68,3 +70,17 @@ def test_english(client, session, world):
     assert "Are you satisfied with how this dossier was handled?" in page and "Appointment date" in page
     missing = client.get("/d/NOPE?lang=en")
     assert missing.status_code == 404 and "No dossier has this code" in missing.get_data(as_text=True)
+
+
+def test_a_pakn_sent_from_the_dossier_page_names_the_dossier(client, session, world):
+    from models import Feedback
+
+    imported(session, world)
+    thanks = client.post("/d/H01-0003", data={"level": "dissatisfied"}, follow_redirects=True).get_data(as_text=True)
+    link = re.search(r'href="(/feedback/new\?[^"]+)"', thanks).group(1).replace("&amp;", "&")
+    form = client.get(link).get_data(as_text=True)
+    assert "Về hồ sơ: H01-0003" in form and 'name="dossier_code"' in form
+    response = client.post("/feedback/new", data={"unit": "XA01", "kind": "phan_anh", "anonymous": "y",
+                                                   "content": "Hẹn trả kết quả ba lần vẫn chưa có.", "dossier_code": "H01-0003"})
+    assert response.status_code == 302
+    assert session.exec(select(Feedback.dossier_code)).one() == "H01-0003"
