@@ -23,6 +23,8 @@ def import_dossiers(file: Path, unit_code: str | None) -> None:
         # Officials read the Vietnamese messages; there is no request to choose a language from.
         with force_locale("vi"), session_scope() as session:
             unit = default_unit(session, unit_code)
+            if unit.kind != "commune":
+                raise click.ClickException(f"{unit.code} is a province: give the commune's code with --unit.")
             result = dossiers.import_register(session, unit, file.name, file.read_bytes())
     except dossiers.RegisterRefused as refused:
         with force_locale("vi"):

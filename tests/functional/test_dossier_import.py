@@ -88,3 +88,15 @@ def test_a_file_that_is_not_a_register(runner, session, world, tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes("Mã hồ sơ;Tên\n".encode("cp1258", errors="replace") + b"\xff\xfe")
     assert "UTF-8" in runner.invoke(args=["import-dossiers", str(path)]).output
+
+
+def test_a_province_cannot_hold_dossiers(runner, session, world, tmp_path):
+    from models import Unit
+
+    session.add(Unit(code="TINH", name="Tỉnh", kind="province"))
+    session.commit()
+    path = tmp_path / "r.csv"
+    path.write_bytes(csv_bytes(register_rows(2)))
+    result = runner.invoke(args=["import-dossiers", str(path), "--unit", "TINH"])
+    assert result.exit_code == 1 and "province" in result.output and count(session) == 0
+    assert runner.invoke(args=["import-dossiers", str(path), "--unit", "NOPE"]).exit_code == 1
