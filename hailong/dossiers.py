@@ -25,6 +25,7 @@ from models import (
 
 MAX_CODE = 64
 MAX_ROWS = 50_000
+HEADER_SEARCH = 15
 MAX_SCORE = 6.0
 FULL_POINTS_FROM = 0.9
 
@@ -152,12 +153,13 @@ def parse_rows(table: list[tuple[int, list]]) -> list[dict]:
     table = [(line, cells) for line, cells in table if any(_text(cell) for cell in cells)]
     if not table:
         raise RegisterRefused([RowError(1, "", str(_l("tệp trống")))])
-    header_line, header = table[0]
+    start = _header_index(table)
+    header_line, header = table[start]
     columns = _header_map(header, header_line)
-    if len(table) - 1 > MAX_ROWS:
+    if len(table) - start - 1 > MAX_ROWS:
         raise RegisterRefused([RowError(header_line, "", str(_l("quá %(n)s dòng", n=MAX_ROWS)))])
     rows, errors, seen = [], [], {}
-    for line, cells in table[1:]:
+    for line, cells in table[start + 1:]:
         code = normalise_code(_text(_cell(cells, columns, "code")))
         if code and code in seen:
             errors.append(RowError(line, COLUMNS["code"][0], str(_l("trùng mã hồ sơ ở dòng %(n)s", n=seen[code]))))
@@ -170,6 +172,15 @@ def parse_rows(table: list[tuple[int, list]]) -> list[dict]:
     if not rows:
         raise RegisterRefused([RowError(header_line, "", str(_l("không có dòng hồ sơ nào")))])
     return rows
+
+
+def _header_index(table: list[tuple[int, list]]) -> int:
+    """Exports often open with a title and the unit's name: the header is the first line naming "Mã hồ sơ"."""
+    wanted = _key(COLUMNS["code"][0])
+    for index, (_line, cells) in enumerate(table[:HEADER_SEARCH]):
+        if any(_key(cell) == wanted for cell in cells):
+            return index
+    return 0
 
 
 def _cell(cells: list, columns: dict, name: str):

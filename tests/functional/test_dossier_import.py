@@ -100,3 +100,16 @@ def test_a_province_cannot_hold_dossiers(runner, session, world, tmp_path):
     result = runner.invoke(args=["import-dossiers", str(path), "--unit", "TINH"])
     assert result.exit_code == 1 and "province" in result.output and count(session) == 0
     assert runner.invoke(args=["import-dossiers", str(path), "--unit", "NOPE"]).exit_code == 1
+
+
+def test_title_lines_above_the_header_are_skipped(runner, session, world, tmp_path):
+    rows = register_rows(3)
+    rows[1][5] = "hôm qua"
+    body = ("SỔ THEO DÕI HỒ SƠ\nUBND xã Thử Nghiệm,,,\n\n".encode() + csv_bytes(rows, bom=False))
+    path = tmp_path / "r.csv"
+    path.write_bytes(body)
+    result = runner.invoke(args=["import-dossiers", str(path)])
+    assert "dòng 6, cột Ngày tiếp nhận: hôm qua không phải ngày" in result.output  # lines count from the file's top
+    rows[1][5] = "03/03/2026"
+    path.write_bytes("SỔ THEO DÕI HỒ SƠ\n".encode() + csv_bytes(rows, bom=False))
+    assert runner.invoke(args=["import-dossiers", str(path)]).exit_code == 0 and count(session) == 3
