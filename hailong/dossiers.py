@@ -18,7 +18,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from hailong.errors import ValidationError
+from hailong.errors import Conflict, ValidationError
 from models import (
     Dossier, DossierChannel, Feedback, FeedbackStatus, Level, Official, Rating, Unit, local_date_of, utcnow,
 )
@@ -375,6 +375,13 @@ def score_of(ratio: float | None) -> float | None:
 # Later phone ratings of a dossier that already has a counted one are kept but not counted: the
 # receipt belongs to one applicant, and receipt codes run in sequence, so they can be guessed.
 REPEAT_REASON = "dossier_repeat"
+# A receipt is rated around the visit that returned its result; an old code rated months later is
+# more likely guessed than kept, so ratings close this long after the return.
+RATING_OPEN_DAYS = 30
+
+
+def rating_closed(dossier: Dossier, today: date) -> bool:
+    return dossier.returned_on is not None and (today - dossier.returned_on).days > RATING_OPEN_DAYS
 
 
 def record_dossier_rating(session: Session, *, dossier: Dossier, level: str, reasons: list[str], criteria: dict,
@@ -384,6 +391,9 @@ def record_dossier_rating(session: Session, *, dossier: Dossier, level: str, rea
     from models import Channel, ServiceArea
 
     now = now or utcnow()
+    if rating_closed(dossier, local_date_of(now)):
+        raise Conflict(_l("Hồ sơ này đã trả kết quả hơn %(n)s ngày, không nhận đánh giá nữa.", n=RATING_OPEN_DAYS),
+                       code="rating_closed")
     body = {"id": str(uuid.uuid4()), "level": level, "tapped_at": now.isoformat(), "dossier_code": dossier.code,
             "reasons": list(reasons or []) if level == Level.DISSATISFIED else [], "criteria": criteria or None}
     rating_in = ratings.parse_rating(body)

@@ -28,13 +28,13 @@ def dossier_lookup():
 
 @bp.route("/d/<code>", methods=["GET", "POST"])
 @unknown_dossier_limit
-@limiter.limit("20/minute", methods=["POST"])
+@limiter.limit("20/minute;200/day", methods=["POST"])
 def dossier_rate(code: str):
     dossier = dossiers.find(db_session(), code)
     if dossier is None:
         message = _("Không tìm thấy hồ sơ với mã này. Ông/bà vui lòng kiểm tra lại mã trên giấy tiếp nhận hồ sơ.")
         return render_template("surveys/dossier_lookup.html", code=code, message=message), 404
-    if request.method == "GET" or dossier.id in session.get(RATED_KEY, []):
+    if request.method == "GET" or dossier.id in session.get(RATED_KEY, []) or dossiers.rating_closed(dossier, _today()):
         return _page(dossier, rated=dossier.id in session.get(RATED_KEY, []))
     level = request.form.get("level", "")
     try:
@@ -58,11 +58,16 @@ def dossier_thanks(code: str):
                            level=level if level in Level._value2member_map_ else None)
 
 
+def _today():
+    return local_date_of(utcnow())
+
+
 def _page(dossier: Dossier, *, rated: bool = False, error: str | None = None):
-    today = local_date_of(utcnow())
+    today = _today()
     return render_template("surveys/dossier_rate.html", dossier=dossier, unit=db_session().get(Unit, dossier.unit_id),
                            state=dossiers.STATE_LABELS[dossiers.state_of(dossier, today)], levels=LEVEL_LABELS,
-                           reasons=REASON_LABELS, rated=rated, error=error, form=request.form)
+                           reasons=REASON_LABELS, rated=rated, error=error, form=request.form,
+                           closed=dossiers.rating_closed(dossier, today), open_days=dossiers.RATING_OPEN_DAYS)
 
 
 def _criteria(form) -> dict:

@@ -1,17 +1,19 @@
 """Rating a dossier from its receipt on a 390 px phone, in real Chromium."""
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from hailong import dossiers
-from models import Rating
+from models import Rating, local_date_of, utcnow
 from tests.dossier_data import csv_bytes, register_rows
 from tests.e2e.conftest import PHONE, screenshot
 
 
 def test_rate_a_dossier_on_a_phone(live_server, new_context, session, world):
-    dossiers.import_register(session, world.unit, "r.csv", csv_bytes(register_rows(5)))
+    start = local_date_of(utcnow()) - timedelta(days=20)
+    dossiers.import_register(session, world.unit, "r.csv", csv_bytes(register_rows(5, start=start)))
     session.commit()
     page = new_context(PHONE).new_page()
     page.goto(f"{live_server.url}/d")

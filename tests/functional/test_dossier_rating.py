@@ -1,23 +1,32 @@
 """Rating one dossier from its receipt: /d/<code> on a phone."""
 import re
+from datetime import timedelta
 
 from sqlmodel import select
 
 from hailong import dossiers
-from models import Rating
+from models import Rating, local_date_of, utcnow
 from tests.dossier_data import csv_bytes, register_rows
 
 
-def imported(session, world, count=5):
-    dossiers.import_register(session, world.unit, "r.csv", csv_bytes(register_rows(count)))
+START = local_date_of(utcnow()) - timedelta(days=20)  # recent enough to be rated (30 days after the return)
+
+
+def imported(session, world, count=5, start=START):
+    dossiers.import_register(session, world.unit, "r.csv", csv_bytes(register_rows(count, start=start)))
     session.commit()
+
+
+def vn(day) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 def test_the_page_shows_the_procedure_and_its_dates(client, session, world):
     imported(session, world)
     page = client.get("/d/h01-0004").get_data(as_text=True)  # typed in small letters
     assert "Chứng thực bản sao từ bản chính" not in page and "Đăng ký khai sinh" in page
-    assert "05/03/2026" in page and "08/03/2026" in page and "10/03/2026" in page  # received, due, returned late
+    # received, due, returned two days late
+    assert vn(START + timedelta(days=3)) in page and vn(START + timedelta(days=6)) in page and vn(START + timedelta(days=8)) in page
     assert "Đã trả kết quả trễ hẹn" in page and "ông/bà" in page and "bạn" not in page.lower().replace("bản", "")
 
 
@@ -84,3 +93,19 @@ def test_a_pakn_sent_from_the_dossier_page_names_the_dossier(client, session, wo
                                                    "content": "Hẹn trả kết quả ba lần vẫn chưa có.", "dossier_code": "H01-0003"})
     assert response.status_code == 302
     assert session.exec(select(Feedback.dossier_code)).one() == "H01-0003"
+
+
+def test_ratings_close_30_days_after_the_result_was_returned(client, session, world):
+    from datetime import date
+
+    from models import Dossier
+
+    imported(session, world, start=date(2026, 3, 2))  # returned long ago
+    dossier = session.exec(select(Dossier).where(Dossier.code == "H01-0002")).one()
+    page = client.get("/d/H01-0002").get_data(as_text=True)
+    assert "không nhận đánh giá nữa" in page and 'name="level"' not in page
+    assert client.post("/d/H01-0002", data={"level": "dissatisfied"}).status_code == 200
+    assert session.exec(select(Rating)).first() is None
+    dossier.returned_on = local_date_of(utcnow()) - timedelta(days=30)
+    session.commit()
+    assert client.post("/d/H01-0002", data={"level": "dissatisfied"}).status_code == 303
