@@ -777,6 +777,7 @@ class Dossier(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("unit_id", "code"),
         sa.Index("ix_dossier_unit_received", "unit_id", "received_on"),
+        sa.Index("ix_dossier_code", "code"),  # /d/<code> finds a receipt's dossier without knowing its commune
     )
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id")

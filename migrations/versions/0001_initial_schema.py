@@ -218,6 +218,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('unit_id', 'code')
     )
     with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.create_index('ix_dossier_code', ['code'], unique=False)
         batch_op.create_index('ix_dossier_unit_received', ['unit_id', 'received_on'], unique=False)
 
     op.create_table('replytemplate',
@@ -715,6 +716,7 @@ def downgrade() -> None:
     op.drop_table('replytemplate')
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_index('ix_dossier_unit_received')
+        batch_op.drop_index('ix_dossier_code')
 
     op.drop_table('dossier')
     with op.batch_alter_table('desk', schema=None) as batch_op:
