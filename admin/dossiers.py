@@ -7,7 +7,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select

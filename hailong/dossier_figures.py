@@ -43,20 +43,20 @@ class GroupRow:
 def by_procedure(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> list[GroupRow]:
     cutoff = dossiers.cutoff_of(period.end, today)
     return _grouped(dossiers.received_in(session, unit_ids, period.start, cutoff), rated(session, unit_ids, period),
-                    cutoff, PROCEDURE)
+                    cutoff, procedure_key)
 
 
 def by_official(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> list[GroupRow]:
     cutoff = dossiers.cutoff_of(period.end, today)
     return _grouped(dossiers.received_in(session, unit_ids, period.start, cutoff), rated(session, unit_ids, period),
-                    cutoff, OFFICIAL)
+                    cutoff, official_key)
 
 
-def PROCEDURE(procedure_code: str, procedure_name: str, official_name: str) -> tuple[str, str]:
+def procedure_key(procedure_code: str, procedure_name: str, official_name: str) -> tuple[str, str]:
     return procedure_code, procedure_name
 
 
-def OFFICIAL(procedure_code: str, procedure_name: str, official_name: str) -> tuple[str, str]:
+def official_key(procedure_code: str, procedure_name: str, official_name: str) -> tuple[str, str]:
     return official_name.casefold(), official_name or str(_l("(không ghi cán bộ tiếp nhận)"))
 
 
@@ -158,8 +158,8 @@ def for_report(session: Session, unit_ids: list[int] | None, period: Period, tod
     answers = rated(session, unit_ids, period)
     return {
         "ii06a": ii06a(session, unit_ids, period, today, pool),
-        "procedures": _grouped(received, answers, cutoff, PROCEDURE),
-        "officials": _grouped(received, answers, cutoff, OFFICIAL),
+        "procedures": _grouped(received, answers, cutoff, procedure_key),
+        "officials": _grouped(received, answers, cutoff, official_key),
         "indicator": dossiers.indicator_of(session, received, cutoff),
     }
 

@@ -118,7 +118,7 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged or foreign file
+    except Exception:  # noqa: BLE001  (openpyxl raises many kinds on a damaged or foreign file)
         raise RegisterRefused([RowError(1, "", str(_l("không đọc được tệp Excel")))]) from None
     sheet = workbook.worksheets[0]
     rows = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]

@@ -8,7 +8,6 @@ from hailong import dossiers
 from models import Rating, local_date_of, utcnow
 from tests.dossier_data import csv_bytes, register_rows
 
-
 START = local_date_of(utcnow()) - timedelta(days=20)  # recent enough to be rated (30 days after the return)
 
 
