@@ -417,6 +417,7 @@ class Feedback(SQLModel, table=True):
     reopened_at: datetime | None = ts_field(nullable=True)
     citizen_level: str | None = Field(default=None, max_length=20)
     citizen_rated_at: datetime | None = ts_field(nullable=True)
+    dossier_code: str | None = Field(default=None, max_length=64)  # the receipt's code, when the PAKN names one
 
 
 class RegisterCounter(SQLModel, table=True):
@@ -818,3 +819,46 @@ class Alert(SQLModel, table=True):
 
 # Why citizens were dissatisfied: a commune's dissatisfied taps without reading the others.
 sa.Index("ix_rating_unit_level_date", Rating.unit_id, Rating.level, Rating.local_date)
+# --- dossiers: the province's register of procedure files (issue 16) ---------------------
+
+
+class DossierChannel(StrEnum):
+    """How the dossier was lodged (Hình thức nộp), as Biểu II.06a splits it."""
+
+    ONLINE = "online"  # trực tuyến
+    IN_PERSON = "in_person"  # trực tiếp
+    POST = "post"  # bưu chính công ích
+
+
+class Dossier(SQLModel, table=True):
+    """A hồ sơ thủ tục hành chính as the province's procedure system exported it.
+
+    The import never owns it: importing again overwrites every field by code. Ratings and
+    PAKN name a dossier by its code (``Rating.dossier_code``, ``Feedback.dossier_code``) and
+    are joined on (unit, code), so one that arrived before its dossier links by itself once
+    the register is imported.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("unit_id", "code"),
+        sa.Index("ix_dossier_unit_received", "unit_id", "received_on"),
+        sa.Index("ix_dossier_code", "code"),  # /d/<code> finds a receipt's dossier without knowing its commune
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    code: str = Field(max_length=64)
+    procedure_name: str = Field(max_length=300)
+    procedure_code: str = Field(max_length=64)
+    area_name: str = Field(default="", max_length=200)
+    received_on: date
+    due_on: date
+    returned_on: date | None = None
+    channel: str | None = Field(default=None, max_length=16)
+    official_name: str = Field(default="", max_length=120)
+    official_id: int | None = Field(default=None, foreign_key="official.id")
+    imported_at: datetime = ts_field(default_now=True)
+
+
+# Ratings and PAKN are looked up by the dossier they name (indicator 5.4, figures by procedure).
+sa.Index("ix_rating_unit_dossier", Rating.unit_id, Rating.dossier_code)
+sa.Index("ix_feedback_unit_dossier", Feedback.unit_id, Feedback.dossier_code)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from admin import report as periodic_report
 from admin.figures_forms import AcknowledgeForm
 from admin.views import bp, landing_url
-from hailong import access, alerts, audit, charts, exports, papers, reporting, workdays, workflow
+from hailong import access, alerts, audit, charts, dossier_figures, exports, papers, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.i18n import percent
@@ -189,7 +189,8 @@ def _report_cover(context: dict) -> papers.Paper | None:
 def report_xlsx():
     context = _periodic_report()
     scope, period = context["scope"], context["period"]
-    body = exports.xlsx_bytes(exports.report_sheets(context["report"]),
+    body = exports.xlsx_bytes(exports.report_sheets(context["report"])
+                              + dossier_figures.sheets(context["report"]["dossiers"], REASON_LABELS),
                               title=_sheet_title(_("Báo cáo kết quả công tác cải cách hành chính"), context))
     return _download(body, f"bao-cao-{_slug(scope)}-{period.start}-{period.end}.xlsx", XLSX)
 
@@ -199,6 +200,8 @@ def _periodic_report() -> dict:
     today = _today()
     scope, kind, period = _scope_and_period(default_kind="quarter")
     built = periodic_report.build(db_session(), scope, period, today)
+    # Only the report and its XLSX show the dossier tables: the dashboard does not pay for them.
+    built["dossiers"] = dossier_figures.for_report(db_session(), scope.unit_ids, period, today)
     return {"scope": scope, "kind": kind, "period": period, "today": today, "report": built}
 
 

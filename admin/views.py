@@ -93,3 +93,4 @@ from admin import settings  # noqa: E402,F401  (adds the administrator's setting
 from admin import privacy  # noqa: E402,F401  (adds the personal data request routes to bp)
 # Dashboards, reports and exports (issue 6) add their routes to this blueprint.
 from admin import figures_views  # noqa: E402,F401
+from admin import dossiers  # noqa: E402,F401  (the dossier register and figures by procedure, issue 16)

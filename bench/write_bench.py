@@ -18,7 +18,6 @@ It prints requests per second, bare ÷ app, the workers' CPU per tap and their m
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import signal
@@ -200,7 +199,6 @@ def seed(url: str) -> str:
 
 
 def count_rows(url: str) -> int:
-    import sqlalchemy as sa
 
     from hailong.db import make_engine
 

@@ -64,6 +64,8 @@ ENDPOINTS: dict[str, str | None] = {
     "admin.feedback_file": "filing", "admin.feedback_receipt": "filing",
     "admin.acknowledge_alert": "alerts",
     "admin.report": "reports", "admin.report_xlsx": "reports", "admin.export": "reports",
+    "admin.dossiers_list": "settings", "admin.dossier_import": "settings", "admin.dossier_import_confirm": "settings",
+    "admin.dossier_figures": "reports",
     "admin.reports_issued": "reports", "admin.report_issued": "reports", "admin.report_close": "report_close",
 }
 

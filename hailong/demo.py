@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hailong import figures_demo, ratings, totals, users, workflow_demo
+from hailong import dossier_demo, figures_demo, ratings, totals, users, workflow_demo
 from hailong.figures import ensure_targets
 from kiosk.demo import load_kiosk
 from admin.closing_demo import load_closing
@@ -65,6 +65,7 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
     load_kiosk(session, unit, rng)
     tickets = workflow_demo.load_workflow(session, unit, rng)
     figures_demo.load_figures(session, unit, rng)
+    dossier_line = dossier_demo.load_dossiers(session, unit, rng, months)
     summary = [
         f"Demo commune: {unit.name} ({unit.code}), {len(AREAS)} service areas, {len(DESKS)} desks.",
         f"{count} ratings over {months} months; {tickets} PAKN tickets in every state.",
@@ -72,6 +73,7 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
         f"Back-office users (password {DEMO_PASSWORD}): " + ", ".join(f"{name} ({role.value})" for name, role, _ in DEMO_USERS),
         "Kiosk pairing links: " + ", ".join(f"/kiosk/pair?code={token}" for _, token in kiosks),
         load_qr(session, unit, rng),
+        dossier_line,
     ]
     # The loaders write taps in bulk, past the ORM hook that keeps the daily totals exact.
     totals.rebuild(session, [unit.id])

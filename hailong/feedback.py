@@ -56,6 +56,7 @@ class FeedbackIn:
     email: str | None
     address: str | None
     consent: bool
+    dossier_code: str | None = None  # the receipt's code when the PAKN is about one dossier
 
 
 class DuplicateFeedback(DomainError):
@@ -86,6 +87,7 @@ def parse_feedback(data) -> FeedbackIn:
     email = _email(data.get("email"), errors)
     address = _text(data.get("address"), "address", ADDRESS_MAX, errors)
     area = data.get("service_area") or None
+    dossier_code = _dossier_code(data.get("dossier_code"), errors)
     if area is not None and (not isinstance(area, str) or len(area) > 32):
         errors["service_area"] = _l("Lĩnh vực không hợp lệ.")
     contact = any([name, phone, email, address])
@@ -100,7 +102,16 @@ def parse_feedback(data) -> FeedbackIn:
     if errors:
         raise ValidationError(_l("Phản ánh, kiến nghị chưa hợp lệ. Vui lòng sửa các mục được đánh dấu."), fields=errors)
     return FeedbackIn(kind=kind, content=content, service_area=area, anonymous=anonymous, name=name,
-                      phone=phone, email=email, address=address, consent=consent and contact)
+                      phone=phone, email=email, address=address, consent=consent and contact, dossier_code=dossier_code)
+
+
+def _dossier_code(value, errors):
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 64 or not value.isprintable():
+        errors["dossier_code"] = _l("Mã hồ sơ phải là chuỗi tối đa %(n)s ký tự.", n=64)
+        return None
+    return "".join(value.split()).upper() or None
 
 
 def _require_contact(name, phone, email, address, errors):
@@ -272,6 +283,7 @@ def submit_feedback(session: Session, *, unit: Unit, feedback_in: FeedbackIn, ch
         consent_version=CONSENT_VERSION if feedback_in.consent else None,
         consent_at=now if feedback_in.consent else None,
         filed_by_id=filed_by.id if filed_by else None, status=FeedbackStatus.RECEIVED,
+        dossier_code=feedback_in.dossier_code,
         received_at=now, received_date=received,
         classify_due=calendar.add_working_days(received, area.classify_days if area else workdays.CLASSIFY_WITHIN),
         due_date=calendar.add_working_days(received, area.resolve_days if area else workdays.RESOLVE_WITHIN),

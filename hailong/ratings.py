@@ -42,6 +42,7 @@ SUSPECT_LABELS = {
     "outside_hours": _l("Ngoài giờ làm việc"),
     "clock_skew": _l("Đồng hồ thiết bị lệch nhiều so với máy chủ"),
     "official_mismatch": _l("Thiết bị ghi một cán bộ không trực quầy lúc đó"),
+    "dossier_repeat": _l("Hồ sơ này đã được đánh giá trước đó"),
 }
 
 
@@ -205,7 +206,7 @@ def _parse_dossier(value, errors):
     if not isinstance(value, str) or len(value) > MAX_DOSSIER_CODE or not value.isprintable():
         errors["dossier_code"] = _l("Mã hồ sơ phải là chuỗi tối đa %(n)s ký tự.", n=MAX_DOSSIER_CODE)
         return None
-    return value.strip()
+    return "".join(value.split()).upper()  # as the receipt prints it, however the citizen typed it
 
 
 def _parse_criteria(value, errors):

@@ -20,10 +20,12 @@ class FeedbackForm(FlaskForm):
     address = StringField(_l("Địa chỉ"))
     consent = BooleanField(CONSENT_TEXT)
     unit = HiddenField()
+    dossier_code = HiddenField()  # set when the citizen came from a dossier's page (/d/<code>)
 
     def as_data(self) -> dict:
         """The fields as hailong.feedback.parse_feedback reads them."""
-        names = ("kind", "service_area", "content", "anonymous", "name", "phone", "email", "address", "consent")
+        names = ("kind", "service_area", "content", "anonymous", "name", "phone", "email", "address", "consent",
+                 "dossier_code")
         return {name: getattr(self, name).data for name in names}
 
 

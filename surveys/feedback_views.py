@@ -66,6 +66,7 @@ def feedback_new():
         form.unit.data = unit.code
         form.service_area.data = request.args.get("area", "")
         form.kind.data = "phan_anh"
+        form.dossier_code.data = request.args.get("dossier", "")[:64]
         return render_form(form, unit, errors={})
     return _submit(db, unit, form)
 

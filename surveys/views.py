@@ -48,3 +48,4 @@ from surveys import survey_views  # noqa: E402,F401  (adds the survey pages to b
 from surveys import feedback_views  # noqa: E402,F401  (the PAKN form's routes join this blueprint)
 from surveys import qr_views  # noqa: E402,F401  (QR landing and phone rating join this blueprint)
 from surveys import status  # noqa: E402,F401  (adds the status page's rating and reopening routes to bp)
+from surveys import dossier_views  # noqa: E402,F401  (rating one dossier from its receipt: /d/<code>)

@@ -1,5 +1,4 @@
 """The migrations produce exactly the models' schema, on SQLite and on PostgreSQL."""
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext

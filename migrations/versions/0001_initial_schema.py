@@ -207,6 +207,29 @@ def upgrade() -> None:
     with op.batch_alter_table('desk', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_desk_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('dossier',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('procedure_name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('procedure_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('area_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('returned_on', sa.Date(), nullable=True),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('official_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('official_id', sa.Integer(), nullable=True),
+    sa.Column('imported_at', models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['official_id'], ['official.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('unit_id', 'code')
+    )
+    with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.create_index('ix_dossier_code', ['code'], unique=False)
+        batch_op.create_index('ix_dossier_unit_received', ['unit_id', 'received_on'], unique=False)
+
     op.create_table('replytemplate',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -337,6 +360,7 @@ def upgrade() -> None:
     sa.Column('reopened_at', models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('citizen_level', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('citizen_rated_at', models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('dossier_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['feedback.id'], ),
     sa.ForeignKeyConstraint(['filed_by_id'], ['user.id'], ),
@@ -352,6 +376,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
         batch_op.create_index('ix_feedback_unit_assignee_status', ['unit_id', 'assignee_id', 'status'], unique=False)
+        batch_op.create_index('ix_feedback_unit_dossier', ['unit_id', 'dossier_code'], unique=False)
         batch_op.create_index('ix_feedback_unit_due', ['unit_id', 'due_date', 'id'], unique=False)
         batch_op.create_index('ix_feedback_unit_received', ['unit_id', 'received_date'], unique=False)
         batch_op.create_index('ix_feedback_unit_status_due', ['unit_id', 'status', 'due_date'], unique=False)
@@ -618,6 +643,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_rating_official_id'), ['official_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_service_area_id'), ['service_area_id'], unique=False)
         batch_op.create_index('ix_rating_unit_date', ['unit_id', 'local_date', 'suspect', 'level', 'service_area_id', 'official_id', 'desk_id', 'kiosk_id', 'channel', 'tapped_at'], unique=False)
+        batch_op.create_index('ix_rating_unit_dossier', ['unit_id', 'dossier_code'], unique=False)
         batch_op.create_index('ix_rating_unit_level_date', ['unit_id', 'level', 'local_date'], unique=False)
 
     op.create_table('surveyanswer',
@@ -661,6 +687,7 @@ def downgrade() -> None:
     op.drop_table('surveyanswer')
     with op.batch_alter_table('rating', schema=None) as batch_op:
         batch_op.drop_index('ix_rating_unit_level_date')
+        batch_op.drop_index('ix_rating_unit_dossier')
         batch_op.drop_index('ix_rating_unit_date')
         batch_op.drop_index(batch_op.f('ix_rating_service_area_id'))
         batch_op.drop_index(batch_op.f('ix_rating_official_id'))
@@ -715,6 +742,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_feedback_unit_status_due')
         batch_op.drop_index('ix_feedback_unit_received')
         batch_op.drop_index('ix_feedback_unit_due')
+        batch_op.drop_index('ix_feedback_unit_dossier')
         batch_op.drop_index('ix_feedback_unit_assignee_status')
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
         batch_op.drop_index('ix_feedback_phone')
@@ -746,6 +774,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_replytemplate_unit_id'))
 
     op.drop_table('replytemplate')
+    with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.drop_index('ix_dossier_unit_received')
+        batch_op.drop_index('ix_dossier_code')
+
+    op.drop_table('dossier')
     with op.batch_alter_table('desk', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_desk_unit_id'))
 

@@ -1,10 +1,10 @@
 """Alerts: a run of dissatisfied taps at one desk, a silent kiosk; stored once however often scanned."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from sqlmodel import select
 
 from hailong import alerts
-from models import Alert, Level, LOCAL_TZ
+from models import Alert, Level
 from tests.factories import local
 from tests.figures_data import tap
 

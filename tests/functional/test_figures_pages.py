@@ -1,17 +1,16 @@
 """The back-office figure pages: who may use them (and who may not), exports and the public pages."""
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from hailong import alerts
 from hailong.exports import HEADER_ROW
 from hailong.feedback import format_code
 from models import (
-    Alert, FeedbackEvent, FeedbackStatus, Level, Official, Resolution, Role, Target, Unit, User, local_date_of, utcnow,
+    Alert, FeedbackEvent, FeedbackStatus, Level, Resolution, Role, Target, Unit, User, local_date_of, utcnow,
 )
 from tests import factories
 from tests.factories import PASSWORD, local
@@ -244,7 +243,7 @@ def test_exports_hide_personal_data_from_a_viewer(client, data, fmt):
 def test_ratings_export_has_every_tap_and_marks_suspect_ones(client, session, data):
     tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 9, 0, 1), Level.SATISFIED, suspect_reasons=["too_close"])
     session.commit()
-    response = login(client, data.users["viewer"]).get(f"/admin/exports/ratings.xlsx?kind=month")
+    response = login(client, data.users["viewer"]).get("/admin/exports/ratings.xlsx?kind=month")
     rows = _table(response.data)
     header, body = rows[0], rows[1:]
     assert len(body) == 26 and "dossier_code" not in header

@@ -1,5 +1,4 @@
 """The rules of a tap: validation, replay, attribution and each suspect rule."""
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
