@@ -108,7 +108,9 @@ def create_kiosk(name: str, unit_code: str | None, desk_number: int | None) -> N
 @click.option("--seed", default=2025, show_default=True)
 @click.option("--scale", type=click.Choice(["commune", "province"]), default="commune", show_default=True,
               help="province: many communes, a year of ≥ 1,000,000 ratings and ≥ 100,000 PAKN, for load tests.")
-def demo_data(months: int, seed: int, scale: str) -> None:
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="The server's address as people reach it: the printed links start with it.")
+def demo_data(months: int, seed: int, scale: str, base_url: str) -> None:
     """Fill the database with a realistic demo commune (or a province's year with --scale province)."""
     from hailong import demo
 
@@ -119,7 +121,7 @@ def demo_data(months: int, seed: int, scale: str) -> None:
             province_scale.load_province(session, seed=seed, log=click.echo)
         return
     with session_scope() as session:
-        summary = demo.load(session, months=months, seed=seed)
+        summary = demo.load(session, months=months, seed=seed, base_url=base_url)
     for line in summary:
         click.echo(line)
 

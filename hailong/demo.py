@@ -13,11 +13,12 @@ from sqlmodel import Session, select
 
 from hailong import dossier_demo, figures_demo, ratings, totals, users, workflow_demo
 from hailong.figures import ensure_targets
+from kiosk import devices
 from kiosk.demo import load_kiosk
 from admin.closing_demo import load_closing
 from hailong.qr import load_qr
 from models import (
-    LOCAL_TZ, Channel, Desk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, local_date_of,
+    LOCAL_TZ, Channel, Desk, Kiosk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, local_date_of,
     utcnow,
 )
 from surveys.demo import load_surveys
@@ -53,12 +54,13 @@ DEMO_USERS = [
 ]
 
 
-def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
-    """Create (once) the demo commune and ``months`` of ratings up to today; returns a summary."""
+def load(session: Session, *, months: int = 6, seed: int = 2025, base_url: str = "http://127.0.0.1:5000") -> list[str]:
+    """Create (once) the demo commune and ``months`` of ratings up to today; returns a summary that
+    ends, on every run, with who can sign in and fresh pairing links."""
     rng = random.Random(seed)
     unit = session.exec(select(Unit).where(Unit.code == "HOAAN")).first()
     if unit is not None:
-        return [f"Demo commune {unit.name} already exists; nothing added."]
+        return [f"Demo commune {unit.name} already exists; nothing added.", *access_lines(session, unit, base_url)]
     unit = _organisation(session)
     kiosks = _kiosks(session, unit)
     count = _ratings(session, unit, kiosks, months, rng)
@@ -70,15 +72,27 @@ def load(session: Session, *, months: int = 6, seed: int = 2025) -> list[str]:
         f"Demo commune: {unit.name} ({unit.code}), {len(AREAS)} service areas, {len(DESKS)} desks.",
         f"{count} ratings over {months} months; {tickets} PAKN tickets in every state.",
         load_surveys(session, unit, rng),
-        f"Back-office users (password {DEMO_PASSWORD}): " + ", ".join(f"{name} ({role.value})" for name, role, _ in DEMO_USERS),
-        "Kiosk pairing links: " + ", ".join(f"/kiosk/pair?code={token}" for _, token in kiosks),
         load_qr(session, unit, rng),
         dossier_line,
     ]
     # The loaders write taps in bulk, past the ORM hook that keeps the daily totals exact.
     totals.rebuild(session, [unit.id])
     summary.append(load_closing(session, unit))  # last, so the issued report holds every figure above
+    summary.extend(access_lines(session, unit, base_url))
     return summary
+
+
+def access_lines(session: Session, unit: Unit, base_url: str) -> list[str]:
+    """The demo's users and a new pairing link per kiosk: a pairing code works once and only its hash
+    is kept, so each run makes new ones (tablets already paired keep working)."""
+    base = base_url.rstrip("/")
+    kiosks = session.exec(select(Kiosk).where(Kiosk.unit_id == unit.id, Kiosk.revoked_at.is_(None)).order_by(Kiosk.id))
+    return [
+        f"Back office: {base}/admin — users (password {DEMO_PASSWORD}): "
+        + ", ".join(f"{name} ({role.value})" for name, role, _ in DEMO_USERS),
+        "Kiosk pairing links (each pairs one tablet, once):",
+        *(f"  {kiosk.name}: {base}/kiosk/pair?code={devices.rotate_code(session, kiosk)}" for kiosk in kiosks),
+    ]
 
 
 def _organisation(session: Session) -> Unit:
