@@ -64,7 +64,10 @@ def test_late_extension_stays_late(app, session, world):
     ticket.handled_date = None
     session.commit()
     page = login(app, "leader.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
-    assert "Quá hạn, đã hẹn lại" in page
+    assert page.count(f"Quá hạn, đã hẹn lại {new_due:%d/%m/%Y}") == 2  # the badge and beside the due date
+    code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
+    status = app.test_client().get(f"/feedback/{code}").get_data(as_text=True)
+    assert f"{new_due:%d/%m/%Y}" in status  # the citizen is given the new appointment
 
 
 def test_refused_complaint_not_counted(session, world):
