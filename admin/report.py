@@ -48,6 +48,7 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
     months = reporting.monthly(session, scope.unit_ids, period, today, feedback=feedback_months)
     ratings = sum((month.ratings for month in months), RatingFigures())  # the months make up the period
     cards = reporting.target_cards(session, scope, period, today, ratings=ratings, feedback=feedback)
+    group5 = qd766.group5(session, scope.unit_ids, period.start, period.end, today)
     detailed = scope.unit_ids is not None and scope.is_commune
     breakdowns = reporting.breakdowns(session, scope.unit_ids, period) if detailed else None
     return {
@@ -56,8 +57,8 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
                      "numerator": c.rate.numerator, "denominator": c.rate.denominator, "small": c.rate.small,
                      "interval": c.rate.interval, "status": c.status, "status_label": str(STATUS_LABELS[c.status])}
                     for c in cards],
-        "register": register_summary(feedback),
-        "qd766": qd766_figures(session, scope.unit_ids, period, today),
+        "register": register_summary(feedback, group5["5.3"]),
+        "qd766": qd766_figures(group5),
         "qd766_source": str(qd766.SOURCE), "qd766_note": str(qd766.NO_SUBJECT),
         "areas": breakdowns["service_area"] if breakdowns else reporting.sector_rows(session, scope.unit_ids, period),
         "officials": breakdowns["official"] if breakdowns else [],
@@ -70,7 +71,7 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
     }
 
 
-def register_summary(feedback) -> list[tuple[str, float | int | None, bool]]:
+def register_summary(feedback, handling: qd766.Indicator) -> list[tuple[str, float | int | None, bool]]:
     """The intake register's summary as the province asks for it."""
     return [
         (str(_l("Tiếp nhận")), feedback.received, False),
@@ -84,7 +85,7 @@ def register_summary(feedback) -> list[tuple[str, float | int | None, bool]]:
         (str(_l("Xử lý xong trong kỳ")), feedback.handled, False),
         (str(_l("Xử lý đúng hạn")), feedback.handled_on_time, False),
         (str(_l("Quá hạn chưa xử lý")), feedback.open_overdue, False),
-        (str(_l("Hài lòng với việc xử lý")), feedback.handling_satisfaction.value, True),
+        (str(_l("Hài lòng với việc xử lý")), handling.ratio, True),  # QĐ 766 indicator 5.3: one definition
     ]
 
 
@@ -95,10 +96,9 @@ QD766_LABELS = {
 }
 
 
-def qd766_figures(session: Session, unit_ids: list[int] | None, period: Period, today: date) -> list[dict]:
+def qd766_figures(group5: dict[str, qd766.Indicator]) -> list[dict]:
     """QĐ 766/QĐ-TTg group 5 indicators, each with numerator, denominator, ratio, score and maximum."""
     return [{"code": code, "label": str(QD766_LABELS[code]), "numerator": item.numerator,
              "denominator": item.denominator, "ratio": item.ratio if item.max_score else None,
              "score": item.score, "max_score": item.max_score}
-            for code, item in qd766.group5(session, unit_ids, period.start, period.end, today).items()
-            if code in QD766_LABELS]
+            for code, item in group5.items() if code in QD766_LABELS]

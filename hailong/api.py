@@ -116,14 +116,17 @@ def stats():
     unit = _unit_from_args(session)
     unit_ids = unit_scope(session, unit)
     target_unit = unit or session.exec(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
+    group5 = qd766.group5(session, unit_ids, period.start, period.end, local_date_of(utcnow()))
+    handling = group5["5.3"].ratio  # handling satisfaction has one definition: QĐ 766 indicator 5.3
     return jsonify({
         "from": period.start.isoformat(), "to": period.end.isoformat(),
         "unit": unit.code if unit else None,
         "ratings": rating_figures(session, unit_ids, period).as_json(),
-        "feedback": feedback_figures(session, unit_ids, period).as_json(),
+        "feedback": feedback_figures(session, unit_ids, period).as_json() | {
+            "handling_satisfaction_rate": None if handling is None else round(handling, 4)},
         "sector": _sector_json(sector_rate(session, unit_ids, period)),
         "targets": targets_for(session, target_unit.id if target_unit else None, period.end.year),
-        "qd766": {**qd766.as_json(qd766.group5(session, unit_ids, period.start, period.end, local_date_of(utcnow()))),
+        "qd766": {**qd766.as_json(group5),
                   "5.4": indicator_5_4(session, unit_ids, period.start, period.end, local_date_of(utcnow()))},
     })
 

@@ -322,7 +322,7 @@ def public_status(session: Session, feedback: Feedback) -> dict:
         "kind": feedback.kind,
         "status": feedback.status,
         "received_at": feedback.received_at.isoformat(),
-        "due_date": feedback.due_date.isoformat(),
+        "due_date": (feedback.rescheduled_to or feedback.due_date).isoformat(),  # the appointment the citizen has
         "closed_at": feedback.closed_at.isoformat() if feedback.closed_at else None,
         "resolution": feedback.resolution,
         "timeline": [{"at": e.at.isoformat(), "kind": e.kind, "text": e.body} for e in events],

@@ -267,7 +267,8 @@ class FeedbackFigures:
 
     @property
     def handling_satisfaction(self) -> Rate:
-        """Citizens satisfied with how their PAKN was handled."""
+        """Citizens' ratings of the tickets handled in the period. The handling satisfaction figure shown
+        and published is QĐ 766 indicator 5.3 (hailong.qd766), which also counts lateness and reopening."""
         return Rate(self.citizen_satisfied, self.citizen_rated)
 
     def __add__(self, other: "FeedbackFigures") -> "FeedbackFigures":
@@ -290,7 +291,6 @@ class FeedbackFigures:
             "resolved_rate": _rounded(self.resolved_rate.value), "on_time_rate": _rounded(self.on_time_rate.value),
             "open_overdue": self.open_overdue, "set_apart": self.set_apart, "due_in_period": self.due_in_period, "handled": self.handled,
             "handled_on_time": self.handled_on_time,
-            "handling_satisfaction_rate": _rounded(self.handling_satisfaction.value),
         }
 
 

@@ -64,7 +64,10 @@ def test_late_extension_stays_late(app, session, world):
     ticket.handled_date = None
     session.commit()
     page = login(app, "leader.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
-    assert "Quá hạn, đã hẹn lại" in page
+    assert page.count(f"Quá hạn, đã hẹn lại {new_due:%d/%m/%Y}") == 2  # the badge and beside the due date
+    code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
+    status = app.test_client().get(f"/feedback/{code}").get_data(as_text=True)
+    assert f"{new_due:%d/%m/%Y}" in status  # the citizen is given the new appointment
 
 
 def test_refused_complaint_not_counted(session, world):
@@ -194,6 +197,7 @@ def test_qd766_group5_in_api_report_and_xlsx(app, client, session, world):
     body = client.get(f"/api/v1/stats?unit={world.unit.code}&from={month.start}&to={month.end}").get_json()
     assert body["qd766"]["5.3"] == {"numerator": 1, "denominator": 2, "ratio": 0.5, "score": 3.0, "max_score": 6.0}
     assert set(body["qd766"]) == {"5.2", "5.3"}
+    assert body["feedback"]["handling_satisfaction_rate"] == 0.5  # one definition: 5.3
     page = login(app, "leader.xa01").get("/admin/reports?kind=month").get_data(as_text=True)
     assert 'data-indicator="5.3"' in page and "Quyết định 766/QĐ-TTg" in page and "Cổng Dịch vụ công quốc gia" in page
     assert late.status == "in_progress"
