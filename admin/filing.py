@@ -4,15 +4,15 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from admin.access import roles_required
 from admin import papers
+from admin.access import roles_required
 from admin.qr import admin_unit
 from admin.views import bp
-from hailong import attachments, qr
+from hailong import attachments
 from hailong import feedback as intake
 from hailong.db import db_session
 from hailong.errors import ValidationError
-from models import Attachment, AuditLog, Channel, Feedback, Role, ServiceArea, Unit, User
+from models import Attachment, AuditLog, Channel, Feedback, Role, User
 from surveys.feedback_forms import DeskFeedbackForm
 from surveys.feedback_views import area_choices
 

@@ -2,7 +2,7 @@
 the receipt, the apology letter, the transfer slip, the refusal with guidance and the answer."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from hailong import workflow
-from models import Extension, Feedback, Official, ReplyTemplate
+from models import Feedback, Official, ReplyTemplate
 from tests.e2e.conftest import DESKTOP, screenshot
 from tests.e2e.pages_workflow import BackOffice
 from tests.factories import PASSWORD
