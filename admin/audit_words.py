@@ -24,13 +24,26 @@ STEPS = {
 OBJECTS = {"feedback": _l("PAKN"), "user": _l("tài khoản"), "official": _l("cán bộ"), "areas": _l("lĩnh vực"),
            "desks": _l("quầy"), "units": _l("đơn vị"), "templates": _l("mẫu trả lời"), "holidays": _l("ngày nghỉ"),
            "target": _l("chỉ tiêu")}
-KEYS = {"page": _l("trang"), "role": _l("vai trò"), "fields": _l("các mục"), "day": _l("ngày"), "working": _l("làm bù"),
+KEYS = {"status": _l("trạng thái"), "page": _l("trang"), "role": _l("vai trò"), "fields": _l("các mục"), "day": _l("ngày"), "working": _l("làm bù"),
         "year": _l("năm"), "assignee_id": _l("giao cho"), "from": _l("từ"), "to": _l("đến"), "on": _l("ngày"),
         "late": _l("trễ hạn"), "on_time": _l("đúng hạn"), "new_due": _l("hạn mới"), "old_due": _l("hạn cũ"),
         "reason": _l("lý do"), "resolution": _l("kết quả"), "letter": _l("số phiếu"), "code": _l("mã"),
         "active": _l("đang hoạt động"), "password": _l("đổi mật khẩu"), "attachment_id": _l("ảnh số"),
         "paused_days": _l("số ngày tạm dừng"), "level": _l("mức đánh giá"), "duplicate_of": _l("trùng với")}
 PERSON_KEYS = {"assignee_id", "from", "to"}
+ROLES = {"admin": _l("Quản trị"), "leader": _l("Lãnh đạo"), "handler": _l("Cán bộ xử lý"), "desk": _l("Cán bộ một cửa"),
+         "viewer": _l("Chỉ xem số liệu")}
+LEVELS = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "dissatisfied": _l("Không hài lòng")}
+RESOLUTIONS = {"resolved": _l("đã giải quyết"), "not_resolved": _l("chưa giải quyết được")}
+
+
+def _words_for(key: str) -> dict:
+    """The words for a coded value under ``key`` (a rating level, a status, a refusal reason)."""
+    from admin.settings_forms import STATUS_LABELS
+    from hailong.workflow import REJECTION_REASONS
+
+    return {"level": LEVELS, "status": STATUS_LABELS, "resolution": RESOLUTIONS, "reason": REJECTION_REASONS,
+            "role": ROLES}.get(key, {})
 
 
 def action_label(action: str) -> str:
@@ -51,6 +64,8 @@ def details_text(details: dict | None, people: dict) -> str:
     for key, value in (details or {}).items():
         if key in PERSON_KEYS and isinstance(value, int):
             value = people.get(value, value)
+        elif isinstance(value, str) and value in _words_for(key):
+            value = str(_words_for(key)[value])
         parts.append(f"{KEYS.get(key, key)}: {_value(value)}")
     return "; ".join(parts)
 

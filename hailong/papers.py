@@ -129,4 +129,6 @@ def default_signer(session: Session, unit_id: int) -> tuple[str, str]:
                                               User.active.is_(True)).order_by(User.id)).all()
     signers = [leader_signer(session, leader.id) for leader in leaders]
     chosen = next((s for s in signers if "chủ tịch" in s[0].lower() and "phó" not in s[0].lower()), None)
-    return chosen or (signers[0] if signers else ("", ""))
+    title, name = chosen or (signers[0] if signers else ("", ""))
+    # A leader's account not yet linked to an official: still a leader, so the committee's chair by default.
+    return (title or (str(_l("Chủ tịch UBND xã")) if name else "")), name

@@ -30,5 +30,5 @@ class FiguresPage(AdminPage):
 
     def report(self, **query):
         self.page.goto(f"{self.base_url}/admin/reports?" + "&".join(f"{k}={v}" for k, v in query.items()))
-        expect(self.page.get_by_role("heading", name="BÁO CÁO KẾT QUẢ", exact=False)).to_be_visible()
+        expect(self.page.get_by_role("heading", name="BÁO CÁO", exact=True)).to_be_visible()
         return self

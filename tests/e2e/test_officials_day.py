@@ -138,3 +138,42 @@ def test_new_pakn_to_closed_in_few_clicks(live_server, new_context, session, wor
     screenshot(handler.page, "clicks-closed")
     print(f"\nclicks new PAKN → closed: {len(clicks)}: " + "; ".join(clicks))
     assert len(clicks) <= 12
+
+
+def test_an_official_with_a_photo_appears_on_the_kiosk_and_public_desks(live_server, new_context, world, tmp_path):
+    from PIL import Image
+
+    face = tmp_path / "chan-dung.jpg"
+    image = Image.new("RGB", (900, 1200), (214, 180, 150))
+    for x in range(300, 600):  # something face-like to see the square crop keep the upper middle
+        for y in range(250, 650, 4):
+            image.putpixel((x, y), (90, 60, 40))
+    image.save(face, format="JPEG")
+    admin = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("admin.xa01", PASSWORD)
+    page = admin.page
+    page.goto(f"{live_server.url}/admin/settings/officials")
+    page.get_by_label("Mã cán bộ").fill("CB02")
+    page.get_by_label("Họ tên").fill("Trần Văn Bình")
+    page.get_by_label("Chức danh").fill("Công chức Địa chính - Xây dựng")
+    page.get_by_label("Quầy đang phục vụ").select_option(label="1. Quầy 1")
+    page.get_by_label("Ảnh chân dung").set_input_files(str(face))
+    page.get_by_role("button", name="Thêm", exact=True).click()
+    row = page.get_by_test_id("officials").get_by_role("row").filter(has_text="Trần Văn Bình")
+    expect(row).to_contain_text("Đang công tác")
+    expect(row.locator("img")).to_have_js_property("naturalWidth", 256)
+    page.screenshot(path=str(SHOTS / "officials-list.png"), full_page=True)
+    screenshot(page, "officials-list")
+
+    public = new_context(DESKTOP).new_page()
+    public.goto(f"{live_server.url}/public/desks")
+    desk_row = public.get_by_role("row").filter(has_text="Trần Văn Bình")
+    expect(desk_row.locator("img")).to_have_js_property("naturalWidth", 256)
+    public.screenshot(path=str(SHOTS / "public-desks.png"), full_page=True)
+
+    from tests.e2e.conftest import KIOSK
+    from tests.e2e.pages import KioskPage
+
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.token)
+    expect(kiosk.page.locator("#serving-name")).to_have_text("Trần Văn Bình")
+    expect(kiosk.page.locator("#serving-avatar img")).to_have_js_property("naturalWidth", 256)
+    kiosk.page.screenshot(path=str(SHOTS / "kiosk-serving.png"))

@@ -117,3 +117,13 @@ def test_an_empty_answer_and_close_is_refused_and_stores_nothing(app, session, w
 def test_who_may_not_print_a_tickets_papers(app, session, world, role):
     ticket = accepted(session, world)
     assert login(app, f"{role}.xa01").get(f"/admin/tickets/{ticket.id}/papers/answer").status_code == 403
+
+
+def test_the_apology_form_proposes_a_leader_as_signer_never_the_handler(app, session, world):
+    give_area(session, world)
+    ticket = accepted(session, world)
+    page = login(app, "handler.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
+    assert 'id="signer_name" name="signer_name" value="Test leader"' in page
+    chairman(session, world)
+    page = login(app, "handler.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
+    assert 'name="signer_name" value="Vũ Đức Thắng"' in page and 'name="signer_title" value="Chủ tịch UBND xã"' in page
