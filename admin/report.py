@@ -93,6 +93,7 @@ QD766_LABELS = {
     "5.1": _l("5.1 PAKN về quy định hành chính và hành vi của cán bộ (chỉ báo cáo)"),
     "5.2": _l("5.2 PAKN được xử lý đúng hạn"),
     "5.3": _l("5.3 Hài lòng với việc xử lý PAKN"),
+    "5.4": _l("5.4 Hài lòng với việc tiếp nhận, giải quyết hồ sơ thủ tục hành chính"),
 }
 
 

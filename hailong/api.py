@@ -10,7 +10,6 @@ from sqlmodel import select
 from hailong import feedback as intake
 from hailong import qd766, rating_batch, ratings
 from hailong.db import db_session
-from hailong.dossiers import indicator_5_4
 from hailong.errors import NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.spam import submit_limit, unknown_code_limit
@@ -126,8 +125,7 @@ def stats():
             "handling_satisfaction_rate": None if handling is None else round(handling, 4)},
         "sector": _sector_json(sector_rate(session, unit_ids, period)),
         "targets": targets_for(session, target_unit.id if target_unit else None, period.end.year),
-        "qd766": {**qd766.as_json(group5),
-                  "5.4": indicator_5_4(session, unit_ids, period.start, period.end, local_date_of(utcnow()))},
+        "qd766": qd766.as_json(group5),
     })
 
 

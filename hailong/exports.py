@@ -308,7 +308,7 @@ def report_sheets(report: dict) -> list[tuple[str, list[Column], list[list]]]:
     targets = [[card["label"], card["target"], card["value"], card["numerator"], card["denominator"],
                 card["status_label"], small(card["denominator"])] for card in report["targets"]]
     register = [[label, None if is_rate else value, value if is_rate else None] for label, value, is_rate in report["register"]]
-    qd766 = [[row["label"], row["numerator"], row["denominator"], row["ratio"], round(row["score"], 2),
+    qd766 = [[row["label"], row["numerator"], row["denominator"], row["ratio"], None if row["score"] is None else round(row["score"], 2),
               row["max_score"]] for row in report["qd766"]] + [[report["qd766_source"]], [report["qd766_note"]]]
     areas = [figures_row(row.label, row.figures, row.rate) for row in report["areas"]]
     officials = [figures_row(row.label, row.figures, row.rate) for row in report["officials"]]

@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from hailong import counting, workdays
+from hailong import counting, dossiers, workdays
 from models import Feedback, FeedbackStatus
 
 SOURCE = _l("Công thức theo Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp "
@@ -21,7 +21,7 @@ SOURCE = _l("Công thức theo Bộ chỉ số chỉ đạo, điều hành và �
 NO_SUBJECT = _l("Sổ tiếp nhận chưa ghi PAKN về quy định hay về hành vi của cán bộ: chỉ tiêu 5.1 chỉ báo tổng số PAKN.")
 MAX_SCORE = 6.0
 # Full points at 100% unless the unit sets its own targets (per unit and year: DESIGN.md).
-DEFAULT_TARGETS = {"5.2": 1.0, "5.3": 1.0}
+DEFAULT_TARGETS = {"5.2": 1.0, "5.3": 1.0, "5.4": dossiers.FULL_POINTS_FROM}
 REFUSE_WITHIN = 2  # working days from receipt to refuse a PAKN
 HANDLE_WITHIN = 15  # working days from receipt (or the latest transfer) to handle it
 
@@ -32,29 +32,32 @@ class Indicator:
     denominator: int
     max_score: float
     target: float | None = None
+    full_when_empty: bool = True  # no PAKN: nothing handled badly; no dossier register: nothing to score
+    parts: tuple[tuple[str, int], ...] = ()  # what the ratio subtracts, shown beside it (5.4: late, flagged)
 
     @property
     def ratio(self) -> float | None:
         return self.numerator / self.denominator if self.denominator else None
 
     @property
-    def score(self) -> float:
-        """Pmax when the ratio meets its target, else ratio × Pmax / target (no PAKN: full points)."""
+    def score(self) -> float | None:
+        """Pmax when the ratio meets its target, else ratio × Pmax / target."""
         if not self.max_score:
             return 0.0
         if self.ratio is None:
-            return self.max_score
+            return self.max_score if self.full_when_empty else None
         return self.max_score if self.ratio >= self.target else self.ratio * self.max_score / self.target
 
     def as_json(self) -> dict:
-        return {"numerator": self.numerator, "denominator": self.denominator,
-                "ratio": None if self.ratio is None else round(self.ratio, 4), "score": round(self.score, 2),
-                "max_score": self.max_score}
+        return {"numerator": self.numerator, "denominator": self.denominator, **dict(self.parts),
+                "ratio": None if self.ratio is None else round(self.ratio, 4),
+                "score": None if self.score is None else round(self.score, 2), "max_score": self.max_score}
 
 
 def group5(session: Session, unit_ids: list[int] | None, start: date, end: date, today: date,
            targets: dict[str, float] | None = None) -> dict[str, Indicator]:
-    """Indicators "5.1", "5.2" and "5.3" of the PAKN first received from ``start`` to the cutoff."""
+    """Indicators "5.1", "5.2" and "5.3" of the PAKN first received from ``start`` to the cutoff, and "5.4"
+    of the dossiers received then (hailong.dossiers says which are late or drew a complaint)."""
     cutoff = min(end, today)
     targets = DEFAULT_TARGETS | (targets or {})
     tickets = [t for t in _received(session, unit_ids, start, cutoff) if counting.is_pakn(t)]
@@ -63,7 +66,15 @@ def group5(session: Session, unit_ids: list[int] | None, start: date, end: date,
     satisfied = sum(counting.counts_satisfied(t, cutoff) for t in tickets)
     return {"5.1": Indicator(len(tickets), len(tickets), 0.0),
             "5.2": Indicator(on_time, len(tickets), MAX_SCORE, targets["5.2"]),
-            "5.3": Indicator(satisfied, len(tickets), MAX_SCORE, targets["5.3"])}
+            "5.3": Indicator(satisfied, len(tickets), MAX_SCORE, targets["5.3"]),
+            "5.4": _dossier_indicator(session, unit_ids, start, end, today, targets["5.4"])}
+
+
+def _dossier_indicator(session: Session, unit_ids, start: date, end: date, today: date, target: float) -> Indicator:
+    """5.4 = 1 − late/n − flagged/n: the numerator is what is neither (never below zero), as one Indicator."""
+    figures = dossiers.indicator_5_4(session, unit_ids, start, end, today)
+    return Indicator(figures["numerator"], figures["denominator"], MAX_SCORE, target, full_when_empty=False,
+                     parts=(("late", figures["late"]), ("flagged", figures["flagged"])))
 
 
 def handled_in_time(ticket: dict, calendar: workdays.WorkCalendar, cutoff: date) -> bool:

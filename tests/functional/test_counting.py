@@ -196,7 +196,7 @@ def test_qd766_group5_in_api_report_and_xlsx(app, client, session, world):
     assert group["5.3"].score == 3.0 and group["5.2"].score == 6.0
     body = client.get(f"/api/v1/stats?unit={world.unit.code}&from={month.start}&to={month.end}").get_json()
     assert body["qd766"]["5.3"] == {"numerator": 1, "denominator": 2, "ratio": 0.5, "score": 3.0, "max_score": 6.0}
-    assert set(body["qd766"]) == {"5.2", "5.3"}
+    assert set(body["qd766"]) == {"5.2", "5.3", "5.4"}
     assert body["feedback"]["handling_satisfaction_rate"] == 0.5  # one definition: 5.3
     page = login(app, "leader.xa01").get("/admin/reports?kind=month").get_data(as_text=True)
     assert 'data-indicator="5.3"' in page and "Quyết định 766/QĐ-TTg" in page and "Cổng Dịch vụ công quốc gia" in page
