@@ -1,9 +1,11 @@
 """Issue 10's defects, each a regression test named after it: how each PAKN counts (DESIGN.md)."""
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date, timedelta
 
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from hailong import qd766, workflow
@@ -201,6 +203,13 @@ def test_qd766_group5_in_api_report_and_xlsx(app, client, session, world):
     page = login(app, "leader.xa01").get("/admin/reports?kind=month").get_data(as_text=True)
     assert 'data-indicator="5.3"' in page and "Quyết định 766/QĐ-TTg" in page and "Cổng Dịch vụ công quốc gia" in page
     assert late.status == "in_progress"
+    client = login(app, "leader.xa01")
+    with client.get("/admin/reports.xlsx?kind=month") as response:
+        sheet = load_workbook(io.BytesIO(response.data), read_only=True)["QĐ 766"]
+        rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Điểm tối đa")
+    assert [row[1:6] for row in rows if str(row[0]).startswith("5.3")] == [(1, 2, 0.5, 3.0, 6.0)]
+    assert any("Cổng Dịch vụ công quốc gia" in str(row[0]) for row in rows)
 
 
 def test_dashboard_overdue_list_counts_like_the_figures(session, world):
