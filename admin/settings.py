@@ -16,7 +16,7 @@ from hailong import access, audit, replies, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.figures import ensure_targets, targets_for
-from hailong.users import create_user, end_other_sessions, hash_password, is_throttled, unlock
+from hailong.users import create_user, end_other_sessions, failed_sign_ins, hash_password, unlock
 from models import (
     CalendarDay, Desk, Official, ReplyTemplate, Role, ServiceArea, Target, TargetCode, Unit, User, UserServiceArea,
     local_date_of, utcnow,
@@ -309,7 +309,7 @@ def user_edit(user_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("admin/settings_edit.html", section=None, kind="users", form=form, row=user,
-                           title=_("Tài khoản %(u)s", u=user.username), throttled=is_throttled(session, user.username),
+                           title=_("Tài khoản %(u)s", u=user.username), failures=failed_sign_ins(session, user.username),
                            unlock_form=forms.EmptyForm()), status
 
 

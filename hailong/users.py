@@ -131,9 +131,10 @@ def unlock(session: Session, username: str) -> None:
         session.delete(row)
 
 
-def is_throttled(session: Session, username: str, now: datetime | None = None) -> bool:
+def failed_sign_ins(session: Session, username: str) -> int:
+    """Failed sign-ins counted against the username (0 after a success, an unlock or a reset)."""
     row = session.get(LoginThrottle, f"user:{username}")
-    return row is not None and row.wait_until is not None and row.wait_until > (now or utcnow())
+    return row.failures if row is not None else 0
 
 
 def end_other_sessions(user: User) -> None:

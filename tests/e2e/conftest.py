@@ -71,17 +71,24 @@ def live_server(app):
 
 @pytest.fixture
 def new_context(browser):
-    contexts = []
+    contexts, violations = [], []
+
+    def watch(page):
+        # The Content-Security-Policy silently disables what it blocks: every refusal fails the test.
+        page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text else None)
 
     def make(profile: dict, **extra):
         context = browser.new_context(**profile, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **extra)
         context.set_default_timeout(10_000)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], violations
 
 
 def screenshot(page, name: str) -> Path:

@@ -9,6 +9,22 @@ from playwright.sync_api import Page, expect
 FAST = "idle:1500,thanks:400,poll:300,retry:200,maxRetry:1000"
 
 
+def wait_until(page, predicate: str, timeout_ms: int = 30_000) -> bool:
+    """Wait in the page until ``predicate`` (a JS expression, or a function that may be async) is true.
+    The whole loop is one evaluate compiled by DevTools: Playwright's wait_for_function compiles its
+    predicate with eval, which the page's Content-Security-Policy (rightly) refuses."""
+    function = predicate if "=>" in predicate.split("{")[0] else f"() => ({predicate})"
+    return page.evaluate(f"""async () => {{
+        const predicate = {function};
+        const end = Date.now() + {timeout_ms};
+        while (Date.now() < end) {{
+            if (await predicate()) return true;
+            await new Promise(resolve => setTimeout(resolve, 50));
+        }}
+        return false;
+    }}""")
+
+
 class Kiosk:
     def __init__(self, page: Page, server, timeouts: str = FAST, lang: str = ""):
         self.page = page
@@ -32,11 +48,12 @@ class Kiosk:
 
     def wait_offline_ready(self) -> "Kiosk":
         """Wait until the service worker controls the page and has cached it (so reloads work offline)."""
-        self.page.wait_for_function("""async () => {
+        ready = wait_until(self.page, """async () => {
             if (!navigator.serviceWorker.controller) return false;
             const keys = await (await caches.open('hailong-kiosk-v1')).keys();
             return keys.some(r => r.url.endsWith('/kiosk')) && keys.some(r => r.url.includes('kiosk.js'));
         }""")
+        assert ready, "the service worker did not take control and cache the kiosk"
         return self
 
     def idle(self):

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from models import Attachment, Feedback, Rating
 from tests.e2e.conftest import KIOSK, KIOSK_PORTRAIT, PHONE, screenshot
-from tests.e2e.pages_kiosk import Kiosk
+from tests.e2e.pages_kiosk import Kiosk, wait_until
 from tests.e2e.pages_phone import PhonePage
 from tests.e2e.test_citizen_pages import AXE, AXE_SCAN, MODERATE
 from tests.e2e.test_kiosk import full_kiosk, stored
@@ -39,7 +39,7 @@ def photo() -> dict:
 
 
 def test_case_01_the_kiosk_forgets_english_and_large_text(live_server, new_context, session, world):
-    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:1200,thanks:400,poll:300").pair(world.token)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:1200,thanks:400,poll:300").pair(world.code)
     kiosk.button("English").tap()
     kiosk.button("Large text").tap()
     expect(kiosk.page.locator("html")).to_have_attribute("lang", "en")
@@ -50,7 +50,7 @@ def test_case_01_the_kiosk_forgets_english_and_large_text(live_server, new_conte
 
 def test_case_02_a_citizen_who_walks_away_never_blocks_or_joins_the_next(live_server, new_context, session, world):
     full_kiosk(session, world)
-    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:1500,thanks:400,poll:300,retry:200").pair(world.token)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:1500,thanks:400,poll:300,retry:200").pair(world.code)
     kiosk.tap("Không hài lòng")
     kiosk.choice("Chờ quá lâu").tap()  # then walks away
     for screen in ("reasons",):
@@ -68,19 +68,19 @@ def test_case_02_a_citizen_who_walks_away_never_blocks_or_joins_the_next(live_se
     kiosk.button("Bỏ qua").tap()
     kiosk.button("Gửi đánh giá").tap()
     expect(kiosk.thanks()).to_be_visible()
-    kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
+    assert wait_until(kiosk.page, "document.body.dataset.pending === '0'")
     ratings = stored(session)
     assert [(r.level, r.reasons) for r in ratings] == [("dissatisfied", ["waited_too_long"]), ("satisfied", [])]
 
 
 def test_case_03_the_thanks_screen_waits_for_the_qr_and_a_touch_holds_it(live_server, new_context, session, world):
-    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:30000,thanks:1500,held:600000,poll:300").pair(world.token)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:30000,thanks:1500,held:600000,poll:300").pair(world.code)
     kiosk.tap("Hài lòng")
     expect(kiosk.thanks()).to_be_visible()
     kiosk.page.locator(".qr-box figcaption").tap()  # a citizen gets the phone out
     expect(kiosk.page.get_by_text("Chạm lần nữa để về trang đầu")).to_be_visible()
     held_at = kiosk.page.evaluate("performance.now()")
-    kiosk.page.wait_for_function(f"performance.now() > {held_at} + 2500")  # well past the thanks screen's 1,5 s
+    assert wait_until(kiosk.page, f"performance.now() > {held_at} + 2500")  # well past the thanks screen's 1,5 s
     assert kiosk.screen() == "thanks"  # still there for the QR
     shot(kiosk.page, "kiosk-case03-thanks-held")
     kiosk.page.locator("#thanks").tap()
@@ -170,19 +170,19 @@ def test_case_07_phones_fit_targets_are_big_and_links_keep_the_query(live_server
     phone.get_by_role("link", name="English", exact=True).tap()
     expect(phone).to_have_url(re.compile(r"unit=XA01&area=YT&lang=en$"))
     expect(phone.get_by_label("Service area")).to_have_value("YT")
-    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:600000,thanks:400,poll:300", lang="en").pair(world.token)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:600000,thanks:400,poll:300", lang="en").pair(world.code)
     kiosk.open()
     expect(kiosk.face("Satisfied")).to_be_visible()
 
 
 def test_case_08_staff_counter_favicon_and_portrait_faces(live_server, new_context, session, world):
     context = new_context(KIOSK_PORTRAIT)
-    kiosk = Kiosk(context.new_page(), live_server, "idle:600000,thanks:300,poll:300,retry:200,maxRetry:400").pair(world.token)
+    kiosk = Kiosk(context.new_page(), live_server, "idle:600000,thanks:300,poll:300,retry:200,maxRetry:400").pair(world.code)
     tops = [kiosk.face(name).locator("svg").bounding_box()["y"] for name in ("Rất hài lòng", "Hài lòng", "Không hài lòng")]
     assert max(tops) - min(tops) < 1, tops
     shot(kiosk.page, "kiosk-case08-portrait")
     kiosk.rate("Hài lòng")
-    kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
+    assert wait_until(kiosk.page, "document.body.dataset.pending === '0'")
     expect(kiosk.pending()).to_be_hidden()
     context.set_offline(True)
     kiosk.rate("Hài lòng")
@@ -190,7 +190,7 @@ def test_case_08_staff_counter_favicon_and_portrait_faces(live_server, new_conte
     kiosk.button("English").tap()
     expect(kiosk.pending()).to_have_text("1 tap waiting to be sent")  # not "1 taps"
     context.set_offline(False)
-    kiosk.page.wait_for_function("document.body.dataset.pending === '0'")
+    assert wait_until(kiosk.page, "document.body.dataset.pending === '0'")
     expect(kiosk.pending()).to_be_hidden()
     response = kiosk.page.request.get(f"{live_server.url}/favicon.ico")
     assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")
@@ -248,7 +248,7 @@ def test_case_11_axe_finds_no_scroll_box_main_or_h1_issue(live_server, new_conte
     expect(phone.locator(".step.question.current")).to_be_visible()
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
     full_kiosk(session, world)
-    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:600000,thanks:600000,poll:300").pair(world.token)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:600000,thanks:600000,poll:300").pair(world.code)
     kiosk.tap("Không hài lòng")
     expect(kiosk.page.get_by_role("main")).to_have_count(1)  # the follow-up screen is the page's main
     kiosk.page.add_script_tag(path=str(AXE))

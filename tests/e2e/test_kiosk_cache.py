@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import KIOSK, screenshot
-from tests.e2e.pages_kiosk import Kiosk as KioskPage
+from tests.e2e.pages_kiosk import Kiosk as KioskPage, wait_until
 
 CACHED_PAGE_TEXT = """async (name) => {
     const hit = await (await caches.open('hailong-kiosk-v1')).match('/kiosk');
@@ -17,7 +17,7 @@ CACHED_PAGE_TEXT = """async (name) => {
 def test_reload_is_answered_from_the_cache_then_revalidated(live_server, new_context, session, world):
     context = new_context(KIOSK)
     page = context.new_page()
-    kiosk = KioskPage(page, live_server.url).pair(world.token).wait_offline_ready()
+    kiosk = KioskPage(page, live_server).pair(world.code).wait_offline_ready()
     old_name, new_name = world.unit.name, "UBND xã Đổi Tên Mới"
     world.unit.name = new_name
     session.add(world.unit)
@@ -28,7 +28,7 @@ def test_reload_is_answered_from_the_cache_then_revalidated(live_server, new_con
     expect(kiosk.idle()).to_be_visible()
     expect(page).to_have_title(re.compile(re.escape(old_name)))  # the cached copy, without waiting for the server
     assert navigations == [True]
-    page.wait_for_function(CACHED_PAGE_TEXT, arg=new_name)  # refreshed behind the page's back
+    assert wait_until(page, f"() => ({CACHED_PAGE_TEXT})({new_name!r})")  # refreshed behind the page's back
     page.reload()
     expect(page).to_have_title(re.compile(re.escape(new_name)))
     screenshot(page, "kiosk-cached-then-revalidated")

@@ -173,7 +173,7 @@ def test_an_official_with_a_photo_appears_on_the_kiosk_and_public_desks(live_ser
     from tests.e2e.conftest import KIOSK
     from tests.e2e.pages import KioskPage
 
-    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.token)
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.code)
     expect(kiosk.page.locator("#serving-name")).to_have_text("Trần Văn Bình")
     expect(kiosk.page.locator("#serving-avatar img")).to_have_js_property("naturalWidth", 256)
     kiosk.page.screenshot(path=str(SHOTS / "kiosk-serving.png"))
