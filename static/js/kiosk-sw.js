@@ -1,7 +1,9 @@
-// The kiosk's service worker: the page and its assets are answered from this cache at once and
-// revalidated in the background (stale-while-revalidate), so a kiosk opens instantly, on a slow
-// LAN or with no network at all; the network answers only what is not cached yet. When the
-// background check finds the kiosk unpaired or revoked, the copy is dropped and the page reloads.
+// The kiosk's service worker. Assets (CSS, JavaScript, icons) are answered from this cache at
+// once and revalidated in the background (stale-while-revalidate). The page itself comes from
+// the network when it answers — a conditional request, so an unchanged page is a 304 of a few
+// hundred bytes — and from this cache when it does not, so the kiosk opens and rates with no
+// network at all. (Answering the page from the cache first was tried: the queue's first send
+// then races the browser's own view of whether it is online, and a paired kiosk gains little.)
 // Taps are not cached here: the page keeps them in IndexedDB and sends them itself.
 "use strict";
 var CACHE = "hailong-kiosk-v1";
@@ -30,6 +32,12 @@ self.addEventListener("fetch", function (event) {
   // The page is one cache entry whatever its query (?lang=en).
   var key = isPage ? new Request(url.origin + PAGE) : request;
   var fresh = revalidate(request, key, isPage);
+  if (isPage) {
+    event.respondWith(fresh.catch(function () {
+      return caches.match(key).then(function (hit) { return hit || Response.error(); });
+    }));
+    return;
+  }
   event.waitUntil(fresh.catch(function () {}));
   event.respondWith(caches.match(key).then(function (hit) {
     return hit || fresh.catch(function () { return Response.error(); });
@@ -37,23 +45,14 @@ self.addEventListener("fetch", function (event) {
 });
 
 // Fetch ``request`` and keep the answer under ``key``; a page that is no longer the kiosk's
-// (unpaired, revoked: not 200) is forgotten, and a kiosk showing the old copy reloads.
+// (unpaired, revoked: not 200) is forgotten.
 function revalidate(request, key, isPage) {
   return fromNetwork(request).then(function (response) {
     var copy = response.clone();
     return caches.open(CACHE).then(function (cache) {
       if (response.status === 200) return cache.put(key, copy);
-      if (!isPage) return null;
-      return cache.delete(key).then(function (had) { if (had) return reloadKiosks(); });
+      if (isPage) return cache.delete(key);
     }).then(function () { return response; });
-  });
-}
-
-function reloadKiosks() {
-  return self.clients.matchAll({type: "window"}).then(function (windows) {
-    windows.forEach(function (w) {
-      if (new URL(w.url).pathname === PAGE && w.navigate) w.navigate(w.url);
-    });
   });
 }
 
