@@ -83,13 +83,13 @@ def main() -> int:
             place.kiosk.criteria_enabled = True  # and the extra questions
             session.add_all([place.desk, place.kiosk])
             session.commit()
-            token = place.token
+            token = place.code  # a pairing code (single use)
         server = LiveServer(app)
         server.start()
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-                page = browser.new_context(**KIOSK, locale="vi-VN").new_page()
+                page = browser.new_context(**KIOSK, locale="vi-VN", bypass_csp=True).new_page()  # see kiosk_budget.py
                 page.goto(f"{server.url}/kiosk/pair?code={token}")
                 page.wait_for_function("document.body.dataset.screen === 'idle'")
                 print(f"Timeouts: {TIMEOUTS}")
