@@ -15,7 +15,8 @@ from sqlmodel import Session, func, select
 
 from hailong import counting, totals  # totals also keeps the daily totals exact on every write
 from models import (
-    PLAN_TARGETS, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, RatingDailyTotal, RatingMonthlyTotal, Target, Unit,
+    PLAN_TARGETS, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, RatingDailyTotal,
+    RatingMonthlyTotal, Target, Unit,
     local_date_of, utcnow,
 )
 
@@ -273,7 +274,8 @@ class FeedbackFigures:
 
     def __add__(self, other: "FeedbackFigures") -> "FeedbackFigures":
         """Every field is a count, so units add up (a province is the sum of its communes)."""
-        return FeedbackFigures(**{name: getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__})
+        return FeedbackFigures(**{name: getattr(self, name) + getattr(other, name)
+                                  for name in self.__dataclass_fields__})
 
     @property
     def resolved_rate(self) -> Rate:
@@ -289,12 +291,14 @@ class FeedbackFigures:
             "received": self.received, "within_competence": self.within_competence,
             "transferred": self.transferred, "rejected": self.rejected, "resolved": self.resolved,
             "resolved_rate": _rounded(self.resolved_rate.value), "on_time_rate": _rounded(self.on_time_rate.value),
-            "open_overdue": self.open_overdue, "set_apart": self.set_apart, "due_in_period": self.due_in_period, "handled": self.handled,
+            "open_overdue": self.open_overdue, "set_apart": self.set_apart, "due_in_period": self.due_in_period,
+            "handled": self.handled,
             "handled_on_time": self.handled_on_time,
         }
 
 
-def feedback_figures(session: Session, unit_ids: list[int] | None, period: Period, today: date | None = None) -> FeedbackFigures:
+def feedback_figures(session: Session, unit_ids: list[int] | None, period: Period,
+                     today: date | None = None) -> FeedbackFigures:
     """The PAKN figures of the period (see DESIGN.md for the on-time and resolved formulas)."""
     rows = feedback_figures_by_unit(session, unit_ids, period, today=today, by_unit=False)
     return rows.get(None, FeedbackFigures())
@@ -307,7 +311,8 @@ def feedback_figures_by_unit(session: Session, unit_ids: list[int] | None, perio
         session, unit_ids, [period], today=today, by_unit=by_unit).items()}
 
 
-def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods: list[Period], today: date | None = None,
+def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods: list[Period],
+                           today: date | None = None,
                            *, by_unit: bool = False) -> dict[int | None, list[FeedbackFigures]]:
     """``feedback_figures`` of several periods (e.g. a year and its months) from one read of the PAKN totals.
 
@@ -336,7 +341,8 @@ def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods
                 unit_sums[index][:-1] = [a + b for a, b in zip(unit_sums[index], counted)]
     if not by_unit:
         sums.setdefault(None, [[0] * (len(COUNTED) + 1) for _ in periods])
-    result = {unit: [FeedbackFigures(**dict(zip(COUNTED, values)), open_overdue=values[-1]) for values in per_period]
+    result = {unit: [FeedbackFigures(**dict(zip(COUNTED, values)), open_overdue=values[-1])
+                     for values in per_period]
               for unit, per_period in sums.items()}
     _add_resolved_early(session, unit_ids, periods, cutoffs, result, by_unit)
     return result

@@ -188,7 +188,8 @@ def _clear(connection: sa.Connection, tables: tuple, unit_ids: list[int] | None)
 
 
 def _counted_taps(connection: sa.Connection, unit_ids: list[int] | None) -> Counter:
-    sectors = {area_id: str(sector) for area_id, sector in connection.execute(select(ServiceArea.id, ServiceArea.sector))}
+    sectors = {area_id: str(sector)
+               for area_id, sector in connection.execute(select(ServiceArea.id, ServiceArea.sector))}
     query = select(*[getattr(Rating, name) for name in RATING_FIELDS])
     if unit_ids is not None:
         query = query.where(Rating.unit_id.in_(unit_ids))
