@@ -31,7 +31,9 @@ BIG = 2 ** 63
 leaf = (st.none() | st.booleans() | st.integers(min_value=-BIG * 4, max_value=BIG * 4)
         | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30)
         | st.sampled_from(["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59-14:00", "\x00", "1e999", "NaN"]))
-json_values = st.recursive(leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+json_values = st.recursive(leaf,
+                           lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=10), inner, max_size=4),
                            max_leaves=12)
 query_text = st.text(max_size=40) | st.sampled_from(["-1", "0", str(BIG), "9" * 30, "0001-01-01", "9999-12-31", "\x00"])
 
@@ -89,8 +91,10 @@ def staff(app, role: str):
 
 
 rating_bodies = st.fixed_dictionaries({}, optional={
-    "id": st.uuids().map(str) | st.text(max_size=40), "level": st.sampled_from(["satisfied", "dissatisfied", "x"]) | json_values,
-    "tapped_at": st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(datetime.isoformat) | json_values,
+    "id": st.uuids().map(str) | st.text(max_size=40),
+    "level": st.sampled_from(["satisfied", "dissatisfied", "x"]) | json_values,
+    "tapped_at": st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(datetime.isoformat)
+    | json_values,
     "reasons": json_values, "service_area": json_values, "official": json_values, "criteria": json_values,
 }) | json_values
 
@@ -155,7 +159,8 @@ def test_deeply_nested_json_everywhere(site, session):
 
 survey_bodies = st.fixed_dictionaries({"id": st.uuids().map(str) | json_values}, optional={
     "version": st.integers(min_value=-BIG * 2, max_value=BIG * 2) | json_values,
-    "answers": st.dictionaries(st.sampled_from(list(survey_data.SIPAS_ANSWERS) + ["x"]), json_values, max_size=6) | json_values,
+    "answers": st.dictionaries(st.sampled_from(list(survey_data.SIPAS_ANSWERS) + ["x"]), json_values, max_size=6)
+    | json_values,
 }) | json_values
 
 

@@ -160,7 +160,8 @@ def test_tap_figures_from_daily_and_monthly_totals_match_the_taps(session, world
         rating.suspect, rating.suspect_reasons = False, []
     session.commit()
     assert totals.drift(session) == []
-    kept = [(day, level, [] if index < cleared else reasons, area) for index, (day, level, reasons, area) in enumerate(specs_)]
+    kept = [(day, level, [] if index < cleared else reasons, area)
+            for index, (day, level, reasons, area) in enumerate(specs_)]
     sectors = {"HT": "administrative", "YT": "health", "GD": "education", None: "administrative"}
     by_sector = rating_totals(session, [world.unit.id], asked, by="sector")
     for index, period in enumerate(asked):
