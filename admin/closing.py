@@ -97,7 +97,7 @@ def difference(issued: dict, live: dict) -> list[dict]:
     # The register's lines are matched by position (the labels are in the language each was made in);
     # a snapshot from an older layout is left out rather than compared line against the wrong line.
     if len(issued["register"]) == len(live["register"]):
-        for (_, before, is_rate), (label, after, _) in zip(issued["register"], live["register"]):
+        for (_, before, is_rate), (label, after, _) in zip(issued["register"], live["register"], strict=True):
             rows.append(_diff_row(label, before, after, is_rate))
     return rows
 

@@ -289,7 +289,7 @@ def drive(server: Server, path: str, token: str, seconds: int, connections: int,
     cpu = server.cpu_seconds() - cpu_before
     line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
     ok, bad, socket_errors, non_2xx, requests = map(int, line.split()[1:])
-    p50, p99 = map(float, next(l for l in result.stdout.splitlines() if l.startswith("LATENCY ")).split()[1:])
+    p50, p99 = map(float, next(row for row in result.stdout.splitlines() if row.startswith("LATENCY ")).split()[1:])
     return {"ok": ok, "failed": bad + socket_errors + non_2xx, "requests": requests, "rps": requests / seconds,
             "taps": ok * (batch or 1), "cpu": cpu, "p50": p50, "p99": p99}
 

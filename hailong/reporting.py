@@ -265,7 +265,7 @@ def breakdowns(session: Session, unit_ids: list[int], period: Period) -> TapBrea
         Rating.suspect.is_(False)).group_by(*columns)
     figures = {name: defaultdict(RatingFigures) for name in (*BREAKDOWN_DIMENSIONS, "hour", "weekday")}
     for *keys, level, count in session.exec(query):
-        for name, key in zip((*BREAKDOWN_DIMENSIONS, "hour", "weekday"), keys):
+        for name, key in zip((*BREAKDOWN_DIMENSIONS, "hour", "weekday"), keys, strict=True):
             figures[name][key].add(level, False, count)
     labels = _labels(session, unit_ids)
     unknown = str(_l("Không rõ"))
@@ -405,7 +405,7 @@ def published_replies(session: Session, unit_ids: list[int] | None, period: Peri
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
     keys = ("tracking_code", "kind", "received_date", "area", "at", "body")
-    return [dict(zip(keys, row)) for row in session.exec(query)]
+    return [dict(zip(keys, row, strict=True)) for row in session.exec(query)]
 
 
 # --- one official ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from hailong import reporting, totals
@@ -69,7 +70,7 @@ def test_a_failed_flush_leaves_the_totals_untouched(session, world):
     session.commit()
     session.add(Rating(client_id=first.client_id, body_hash="t", unit_id=world.unit.id, level=Level.SATISFIED,
                        tapped_at=local(2026, 6, 10), local_date=date(2026, 6, 10)))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         session.commit()  # the same client id twice: the unique constraint refuses it
     session.rollback()
     tap(session, world, local(2026, 6, 11), Level.DISSATISFIED)

@@ -353,7 +353,7 @@ def test_register_reads_as_the_office_keeps_it_and_the_tickets_export_has_every_
     session.commit()
     leader = login(client, data.users["leader"])
     rows = _table(_download(leader, "/admin/exports/register.xlsx?kind=month"))
-    header, body = rows[0], {row[2]: dict(zip(rows[0], row)) for row in rows[1:]}
+    header, body = rows[0], {row[2]: dict(zip(rows[0], row, strict=False)) for row in rows[1:]}
     assert header[:4] == ("Đơn vị", "Số vào sổ", "Mã tra cứu", "Ngày tiếp nhận") and "Người gửi" in header
     resolved = next(row for row in body.values() if row["Người gửi"] == "Lưu Thị Phượng")
     assert (resolved["Kết quả xử lý"], resolved["Thời hạn"], resolved["Thuộc thẩm quyền"]) == (
@@ -380,7 +380,7 @@ def test_spreadsheets_read_as_an_office_forwards_them(client, session, data):
     assert f"Tháng {TODAY.month} năm {TODAY.year}" in sheet["A3"].value and sheet.freeze_panes == f"A{HEADER_ROW + 1}"
     header = [cell.value for cell in sheet[HEADER_ROW]]
     row = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[header.index("Người gửi")].value == "LêVăn =Ba")
-    cells = dict(zip(header, row))
+    cells = dict(zip(header, row, strict=True))
     assert cells["Mã tra cứu"].value == f"{nasty.tracking_code[:5]}-{nasty.tracking_code[5:]}"
     assert cells["Ngày tiếp nhận"].is_date and cells["Ngày tiếp nhận"].number_format == "dd/mm/yyyy"
     assert cells["Lĩnh vực"].value == data.areas["HT"].name_vi and cells["Đơn vị"].value == data.unit.name

@@ -153,7 +153,8 @@ def test_deeply_nested_json_everywhere(site, session):
     raw = deeply_nested()
     for url, headers in (("/api/v1/feedback", {}), ("/api/v1/ratings", bearer(site["world"])),
                          ("/api/v1/ratings/batch", bearer(site["world"])), (f"/survey/{site['survey'].slug}", {})):
-        response = check(session, lambda: client.post(url, data=raw, content_type="application/json", headers=headers))
+        response = check(session, lambda url=url, headers=headers: client.post(
+            url, data=raw, content_type="application/json", headers=headers))
         assert response.status_code in (400, 422), url
 
 
@@ -217,7 +218,7 @@ def test_phone_rating_and_status_forms(site, session, level, reasons, proof, rea
 def test_public_pages_query_parameters(site, session, params):
     client = site["app"].test_client()
     for url in ("/public", "/public/desks", "/", "/kiosk", "/feedback/new"):
-        check(session, lambda: client.get(url, query_string=params))
+        check(session, lambda url=url: client.get(url, query_string=params))
 
 
 # --- staff query parameters ----------------------------------------------------------------
@@ -250,7 +251,7 @@ def test_staff_query_parameters(site, session, params):
         client = clients[role]
         for page in pages:
             url = page.format(survey=site["survey"].id)
-            check(session, lambda: client.get(url, query_string=params))
+            check(session, lambda client=client, url=url: client.get(url, query_string=params))
 
 
 def test_the_json_body_of_a_form_post_is_not_trusted(site, session):

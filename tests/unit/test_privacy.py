@@ -20,7 +20,7 @@ def traces(session, needles) -> list[str]:
         columns = [c for c in table.columns if isinstance(c.type, TEXT_TYPES)
                    or isinstance(getattr(c.type, "impl", None), TEXT_TYPES)]
         for row in session.execute(sa.select(*columns)).all() if columns else []:
-            for column, value in zip(columns, row):
+            for column, value in zip(columns, row, strict=True):
                 text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value or "")
                 found += [f"{table.name}.{column.name}: {needle}"
                           for needle in needles if needle.lower() in text.lower()]
