@@ -714,7 +714,8 @@ AUDIT_GUARD_POSTGRESQL = [
 
 
 def install_audit_guard(connection) -> None:
-    """Create the triggers that refuse UPDATE, DELETE, REPLACE and TRUNCATE on auditlog (after create_all or migrations)."""
+    """Create the triggers that refuse UPDATE, DELETE, REPLACE and TRUNCATE on auditlog (after create_all or
+    migrations)."""
     statements = AUDIT_GUARD_POSTGRESQL if connection.dialect.name == "postgresql" else AUDIT_GUARD_SQLITE
     for statement in statements:
         connection.exec_driver_sql(statement)
@@ -778,7 +779,8 @@ class FeedbackDailyTotal(_FeedbackCounts, table=True):
     """PAKN counts per unit and local day, each ticket counted on the days its events fall on.
 
     ``received``, ``within_competence``, ``transferred``, ``rejected`` and ``set_apart`` on
-    the day it was received (hailong.counting says what each ticket adds); ``due_in_period`` and ``resolved`` (within competence) on its deadline;
+    the day it was received (hailong.counting says what each ticket adds); ``due_in_period`` and
+    ``resolved`` (within competence) on its deadline;
     ``handled``, ``handled_on_time``, ``citizen_rated`` and ``citizen_satisfied`` on the day
     handling finished. ``overdue_change`` is +1 the day after a deadline passed unhandled and
     −1 the day such a late ticket is handled, so the open overdue tickets on any day are the

@@ -11,7 +11,8 @@ ACTIONS = {
     "view_personal_data": _l("Xem thông tin cá nhân của người gửi"), "view_attachment": _l("Xem ảnh gửi kèm"),
     "privacy.search": _l("Tìm dữ liệu cá nhân"), "privacy.correct": _l("Sửa dữ liệu cá nhân theo yêu cầu"),
     "privacy.anonymise": _l("Ẩn danh thông tin liên hệ"),
-    "settings.create": _l("Cài đặt: thêm"), "settings.update": _l("Cài đặt: sửa"), "settings.delete": _l("Cài đặt: xoá"),
+    "settings.create": _l("Cài đặt: thêm"), "settings.update": _l("Cài đặt: sửa"),
+    "settings.delete": _l("Cài đặt: xoá"),
 }
 STEPS = {
     "received": _l("tiếp nhận"), "classified": _l("tiếp nhận xử lý và giao cán bộ"), "assigned": _l("giao lại cán bộ"),
@@ -24,7 +25,8 @@ STEPS = {
 OBJECTS = {"feedback": _l("PAKN"), "user": _l("tài khoản"), "official": _l("cán bộ"), "areas": _l("lĩnh vực"),
            "desks": _l("quầy"), "units": _l("đơn vị"), "templates": _l("mẫu trả lời"), "holidays": _l("ngày nghỉ"),
            "target": _l("chỉ tiêu")}
-KEYS = {"status": _l("trạng thái"), "page": _l("trang"), "role": _l("vai trò"), "fields": _l("các mục"), "day": _l("ngày"), "working": _l("làm bù"),
+KEYS = {"status": _l("trạng thái"), "page": _l("trang"), "role": _l("vai trò"), "fields": _l("các mục"),
+        "day": _l("ngày"), "working": _l("làm bù"),
         "year": _l("năm"), "assignee_id": _l("giao cho"), "from": _l("từ"), "to": _l("đến"), "on": _l("ngày"),
         "late": _l("trễ hạn"), "on_time": _l("đúng hạn"), "new_due": _l("hạn mới"), "old_due": _l("hạn cũ"),
         "reason": _l("lý do"), "resolution": _l("kết quả"), "letter": _l("số phiếu"), "code": _l("mã"),

@@ -37,7 +37,8 @@ def snapshot(context: dict) -> dict:
     """The figures the printed report shows, frozen: labels in the language it was issued in."""
     report, scope, period = context["report"], context["scope"], context["period"]
     return {
-        "unit": scope.unit.name, "kind": context["kind"], "kind_label": str(periodic_report.PERIOD_LABELS[context["kind"]]),
+        "unit": scope.unit.name, "kind": context["kind"],
+        "kind_label": str(periodic_report.PERIOD_LABELS[context["kind"]]),
         "start": period.start.isoformat(), "end": period.end.isoformat(), "as_of": context["today"].isoformat(),
         "targets": [_plain(card) for card in report["targets"]],
         "counts": {"ratings": _plain(report["ratings"]), "feedback": _plain(report["feedback"])},
@@ -46,7 +47,8 @@ def snapshot(context: dict) -> dict:
         "areas": [_row(row) for row in report["areas"]],
         "officials": [_row(row) for row in report["officials"]],
         "communes": [{"unit": row["unit"].name, "satisfaction": _plain(row["ratings"].satisfaction),
-                      "on_time": _plain(row["feedback"].on_time_rate), "resolved": _plain(row["feedback"].resolved_rate),
+                      "on_time": _plain(row["feedback"].on_time_rate),
+                      "resolved": _plain(row["feedback"].resolved_rate),
                       "status": row["status"]} for row in report["communes"]],
         "months": [{"month": m.period.start.isoformat(), "total": m.ratings.total,
                     "satisfaction": _plain(m.ratings.satisfaction), "received": m.feedback.received,
@@ -90,11 +92,12 @@ def difference(issued: dict, live: dict) -> list[dict]:
     rows = [_diff_row(live_targets.get(card["code"], card)["label"], card.get("value"),
                       live_targets.get(card["code"], {}).get("value"), True) for card in issued["targets"]]
     for key, label in COUNT_LABELS.items():
-        rows.append(_diff_row(str(label), issued["counts"]["ratings"].get(key), live["counts"]["ratings"].get(key), False))
+        rows.append(_diff_row(str(label), issued["counts"]["ratings"].get(key), live["counts"]["ratings"].get(key),
+                              False))
     # The register's lines are matched by position (the labels are in the language each was made in);
     # a snapshot from an older layout is left out rather than compared line against the wrong line.
     if len(issued["register"]) == len(live["register"]):
-        for (_, before, is_rate), (label, after, _) in zip(issued["register"], live["register"]):
+        for (_, before, is_rate), (label, after, _) in zip(issued["register"], live["register"], strict=True):
             rows.append(_diff_row(label, before, after, is_rate))
     return rows
 
@@ -145,7 +148,8 @@ def report_close():
         return redirect(back), 303
     session = db_session()
     try:
-        found = closing.close_period(session, unit=context["scope"].unit, period=context["period"], kind=context["kind"],
+        found = closing.close_period(session, unit=context["scope"].unit, period=context["period"],
+                                     kind=context["kind"],
                                      number=form.number.data, issued_on=form.issued_on.data, as_of=context["today"],
                                      user_id=current_user.id, snapshot=snapshot(context))
     except DomainError as error:

@@ -30,7 +30,8 @@ def load_closing(session: Session, unit: Unit) -> str:
                                  issued_on=today, as_of=today,
                                  user_id=leader.id, snapshot=frozen)
     _late_tap(session, unit, datetime.combine(quarter.end, time(16, 40), LOCAL_TZ))
-    return f"Quarter {quarter.start:%d/%m/%Y}-{quarter.end:%d/%m/%Y} closed as report {found.number}; one kiosk tap arrived after."
+    return (f"Quarter {quarter.start:%d/%m/%Y}-{quarter.end:%d/%m/%Y} closed as report {found.number}; "
+            "one kiosk tap arrived after.")
 
 
 def _late_tap(session: Session, unit: Unit, tapped_at: datetime) -> None:
@@ -38,7 +39,8 @@ def _late_tap(session: Session, unit: Unit, tapped_at: datetime) -> None:
     desk = session.exec(select(Desk).where(Desk.unit_id == unit.id).order_by(Desk.number)).first()
     kiosk = session.exec(select(Kiosk).where(Kiosk.desk_id == desk.id)).first() if desk else None
     client_id = uuid.uuid4()
-    session.add(Rating(client_id=client_id, body_hash=client_id.hex, unit_id=unit.id, kiosk_id=kiosk.id if kiosk else None,
+    session.add(Rating(client_id=client_id, body_hash=client_id.hex, unit_id=unit.id,
+                       kiosk_id=kiosk.id if kiosk else None,
                        desk_id=desk.id if desk else None, official_id=desk.official_id if desk else None,
                        service_area_id=desk.service_area_id if desk else None, level=Level.DISSATISFIED,
                        reasons=[Reason.LATE.value], tapped_at=tapped_at, sent_at=utcnow(), received_at=utcnow(),

@@ -100,4 +100,5 @@ def dossier_figures():
 
     scope, kind, period = _scope_and_period(default_kind="quarter")
     figures = dossier_figures_module.for_report(db_session(), scope.unit_ids, period, _today())
-    return render_template("admin/dossiers/figures.html", scope=scope, kind=kind, period=period, dossier_figures=figures)
+    return render_template("admin/dossiers/figures.html", scope=scope, kind=kind, period=period,
+                           dossier_figures=figures)

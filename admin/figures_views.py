@@ -180,7 +180,8 @@ def _report_cover(context: dict) -> papers.Paper | None:
         agency=agency, parent=parent, number=papers.number("\u2003\u2003", "report", unit),
         place_date=papers.date_line(unit, context["today"]), title=_("Báo cáo"),
         subject=_("Kết quả đánh giá sự hài lòng và xử lý phản ánh, kiến nghị %(period)s",
-                  period=str(context["period_title"]).lower() if context["kind"] == "custom" else context["period_title"]),
+                  period=str(context["period_title"]).lower() if context["kind"] == "custom"
+                  else context["period_title"]),
         recipients=[_("UBND cấp trên (để báo cáo)"), _("Thường trực Đảng ủy, HĐND xã")],
         authority=papers.authority(title), signer_title=title, signer_name=name, agency_name=unit.name)
 
@@ -241,7 +242,8 @@ def export(what: str, fmt: str):
     try:
         body = exports.xlsx_bytes([(headings[what], columns, rows)], title=title)
     except OverflowError:
-        raise ValidationError(_("Quá nhiều dòng cho tệp Excel; hãy chọn khoảng thời gian ngắn hơn hoặc tải CSV.")) from None
+        raise ValidationError(
+            _("Quá nhiều dòng cho tệp Excel; hãy chọn khoảng thời gian ngắn hơn hoặc tải CSV.")) from None
     return _download(body, name, XLSX)
 
 
@@ -263,8 +265,8 @@ def _slug(scope: reporting.Scope) -> str:
 
 REASON_LABELS = {
     "waited_too_long": _l("Chờ quá lâu"), "documents_more_than_once": _l("Phải bổ sung giấy tờ nhiều lần"),
-    "late": _l("Trễ hẹn"), "unclear_guidance": _l("Hướng dẫn không rõ"), "attitude": _l("Thái độ, phiền hà, sách nhiễu"),
-    "other": _l("Lý do khác"),
+    "late": _l("Trễ hẹn"), "unclear_guidance": _l("Hướng dẫn không rõ"),
+    "attitude": _l("Thái độ, phiền hà, sách nhiễu"), "other": _l("Lý do khác"),
 }
 WEEKDAYS = {1: _l("Thứ Hai"), 2: _l("Thứ Ba"), 3: _l("Thứ Tư"), 4: _l("Thứ Năm"), 5: _l("Thứ Sáu"), 6: _l("Thứ Bảy"),
             7: _l("Chủ Nhật")}

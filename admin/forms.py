@@ -5,5 +5,6 @@ from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=64)])
+    username = StringField(_l("Tên đăng nhập"),
+                           validators=[DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=64)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Vui lòng nhập mật khẩu.")), Length(max=200)])

@@ -31,7 +31,8 @@ class KioskSettingsForm(FlaskForm):
 
 
 class KioskNewForm(KioskSettingsForm):
-    name = StringField(_l("Tên thiết bị"), validators=[DataRequired(_l("Vui lòng nhập tên thiết bị.")), Length(max=120)])
+    name = StringField(_l("Tên thiết bị"),
+                       validators=[DataRequired(_l("Vui lòng nhập tên thiết bị.")), Length(max=120)])
 
 
 class ServingForm(FlaskForm):
@@ -93,7 +94,8 @@ def kiosk_new():
     _choices(form, unit)
     if form.validate_on_submit():
         kiosk, code = devices.register(db_session(), unit=unit, name=form.name.data,
-                                       desk=_picked(Desk, form.desk.data), service_area=_picked(ServiceArea, form.service_area.data),
+                                       desk=_picked(Desk, form.desk.data),
+                                       service_area=_picked(ServiceArea, form.service_area.data),
                                        criteria_enabled=form.criteria.data, user_id=current_user.id)
         return _code_page(kiosk, code)
     return render_template("admin/kiosk_new.html", form=form), 400 if request.method == "POST" else 200
@@ -170,4 +172,5 @@ def serving():
     if here:
         form.desk.data = here.id
     return render_template("admin/serving.html", form=form, desks=desks, official=official, here=here,
-                           officials={o.id: o for o in session.exec(select(Official).where(Official.unit_id == unit.id))})
+                           officials={o.id: o
+                                      for o in session.exec(select(Official).where(Official.unit_id == unit.id))})

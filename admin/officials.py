@@ -17,9 +17,11 @@ from models import Desk, Official, Role, User
 def _form(official: Official | None = None) -> forms.OfficialForm:
     session, unit_id = db_session(), current_user.unit_id
     form = forms.OfficialForm(obj=official)
-    accounts = session.exec(select(User).where(User.unit_id == unit_id, User.role != Role.VIEWER).order_by(User.username))
+    accounts = session.exec(select(User).where(User.unit_id == unit_id,
+                                               User.role != Role.VIEWER).order_by(User.username))
     desks = session.exec(select(Desk).where(Desk.unit_id == unit_id).order_by(Desk.number))
-    form.user_id.choices = forms.choices([(0, _("Không có"))] + [(u.id, f"{u.username} · {u.full_name}") for u in accounts])
+    form.user_id.choices = forms.choices([(0, _("Không có"))]
+                                         + [(u.id, f"{u.username} · {u.full_name}") for u in accounts])
     form.desk_id.choices = forms.choices([(0, _("Không"))] + [(d.id, f"{d.number}. {d.name}") for d in desks])
     if official is not None and request.method == "GET":
         user, desk = officials.linked_user(session, official), officials.desk_of(session, official)

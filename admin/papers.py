@@ -83,7 +83,8 @@ def ticket_paper(ticket_id: int, kind: str):
                                                      FeedbackEvent.kind == DECIDING_EVENT[kind])
                          .order_by(FeedbackEvent.id.desc())).first()
     # A transfer or a refusal is the leader's own act; an answer goes out under the leader who accepted it.
-    signer_id = papers.event_actor(session, feedback, "classified") if kind == "answer" else (event.actor_id if event else None)
+    signer_id = (papers.event_actor(session, feedback, "classified") if kind == "answer"
+                 else (event.actor_id if event else None))
     code = format_code(feedback.tracking_code)
     day = local_date_of(event.at) if event else local_date_of(feedback.received_at)
     paper = _paper(feedback, kind, day, papers.leader_signer(session, signer_id), **_wording(feedback, kind, code))

@@ -43,7 +43,8 @@ def privacy_export():
     query = request.args.get("q", "").strip()[:200]
     tickets = _subject(query)
     rows = privacy.export_rows(db_session(), tickets)
-    audit.record(db_session(), current_user.id, "privacy.export", "feedback", None, {"tickets": [t.id for t in tickets]})
+    audit.record(db_session(), current_user.id, "privacy.export", "feedback", None,
+                 {"tickets": [t.id for t in tickets]})
     if request.args.get("format") == "csv":
         return Response(privacy.export_csv(rows), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=du-lieu-ca-nhan.csv"})

@@ -29,7 +29,8 @@ TARGET_LABELS = {
 
 
 class QrForm(FlaskForm):
-    target = SelectField(_l("Mã QR dùng để"), choices=[SelectChoice(t.value, label) for t, label in TARGET_LABELS.items()])
+    target = SelectField(_l("Mã QR dùng để"),
+                         choices=[SelectChoice(t.value, label) for t, label in TARGET_LABELS.items()])
     label = StringField(_l("Tên gợi nhớ (in trên áp phích)"))
     desk_id = SelectField(_l("Quầy"), choices=[], validate_choice=False)
     official_id = SelectField(_l("Cán bộ"), choices=[], validate_choice=False)
@@ -47,8 +48,10 @@ def admin_unit(db) -> Unit:
 def _fill_choices(db, form: QrForm, unit: Unit) -> None:
     none = [SelectChoice("", "—")]
     desks = db.exec(select(Desk).where(Desk.unit_id == unit.id).order_by(Desk.number)).all()
-    officials = db.exec(select(Official).where(Official.unit_id == unit.id, Official.active.is_(True)).order_by(Official.full_name)).all()
-    areas = db.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active.is_(True)).order_by(ServiceArea.name_vi)).all()
+    officials = db.exec(select(Official).where(Official.unit_id == unit.id,
+                                               Official.active.is_(True)).order_by(Official.full_name)).all()
+    areas = db.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id,
+                                              ServiceArea.active.is_(True)).order_by(ServiceArea.name_vi)).all()
     form.desk_id.choices = none + [SelectChoice(str(d.id), d.name or _("Quầy %(n)s", n=d.number)) for d in desks]
     form.official_id.choices = none + [SelectChoice(str(o.id), o.full_name) for o in officials]
     form.service_area_id.choices = none + [SelectChoice(str(a.id), a.name_vi) for a in areas]
@@ -78,7 +81,8 @@ def qr_list():
             errors, status = error.fields, error.status
     elif request.method == "POST":
         status = 400
-    codes = db.exec(select(QrCode).where(QrCode.unit_id == unit.id).order_by(QrCode.active.desc(), QrCode.id.desc())).all()
+    codes = db.exec(select(QrCode).where(QrCode.unit_id == unit.id).order_by(QrCode.active.desc(),
+                                                                             QrCode.id.desc())).all()
     recent = qr.scans_since(db, [c.id for c in codes], local_date_of(utcnow()) - timedelta(days=29))
     return render_template("admin/qr_list.html", form=form, errors=errors, unit=unit, codes=codes, recent=recent,
                            contexts={c.id: qr.context_of(db, c) for c in codes}, labels=TARGET_LABELS,
@@ -101,7 +105,8 @@ def qr_toggle(qr_id: int):
         abort(400)
     code = _own_code(qr_id)
     code.active = not code.active
-    flash(_("Đã bật mã QR %(code)s.", code=code.code) if code.active else _("Đã tắt mã QR %(code)s.", code=code.code), "success")
+    flash(_("Đã bật mã QR %(code)s.", code=code.code) if code.active else _("Đã tắt mã QR %(code)s.", code=code.code),
+          "success")
     return redirect(url_for("admin.qr_list"))
 
 

@@ -65,8 +65,10 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
         "breakdowns": breakdowns,
         "months": months,
         "suspect": reporting.suspect_summary(session, scope.unit_ids, period),
-        "communes": [row | {"status_labels": {code: str(STATUS_LABELS[verdict]) for code, verdict in row["status"].items()}}
-                     for row in reporting.unit_comparison(session, scope.communes, period, today, feedback=feedback_units)]
+        "communes": [
+            row | {"status_labels": {code: str(STATUS_LABELS[verdict]) for code, verdict in row["status"].items()}}
+                     for row in reporting.unit_comparison(session, scope.communes, period, today,
+                                                          feedback=feedback_units)]
         if not scope.is_commune else [],
     }
 
@@ -78,8 +80,8 @@ def register_summary(feedback, handling: qd766.Indicator) -> list[tuple[str, flo
         (str(_l("Thuộc thẩm quyền")), feedback.within_competence, False),
         (str(_l("Chuyển cơ quan có thẩm quyền")), feedback.transferred, False),
         (str(_l("Từ chối tiếp nhận")), feedback.rejected, False),
-        (str(_l("Không phải PAKN (khiếu nại, tố cáo, trùng, ngoài phạm vi): ghi riêng, không tính")), feedback.set_apart,
-         False),
+        (str(_l("Không phải PAKN (khiếu nại, tố cáo, trùng, ngoài phạm vi): ghi riêng, không tính")),
+         feedback.set_apart, False),
         (str(_l("Đến hạn trong kỳ")), feedback.due_in_period, False),
         (str(_l("Giải quyết dứt điểm")), feedback.resolved, False),
         (str(_l("Xử lý xong trong kỳ")), feedback.handled, False),

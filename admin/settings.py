@@ -29,7 +29,8 @@ def _record(action: str, kind: str, object_id, details=None):
 
 def _area_choices(blank):
     session = db_session()
-    areas = session.exec(select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id).order_by(ServiceArea.name_vi))
+    areas = session.exec(
+        select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id).order_by(ServiceArea.name_vi))
     return forms.choices([(0, blank)] + [(a.id, a.name_vi) for a in areas])
 
 
@@ -56,23 +57,28 @@ SECTIONS: dict[str, Section] = {}
 
 def _register():
     SECTIONS["units"] = Section(_l("Đơn vị"), Unit, forms.UnitForm,
-                                [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name), (_l("Địa chỉ"), lambda r: r.address)],
+                                [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name),
+                                 (_l("Địa chỉ"), lambda r: r.address)],
                                 scoped=False, check=_check_unit)
     SECTIONS["areas"] = Section(_l("Lĩnh vực"), ServiceArea, forms.AreaForm,
                                 [(_l("Mã"), lambda r: r.code), (_l("Tên"), lambda r: r.name_vi),
-                                 (_l("Hạn phân loại"), lambda r: r.classify_days), (_l("Hạn giải quyết"), lambda r: r.resolve_days),
+                                 (_l("Hạn phân loại"), lambda r: r.classify_days),
+                                 (_l("Hạn giải quyết"), lambda r: r.resolve_days),
                                  (_l("Đang dùng"), lambda r: _yes(r.active))],
                                 check=_unique(ServiceArea, "code", _l("Mã đã được dùng.")))
     SECTIONS["desks"] = Section(_l("Quầy"), Desk, forms.DeskForm,
                                 [(_l("Số"), lambda r: r.number), (_l("Tên"), lambda r: r.name)],
                                 prepare=_prepare_desk, check=_unique(Desk, "number", _l("Số quầy đã có.")))
     SECTIONS["templates"] = Section(_l("Mẫu trả lời"), ReplyTemplate, forms.TemplateForm,
-                                    [(_l("Tên"), lambda r: r.name), (_l("Trạng thái"), lambda r: forms.STATUS_LABELS[r.status] if r.status else _("Mọi trạng thái")),
+                                    [(_l("Tên"), lambda r: r.name),
+                                     (_l("Trạng thái"),
+                                      lambda r: forms.STATUS_LABELS[r.status] if r.status else _("Mọi trạng thái")),
                                      (_l("Đang dùng"), lambda r: _yes(r.active))],
                                     prepare=_prepare_template, check=_check_template)
     SECTIONS["holidays"] = Section(_l("Ngày nghỉ, ngày làm bù"), CalendarDay, forms.CalendarDayForm,
                                    [(_l("Ngày"), lambda r: r.day.strftime("%d/%m/%Y")),
-                                    (_l("Loại"), lambda r: _("Làm bù") if r.working else _("Nghỉ thêm")), (_l("Ghi chú"), lambda r: r.note)],
+                                    (_l("Loại"), lambda r: _("Làm bù") if r.working else _("Nghỉ thêm")),
+                                    (_l("Ghi chú"), lambda r: r.note)],
                                    check=_unique(CalendarDay, "day", _l("Ngày này đã có trong bảng.")))
 
 
@@ -80,7 +86,8 @@ def _unique(model, field: str, message, *, scoped: bool = True):
     """A section's check refusing a second row of ``model`` with the form's ``field`` (within the
     official's unit when ``scoped``), the row being edited excepted."""
     def check(session, form, row):
-        query = select(model).where(getattr(model, field) == getattr(form, field).data, model.id != (row.id if row else -1))
+        query = select(model).where(getattr(model, field) == getattr(form, field).data,
+                                    model.id != (row.id if row else -1))
         if scoped:
             query = query.where(model.unit_id == current_user.unit_id)
         if session.exec(query).first():
@@ -100,14 +107,16 @@ def _check_unit(session, form, row):
 
 def _prepare_desk(form):
     form.service_area_id.choices = _area_choices(_("Không"))
-    officials = db_session().exec(select(Official).where(Official.unit_id == current_user.unit_id, Official.active.is_(True)))
+    officials = db_session().exec(select(Official).where(Official.unit_id == current_user.unit_id,
+                                                         Official.active.is_(True)))
     form.official_id.choices = forms.choices([(0, _("Không ai"))] + [(o.id, o.full_name) for o in officials])
 
 
 def _prepare_template(form):
     form.status.choices = forms.choices(forms.STATUS_PAIRS)
     form.service_area_id.choices = _area_choices(_("Mọi lĩnh vực"))
-    form.body.description = _("Trường thay thế: ") + ", ".join("{%s} (%s)" % (k, v) for k, v in replies.PLACEHOLDERS.items())
+    form.body.description = _("Trường thay thế: ") + ", ".join("{%s} (%s)" % (k, v)
+                                                               for k, v in replies.PLACEHOLDERS.items())
 
 
 def _check_template(session, form, row):
@@ -151,7 +160,8 @@ def _save(section: Section, form, row, kind: str):
     new = row is None
     before = workdays.calendar_for(session, current_user.unit_id) if kind == "holidays" else None
     if new:
-        row = section.model(**({"unit_id": current_user.unit_id} if section.scoped else {"parent_id": current_user.unit_id}))
+        row = section.model(**({"unit_id": current_user.unit_id} if section.scoped
+                               else {"parent_id": current_user.unit_id}))
     _to_model(form, row)
     session.add(row)
     session.flush()  # the audit row names the new id
@@ -228,7 +238,8 @@ def holiday_delete(row_id: int):
 
 def _move_deadlines(session, before) -> None:
     """Open tickets' deadlines follow the calendar the administrator just changed."""
-    workflow.move_open_deadlines(session, current_user.unit_id, before, workdays.calendar_for(session, current_user.unit_id))
+    workflow.move_open_deadlines(session, current_user.unit_id, before,
+                                 workdays.calendar_for(session, current_user.unit_id))
 
 
 # --- users -----------------------------------------------------------------------------
@@ -238,7 +249,8 @@ def _user_form(user: User | None = None):
     form = forms.UserForm(obj=user)
     form.areas.choices = _area_choices(_("Không"))[1:]
     if user is not None and request.method == "GET":
-        form.areas.data = list(db_session().exec(select(UserServiceArea.service_area_id).where(UserServiceArea.user_id == user.id)))
+        form.areas.data = list(
+            db_session().exec(select(UserServiceArea.service_area_id).where(UserServiceArea.user_id == user.id)))
     return form
 
 
@@ -309,8 +321,8 @@ def user_edit(user_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("admin/settings_edit.html", section=None, kind="users", form=form, row=user,
-                           title=_("Tài khoản %(u)s", u=user.username), failures=failed_sign_ins(session, user.username),
-                           unlock_form=forms.EmptyForm()), status
+                           title=_("Tài khoản %(u)s", u=user.username),
+                           failures=failed_sign_ins(session, user.username), unlock_form=forms.EmptyForm()), status
 
 
 @bp.post("/settings/users/<int:user_id>/unlock")
@@ -349,7 +361,8 @@ def targets():
         ensure_targets(session, unit, year)
         session.flush()  # the seeded rows are updated below
         for code in TargetCode:
-            row = session.exec(select(Target).where(Target.unit_id == unit.id, Target.year == year, Target.code == code)).one()
+            row = session.exec(select(Target).where(Target.unit_id == unit.id, Target.year == year,
+                                                    Target.code == code)).one()
             row.value = getattr(form, code.value).data / 100
         _record("update", "target", None, {"year": year, "unit": unit.code})
         flash(_("Đã lưu."), "success")

@@ -28,18 +28,23 @@ CODE = Regexp(r"^[A-Za-z0-9_\-]+$", message=_l("Mã chỉ gồm chữ không d�
 class UserForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(REQUIRED), Length(max=64)])
     full_name = StringField(_l("Họ tên"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Email(_l("Địa chỉ thư điện tử không hợp lệ.")), Length(max=200)])
-    phone = StringField(_l("Điện thoại"), validators=[Optional(), Regexp(r"^0\d{9,10}$", message=_l("Số điện thoại không hợp lệ."))])
+    email = EmailField(_l("Thư điện tử"),
+                       validators=[Optional(), Email(_l("Địa chỉ thư điện tử không hợp lệ.")), Length(max=200)])
+    phone = StringField(_l("Điện thoại"),
+                        validators=[Optional(), Regexp(r"^0\d{9,10}$", message=_l("Số điện thoại không hợp lệ."))])
     role = SelectField(_l("Vai trò"), choices=choices((r.value, ROLE_LABELS[r.value]) for r in Role))
     areas = SelectMultipleField(_l("Lĩnh vực phụ trách (cán bộ xử lý)"), coerce=int, choices=[])
-    password = PasswordField(_l("Mật khẩu (để trống nếu không đổi)"), validators=[Optional(), Length(min=10, max=200, message=_l("Mật khẩu cần ít nhất 10 ký tự."))])
+    password = PasswordField(_l("Mật khẩu (để trống nếu không đổi)"),
+                             validators=[Optional(),
+                                         Length(min=10, max=200, message=_l("Mật khẩu cần ít nhất 10 ký tự."))])
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
 
 class UnitForm(FlaskForm):
     code = StringField(_l("Mã"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = SelectField(_l("Cấp"), choices=choices([(UnitKind.COMMUNE.value, _l("Xã")), (UnitKind.PROVINCE.value, _l("Tỉnh"))]))
+    kind = SelectField(_l("Cấp"),
+                       choices=choices([(UnitKind.COMMUNE.value, _l("Xã")), (UnitKind.PROVINCE.value, _l("Tỉnh"))]))
     address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=300)])
 
 
@@ -48,8 +53,10 @@ class AreaForm(FlaskForm):
     name_vi = StringField(_l("Tên lĩnh vực"), validators=[DataRequired(REQUIRED), Length(max=200)])
     name_en = StringField(_l("Tên tiếng Anh"), validators=[Optional(), Length(max=200)])
     sector = SelectField(_l("Ngành"), choices=choices((s.value, SECTOR_LABELS[s.value]) for s in Sector))
-    classify_days = IntegerField(_l("Hạn phân loại (ngày làm việc)"), default=5, validators=[NumberRange(1, 60, _l("Từ 1 đến 60 ngày."))])
-    resolve_days = IntegerField(_l("Hạn giải quyết (ngày làm việc)"), default=10, validators=[NumberRange(1, 90, _l("Từ 1 đến 90 ngày."))])
+    classify_days = IntegerField(_l("Hạn phân loại (ngày làm việc)"), default=5,
+                                 validators=[NumberRange(1, 60, _l("Từ 1 đến 60 ngày."))])
+    resolve_days = IntegerField(_l("Hạn giải quyết (ngày làm việc)"), default=10,
+                                validators=[NumberRange(1, 90, _l("Từ 1 đến 90 ngày."))])
     active = BooleanField(_l("Đang dùng"), default=True)
 
 

@@ -20,7 +20,8 @@ def _sector_choices():
 
 
 class SurveyForm(FlaskForm):
-    slug = StringField(_l("Địa chỉ (dùng trong đường dẫn /survey/…)"), validators=[DataRequired(REQUIRED), Length(max=60)])
+    slug = StringField(_l("Địa chỉ (dùng trong đường dẫn /survey/…)"),
+                       validators=[DataRequired(REQUIRED), Length(max=60)])
     title_vi = StringField(_l("Tên khảo sát (tiếng Việt)"), validators=[DataRequired(REQUIRED), Length(max=200)])
     title_en = StringField(_l("Tên khảo sát (tiếng Anh)"), validators=[Optional(), Length(max=200)])
     intro_vi = TextAreaField(_l("Lời giới thiệu (tiếng Việt)"), validators=[Optional(), Length(max=MAX_TEXT)])
@@ -29,7 +30,8 @@ class SurveyForm(FlaskForm):
 
 
 class TemplateForm(FlaskForm):
-    template = SelectField(_l("Mẫu"), choices=[SelectChoice(key) for key in TEMPLATES], validators=[InputRequired(REQUIRED)])
+    template = SelectField(_l("Mẫu"), choices=[SelectChoice(key) for key in TEMPLATES],
+                           validators=[InputRequired(REQUIRED)])
     slug = StringField(_l("Địa chỉ"), validators=[DataRequired(REQUIRED), Length(max=60)])
 
 
@@ -42,7 +44,8 @@ class QuestionForm(FlaskForm):
     options = TextAreaField(_l("Các lựa chọn (mỗi dòng một lựa chọn: tiếng Việt | tiếng Anh)"),
                             validators=[Optional(), Length(max=5000)])
     element = SelectField(_l("Yếu tố SIPAS (chỉ câu thang điểm)"),
-                          choices=[SelectChoice("", _l("Không gắn"))] + [SelectChoice(k, v) for k, v in ELEMENT_LABELS.items()],
+                          choices=[SelectChoice("", _l("Không gắn"))]
+                          + [SelectChoice(k, v) for k, v in ELEMENT_LABELS.items()],
                           validators=[Optional()])
     overall = BooleanField(_l("Là câu hỏi hài lòng chung (tính vào chỉ tiêu hài lòng của ngành)"))
 
@@ -63,7 +66,8 @@ class QuestionForm(FlaskForm):
 
 
 def options_from_lines(text: str, existing: list[dict]) -> list[dict]:
-    """Parse "vi | en" lines; an option whose Vietnamese text is unchanged keeps its value, so old answers keep their label."""
+    """Parse "vi | en" lines; an option whose Vietnamese text is unchanged keeps its value, so old answers keep their
+    label."""
     by_label = {o["label"]["vi"].strip().lower(): o["value"] for o in existing}
     used = {o["value"] for o in existing}
     number = len(used)
@@ -99,7 +103,8 @@ class CampaignForm(FlaskForm):
     name = StringField(_l("Tên đợt khảo sát"), validators=[DataRequired(REQUIRED), Length(max=200)])
     starts_on = DateField(_l("Từ ngày"), validators=[InputRequired(_l("Vui lòng nhập ngày hợp lệ."))])
     ends_on = DateField(_l("Đến ngày"), validators=[InputRequired(_l("Vui lòng nhập ngày hợp lệ."))])
-    units = MultiCheckboxField(_l("Đơn vị thực hiện"), coerce=int, validators=[DataRequired(_l("Vui lòng chọn ít nhất một đơn vị."))])
+    units = MultiCheckboxField(_l("Đơn vị thực hiện"), coerce=int,
+                               validators=[DataRequired(_l("Vui lòng chọn ít nhất một đơn vị."))])
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

@@ -89,7 +89,8 @@ def survey_from_template():
     if not form.validate_on_submit():
         return _list_error(form)
     try:
-        survey = shipped.create_from_template(db_session(), unit_id=_own_unit(), name=form.template.data, slug=form.slug.data)
+        survey = shipped.create_from_template(db_session(), unit_id=_own_unit(), name=form.template.data,
+                                              slug=form.slug.data)
     except ValidationError as error:
         _failed(error)
         return _list_error(form, error.status)
@@ -104,7 +105,8 @@ def _own_unit() -> int:
 
 
 def _details(form: SurveyForm) -> dict:
-    return {name: getattr(form, name).data or "" for name in ("slug", "title_vi", "title_en", "intro_vi", "intro_en", "sector")}
+    return {name: getattr(form, name).data or ""
+            for name in ("slug", "title_vi", "title_en", "intro_vi", "intro_en", "sector")}
 
 
 def _list_error(form, status: int = 422):
@@ -123,14 +125,16 @@ def survey_edit(survey_id: int):
     return _editor(_survey(survey_id))
 
 
-def _editor(survey: Survey, *, status: int = 200, details: SurveyForm | None = None, question_form: QuestionForm | None = None,
-            campaign_form: CampaignForm | None = None):
+def _editor(survey: Survey, *, status: int = 200, details: SurveyForm | None = None,
+            question_form: QuestionForm | None = None, campaign_form: CampaignForm | None = None):
     session = db_session()
     version = definitions.latest_version(session, survey)
     if details is None:
         details = SurveyForm(formdata=None, slug=survey.slug, sector=survey.sector,
-                             title_vi=version.definition["title"].get("vi"), title_en=version.definition["title"].get("en"),
-                             intro_vi=version.definition.get("intro", {}).get("vi"), intro_en=version.definition.get("intro", {}).get("en"))
+                             title_vi=version.definition["title"].get("vi"),
+                             title_en=version.definition["title"].get("en"),
+                             intro_vi=version.definition.get("intro", {}).get("vi"),
+                             intro_en=version.definition.get("intro", {}).get("en"))
     campaign_form = campaign_form or CampaignForm(formdata=None)
     campaign_form.units.choices = _unit_choices()
     return render_template("admin/surveys/edit.html", survey=survey, version=version, d=definitions,
@@ -216,7 +220,8 @@ def question_move(survey_id: int, key: str):
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
     offset = -1 if form.direction.data == "up" else 1
-    return _change(survey, lambda: definitions.move_question(db_session(), survey, key, offset), _("Đã đổi thứ tự câu hỏi."))
+    return _change(survey, lambda: definitions.move_question(db_session(), survey, key, offset),
+                   _("Đã đổi thứ tự câu hỏi."))
 
 
 @bp.post("/surveys/<int:survey_id>/questions/<key>/delete")
@@ -239,7 +244,8 @@ def survey_publish(survey_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     return _change(survey, lambda: definitions.publish(db_session(), survey),
-                   _("Đã phát hành. Người dân có thể trả lời tại %(url)s", url=url_for("surveys.survey_page", slug=survey.slug)))
+                   _("Đã phát hành. Người dân có thể trả lời tại %(url)s",
+                     url=url_for("surveys.survey_page", slug=survey.slug)))
 
 
 @bp.post("/surveys/<int:survey_id>/close")
@@ -268,7 +274,8 @@ def campaign_delete(survey_id: int, campaign_id: int):
     survey = _survey(survey_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _change(survey, lambda: campaigns.delete_campaign(db_session(), survey, campaign_id), _("Đã xóa đợt khảo sát."))
+    return _change(survey, lambda: campaigns.delete_campaign(db_session(), survey, campaign_id),
+                   _("Đã xóa đợt khảo sát."))
 
 
 # --- results -------------------------------------------------------------------------------
@@ -285,7 +292,8 @@ def _filters(survey: Survey) -> tuple[results.Filters, dict]:
         if start or end:
             period = Period(start or date(2000, 1, 1), end or local_date_of(utcnow()))
     except ValueError:
-        raise ValidationError(_("Khoảng thời gian hoặc đợt khảo sát không hợp lệ. Ngày theo dạng YYYY-MM-DD, ngày bắt đầu trước ngày kết thúc."),
+        raise ValidationError(_("Khoảng thời gian hoặc đợt khảo sát không hợp lệ. Ngày theo dạng YYYY-MM-DD, ngày bắt "
+                                "đầu trước ngày kết thúc."),
                               status=400) from None
     for name in ("from", "to", "campaign"):
         if request.args.get(name):

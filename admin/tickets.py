@@ -85,7 +85,8 @@ def _due_condition(due: str, calendar, today: date):
     if due == "overdue":
         return ((received & (Feedback.classify_due < today)) | (running & (Feedback.due_date < today)))
     last = workflow.due_soon_cutoff(calendar, today) if due == "soon" else today + timedelta(days=6 - today.weekday())
-    return ((received & Feedback.classify_due.between(today, last)) | (running & Feedback.due_date.between(today, last)))
+    return ((received & Feedback.classify_due.between(today, last))
+            | (running & Feedback.due_date.between(today, last)))
 
 
 def _is_exact(q: str) -> bool:
@@ -97,7 +98,8 @@ def _counts(session, conditions, *, text_search: bool) -> tuple[dict, bool]:
     """Tickets per state in one grouped query. A text search cannot use an index, so its counts
     stop at SEARCH_COUNT_CAP matches rather than scanning a province's whole register."""
     if not text_search:
-        return dict(session.exec(select(Feedback.status, sa.func.count()).where(*conditions).group_by(Feedback.status)).all()), False
+        return dict(session.exec(
+            select(Feedback.status, sa.func.count()).where(*conditions).group_by(Feedback.status)).all()), False
     matches = select(Feedback.status).where(*conditions).limit(SEARCH_COUNT_CAP + 1).subquery()
     counts = dict(session.exec(select(matches.c.status, sa.func.count()).group_by(matches.c.status)).all())
     return counts, sum(counts.values()) > SEARCH_COUNT_CAP
@@ -130,7 +132,8 @@ def inbox():
     tickets = session.exec(select(Feedback).where(*conditions).order_by(*order)
                            .offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return render_template("admin/inbox.html", tickets=tickets, counts=counts, total=total, filters=filters,
-                           pages=max(1, -(-total // PAGE_SIZE)), capped=capped, areas=_areas(session), staff=_staff(session),
+                           pages=max(1, -(-total // PAGE_SIZE)), capped=capped, areas=_areas(session),
+                           staff=_staff(session),
                            deadlines={t.id: workflow.deadline(calendar, t, today) for t in tickets},
                            area_names={a.id: a.name_vi for a in _areas(session)},
                            people={u.id: u.full_name or u.username for u in _staff(session)},
@@ -138,7 +141,9 @@ def inbox():
 
 
 def _areas(session) -> list[ServiceArea]:
-    return list(session.exec(select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id).order_by(ServiceArea.name_vi)))
+    return list(
+        session.exec(
+            select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id).order_by(ServiceArea.name_vi)))
 
 
 def _staff(session) -> list[User]:
@@ -173,7 +178,8 @@ def render_ticket(feedback: Feedback, *, error: DomainError | None = None, form:
     events = session.exec(select(FeedbackEvent).where(FeedbackEvent.feedback_id == feedback.id)
                           .order_by(FeedbackEvent.at, FeedbackEvent.id)).all()
     area = workflow.area_of(session, feedback)
-    people = {u.id: u.full_name or u.username for u in session.exec(select(User).where(User.unit_id == feedback.unit_id))}
+    people = {u.id: u.full_name or u.username
+              for u in session.exec(select(User).where(User.unit_id == feedback.unit_id))}
     extension = session.exec(select(Extension).where(Extension.feedback_id == feedback.id)).first()
     trail = audit.trail(session, "feedback", feedback.id) if access.may(current_user, "audit") else []
     context = dict(
@@ -224,13 +230,15 @@ def _me():
 
 @bp.post("/tickets/<int:ticket_id>/accept")
 def ticket_accept(ticket_id: int):
-    return _act(ticket_id, "accept", lambda s, f: workflow.accept(s, f, _me(), assignee_id=request.form.get("assignee")),
+    return _act(ticket_id, "accept",
+                lambda s, f: workflow.accept(s, f, _me(), assignee_id=request.form.get("assignee")),
                 _("Đã tiếp nhận xử lý và giao cán bộ."))
 
 
 @bp.post("/tickets/<int:ticket_id>/assign")
 def ticket_assign(ticket_id: int):
-    return _act(ticket_id, "assign", lambda s, f: workflow.assign(s, f, _me(), assignee_id=request.form.get("assignee")),
+    return _act(ticket_id, "assign",
+                lambda s, f: workflow.assign(s, f, _me(), assignee_id=request.form.get("assignee")),
                 _("Đã giao lại cán bộ xử lý."))
 
 
@@ -250,27 +258,31 @@ def ticket_reject(ticket_id: int):
 
 @bp.post("/tickets/<int:ticket_id>/wait")
 def ticket_wait(ticket_id: int):
-    return _act(ticket_id, "wait", lambda s, f: workflow.wait_for_citizen(s, f, _me(), reason=request.form.get("reason", "")),
+    return _act(ticket_id, "wait",
+                lambda s, f: workflow.wait_for_citizen(s, f, _me(), reason=request.form.get("reason", "")),
                 _("Đã chuyển sang chờ người gửi bổ sung; thời hạn tạm dừng."))
 
 
 @bp.post("/tickets/<int:ticket_id>/resume")
 def ticket_resume(ticket_id: int):
-    return _act(ticket_id, "resume", lambda s, f: workflow.resume(s, f, _me(), calendar=workdays.calendar_for(s, f.unit_id)),
+    return _act(ticket_id, "resume",
+                lambda s, f: workflow.resume(s, f, _me(), calendar=workdays.calendar_for(s, f.unit_id)),
                 _("Đã tiếp tục xử lý; hạn giải quyết được lùi theo số ngày tạm dừng."))
 
 
 @bp.post("/tickets/<int:ticket_id>/note")
 def ticket_note(ticket_id: int):
     public = request.form.get("public") == "1"
-    return _act(ticket_id, "note_public" if public else "note", lambda s, f: workflow.add_note(s, f, _me(), body=request.form.get("body", ""), public=public),
+    return _act(ticket_id, "note_public" if public else "note",
+                lambda s, f: workflow.add_note(s, f, _me(), body=request.form.get("body", ""), public=public),
                 _("Đã đăng tin trên trang tra cứu.") if public else _("Đã lưu ghi chú nội bộ."))
 
 
 @bp.post("/tickets/<int:ticket_id>/answer")
 def ticket_answer(ticket_id: int):
     if request.form.get("then") == "close_resolved":  # one step when nothing else is needed
-        return _act(ticket_id, "answer", lambda s, f: workflow.answer_and_close(s, f, _me(), body=request.form.get("body", "")),
+        return _act(ticket_id, "answer",
+                    lambda s, f: workflow.answer_and_close(s, f, _me(), body=request.form.get("body", "")),
                     _("Đã trả lời và kết thúc: đã giải quyết; người gửi được thông báo."))
     return _act(ticket_id, "answer", lambda s, f: workflow.answer(s, f, _me(), body=request.form.get("body", "")),
                 _("Đã trả lời; người gửi được thông báo."))
@@ -278,7 +290,8 @@ def ticket_answer(ticket_id: int):
 
 @bp.post("/tickets/<int:ticket_id>/close")
 def ticket_close(ticket_id: int):
-    return _act(ticket_id, "close", lambda s, f: workflow.close(s, f, _me(), resolution=request.form.get("resolution", ""),
+    return _act(ticket_id, "close",
+                lambda s, f: workflow.close(s, f, _me(), resolution=request.form.get("resolution", ""),
                                                       note=request.form.get("note", "")), _("Đã kết thúc."))
 
 
@@ -295,7 +308,8 @@ def ticket_extension(ticket_id: int):
 
 @bp.post("/tickets/<int:ticket_id>/extension/approve")
 def ticket_extension_approve(ticket_id: int):
-    return _act(ticket_id, "extension_approve", lambda s, f: workflow.approve_extension(s, f, _me()), _("Đã duyệt gia hạn."))
+    return _act(ticket_id, "extension_approve", lambda s, f: workflow.approve_extension(s, f, _me()),
+                _("Đã duyệt gia hạn."))
 
 
 @bp.get("/tickets/<int:ticket_id>/apology")
@@ -311,7 +325,9 @@ def audit_trail():
     session = db_session()
     before = request.args.get("before", "")
     rows = audit.trail(session, request.args.get("type") or None, None, limit=100,
-                       before_id=int(before) if before.isdigit() and len(before) <= 15 else None, unit_id=current_user.unit_id)
-    people = {u.id: u.full_name or u.username for u in session.exec(select(User).where(User.unit_id == current_user.unit_id))}
+                       before_id=int(before) if before.isdigit() and len(before) <= 15 else None,
+                       unit_id=current_user.unit_id)
+    people = {u.id: u.full_name or u.username
+              for u in session.exec(select(User).where(User.unit_id == current_user.unit_id))}
     return render_template("admin/audit.html", rows=rows, people=people, action_label=audit_words.action_label,
                            object_label=audit_words.object_label, details_text=audit_words.details_text)

@@ -66,7 +66,8 @@ def main() -> int:
     print(f"database: {app.extensions['db_engine'].dialect.name}; {counts[0]:,} ratings, {counts[1]:,} tickets")
     year = local_date_of(utcnow()).year
     pages = {
-        "bench.leader": ["/admin?kind=year", "/admin?kind=quarter", "/admin/reports?kind=year", "/admin/reports.xlsx?kind=year",
+        "bench.leader": ["/admin?kind=year", "/admin?kind=quarter", "/admin/reports?kind=year",
+                         "/admin/reports.xlsx?kind=year",
                          f"/admin/officials/{_first_official(app, commune)}?kind=year"],
         "bench.province": ["/admin?kind=year", "/admin?kind=quarter", "/admin/reports?kind=year",
                            "/admin/reports.xlsx?kind=year", "/admin/reports?kind=nine",

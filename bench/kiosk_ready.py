@@ -94,7 +94,8 @@ def main() -> int:
                 page.wait_for_function("document.body.dataset.screen === 'idle'")
                 print(f"Timeouts: {TIMEOUTS}")
                 for name, touch in cases(page):
-                    print(f"  {name:30s} ready for the next citizen after {ready_after(page, touch):6.1f} s", flush=True)
+                    print(f"  {name:30s} ready for the next citizen after {ready_after(page, touch):6.1f} s",
+                          flush=True)
                 browser.close()
         finally:
             server.stop()

@@ -289,7 +289,7 @@ def drive(server: Server, path: str, token: str, seconds: int, connections: int,
     cpu = server.cpu_seconds() - cpu_before
     line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
     ok, bad, socket_errors, non_2xx, requests = map(int, line.split()[1:])
-    p50, p99 = map(float, next(l for l in result.stdout.splitlines() if l.startswith("LATENCY ")).split()[1:])
+    p50, p99 = map(float, next(row for row in result.stdout.splitlines() if row.startswith("LATENCY ")).split()[1:])
     return {"ok": ok, "failed": bad + socket_errors + non_2xx, "requests": requests, "rps": requests / seconds,
             "taps": ok * (batch or 1), "cpu": cpu, "p50": p50, "p99": p99}
 
@@ -349,7 +349,8 @@ def report(rows: list[dict]) -> None:
         app, bare = row["app"], row["bare"]
         cpu_app = 1000 * app["cpu"] / max(app["taps"], 1)
         cpu_bare = 1000 * bare["cpu"] / max(bare["taps"], 1)
-        print(f"| {row['database']}, {row['workers']} | {row['endpoint']}{'' if 'batch' not in row['endpoint'] else f' ×{BATCH}'} "
+        print(f"| {row['database']}, {row['workers']} | "
+              f"{row['endpoint']}{'' if 'batch' not in row['endpoint'] else f' ×{BATCH}'} "
               f"| {app['rps']:.0f} | {bare['rps']:.0f} | {bare['rps'] / max(app['rps'], 0.01):.2f}× "
               f"| {app['rps'] / max(bare['rps'], 0.01):.2f} | {cpu_app:.2f} / {cpu_bare:.2f} ms "
               f"| {app['p50']:.1f} / {bare['p50']:.1f} ms | {'+'.join(map(str, app['rss']))} / "

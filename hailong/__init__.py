@@ -32,7 +32,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     _apply_config(app, config)
     db.init_app(app, config.sqlalchemy_url)
     compile_catalogs(PROJECT_DIR / "translations")
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(PROJECT_DIR / "translations"))
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(PROJECT_DIR / "translations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -35,7 +35,8 @@ def scan(session: Session, unit_ids: list[int], now: datetime | None = None) -> 
 def dissatisfied_bursts(session: Session, unit_ids: list[int], since: date) -> list[dict]:
     """Windows of 15 minutes at one desk where ≥ half of ≥ 4 taps were dissatisfied (first window per burst)."""
     taps = session.exec(select(Rating.unit_id, Rating.desk_id, Rating.tapped_at, Rating.level).where(
-        Rating.unit_id.in_(unit_ids), Rating.local_date >= since, Rating.suspect.is_(False), Rating.desk_id.is_not(None),
+        Rating.unit_id.in_(unit_ids), Rating.local_date >= since, Rating.suspect.is_(False),
+        Rating.desk_id.is_not(None),
     ).order_by(Rating.desk_id, Rating.tapped_at)).all()
     found, by_desk = [], {}
     for unit_id, desk_id, tapped_at, level in taps:
@@ -52,7 +53,8 @@ def _bursts_at_desk(unit_id: int, desk_id: int, taps: list[tuple[datetime, bool]
             start += 1
         window = taps[start:end + 1]
         unhappy = sum(1 for _, dissatisfied in window if dissatisfied)
-        if len(window) >= BURST_MIN_TAPS and 2 * unhappy >= len(window) and (last_end is None or window[0][0] > last_end):
+        if len(window) >= BURST_MIN_TAPS and 2 * unhappy >= len(window) and (last_end is None
+                                                                             or window[0][0] > last_end):
             first = window[0][0]
             found.append({"unit_id": unit_id, "kind": AlertKind.DISSATISFIED_BURST.value, "desk_id": desk_id,
                           "kiosk_id": None, "key": f"burst:{desk_id}:{first.isoformat()}",

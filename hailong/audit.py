@@ -26,7 +26,8 @@ def trail(session: Session, object_type: str | None = None, object_id: int | Non
     """The newest rows first, optionally for one record or one unit's staff; keyset paging by ``before_id``."""
     query = select(AuditLog)
     if unit_id is not None:
-        query = query.outerjoin(User, User.id == AuditLog.user_id).where(or_(User.unit_id == unit_id, _anonymous_in(unit_id)))
+        query = query.outerjoin(User, User.id == AuditLog.user_id).where(
+            or_(User.unit_id == unit_id, _anonymous_in(unit_id)))
     if object_type:
         query = query.where(AuditLog.object_type == object_type)
     if object_id is not None:

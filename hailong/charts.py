@@ -16,7 +16,8 @@ STYLE = Style(
     foreground_subtle="#4a5a70", opacity=".9", opacity_hover="1", transition="0s",
     colors=("#0b4f8a", "#b3261e", "#0f6b35", "#8a5a00", "#6a3d9a"),
     font_family="system-ui, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif",
-    label_font_size=12, major_label_font_size=12, no_data_font_size=18, value_font_size=12, legend_font_size=13, title_font_size=15,
+    label_font_size=12, major_label_font_size=12, no_data_font_size=18, value_font_size=12, legend_font_size=13,
+    title_font_size=15,
 )
 
 
@@ -54,7 +55,8 @@ def _number(value: int) -> str:
     return number(value)
 
 
-def rate_line(title: str, labels: list[str], series: dict[str, list[float | None]], target: float | None = None) -> Markup:
+def rate_line(title: str, labels: list[str], series: dict[str, list[float | None]],
+              target: float | None = None) -> Markup:
     """Rates (0..1) per month as lines in percent, with the target as a dashed line."""
     chart = pygal.Line(**_config(title=title, range=(0, 100), include_x_axis=True, dots_size=3, x_label_rotation=0,
                                  value_formatter=_percent_of_100,

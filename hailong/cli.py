@@ -49,7 +49,8 @@ def default_unit(session, code: str | None = None) -> Unit:
 @click.command("init-db")
 @with_appcontext
 @click.option("--unit-code", default="XA01", show_default=True, help="Code of the commune created on a new database.")
-@click.option("--unit-name", default="UBND xã", show_default=True, help="Name of the commune created on a new database.")
+@click.option("--unit-name", default="UBND xã", show_default=True,
+              help="Name of the commune created on a new database.")
 def init_db(unit_code: str, unit_name: str) -> None:
     """Apply migrations to head (safe to run again) and make sure a commune exists."""
     with engine().begin() as connection:

@@ -90,7 +90,8 @@ def late_arrivals(session: Session, closing: PeriodClosing, unit_ids: list[int],
     (received or handled in it) that were filed or changed after the closing."""
     taps = dict(session.exec(select(Rating.suspect, func.count()).where(
         Rating.unit_id.in_(unit_ids), Rating.local_date >= closing.period_start,
-        Rating.local_date <= closing.period_end, Rating.received_at > closing.closed_at).group_by(Rating.suspect)).all())
+        Rating.local_date <= closing.period_end,
+        Rating.received_at > closing.closed_at).group_by(Rating.suspect)).all())
     in_period = sa.or_(
         sa.and_(Feedback.received_date >= closing.period_start, Feedback.received_date <= closing.period_end),
         sa.and_(Feedback.handled_date >= closing.period_start, Feedback.handled_date <= closing.period_end))

@@ -85,7 +85,8 @@ class Config:
         """Refuse to start with settings that would be unsafe or cannot work."""
         if self.env not in {"development", "testing", "production"}:
             raise ConfigError(f"HAILONG_ENV must be development, testing or production, not {self.env!r}")
-        if self.env == "production" and (self.secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(self.secret_key) < 16):
+        if self.env == "production" and (self.secret_key.strip().lower() in PLACEHOLDER_SECRETS
+                                         or len(self.secret_key) < 16):
             raise ConfigError(
                 "SECRET_KEY is missing or a placeholder. Set it to a long random value, e.g. "
                 "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'), "

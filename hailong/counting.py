@@ -45,7 +45,8 @@ def handled_on_time(ticket: dict) -> bool | None:
 
 def is_resolved(ticket: dict) -> bool:
     """Resolved conclusively (xử lý dứt điểm): closed as resolved and not reopened since."""
-    return bool(ticket["within_competence"]) and ticket["resolution"] == Resolution.RESOLVED and ticket["reopened_at"] is None
+    return (bool(ticket["within_competence"]) and ticket["resolution"] == Resolution.RESOLVED
+            and ticket["reopened_at"] is None)
 
 
 def _classified_on(ticket: dict) -> date | None:
@@ -103,7 +104,8 @@ def counts_satisfied(ticket: dict, cutoff: date) -> bool:
 
 def daily_counts(ticket: dict) -> Counter:
     """What one ticket adds to the daily totals, as {(unit_id, day, measure): count}."""
-    unit, received, due, handled = ticket["unit_id"], ticket["received_date"], ticket["due_date"], ticket["handled_date"]
+    unit, received, due, handled = (ticket["unit_id"], ticket["received_date"], ticket["due_date"],
+                                    ticket["handled_date"])
     if unit is None or received is None or due is None or ticket["classify_due"] is None:
         return Counter()  # not a storable ticket: the flush itself refuses it
     if not is_pakn(ticket):

@@ -113,7 +113,8 @@ def _organisation(session: Session) -> Unit:
         ensure_targets(session, unit, year)
     areas = {code: ServiceArea(unit_id=unit.id, code=code, name_vi=vi, name_en=en, sector=sector)
              for code, vi, en, sector in AREAS}
-    officials = {code: Official(unit_id=unit.id, code=code, full_name=name, title=title) for code, name, title in OFFICIALS}
+    officials = {code: Official(unit_id=unit.id, code=code, full_name=name, title=title)
+                 for code, name, title in OFFICIALS}
     session.add_all([*areas.values(), *officials.values()])
     session.flush()
     for number, name, area_code, official_code in DESKS:
@@ -177,7 +178,9 @@ def _row(kiosk, desk, unit, moment: datetime, level: Level, reasons: list) -> di
         "client_id": client_id, "body_hash": client_id.hex, "unit_id": unit.id, "channel": Channel.KIOSK.value,
         "kiosk_id": kiosk.id, "desk_id": desk.id if desk else kiosk.desk_id,
         "official_id": desk.official_id if desk else None,
-        "service_area_id": desk.service_area_id if desk else None, "level": level.value, "reasons": [r.value for r in reasons],
+        "service_area_id": desk.service_area_id if desk else None, "level": level.value,
+        "reasons": [r.value for r in reasons],
         "criteria": {}, "dossier_code": None, "tapped_at": moment, "sent_at": moment,
-        "received_at": moment + timedelta(seconds=1), "local_date": moment.date(), "suspect": False, "suspect_reasons": [],
+        "received_at": moment + timedelta(seconds=1), "local_date": moment.date(), "suspect": False,
+        "suspect_reasons": [],
     }

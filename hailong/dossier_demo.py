@@ -84,7 +84,8 @@ def _taps(session, unit, rows: list[dict], rng) -> list[dict]:
         desk = by_number[desk_of[row["procedure_name"]]]
         late = row["returned_on"] > row["due_on"]
         level = rng.choices(list(Level), weights=[25, 35, 40] if late else [55, 41, 4])[0]
-        reasons = ([Reason.LATE] + rng.sample([Reason.WAITED_TOO_LONG, Reason.DOCUMENTS_MORE_THAN_ONCE], k=rng.randint(0, 1))
+        reasons = ([Reason.LATE]
+                   + rng.sample([Reason.WAITED_TOO_LONG, Reason.DOCUMENTS_MORE_THAN_ONCE], k=rng.randint(0, 1))
                    if late else [rng.choice(list(Reason))]) if level == Level.DISSATISFIED else []
         moment = datetime.combine(row["returned_on"], time(8, 5), LOCAL_TZ) + timedelta(minutes=rng.randint(0, 200))
         taps.append(_tap(unit, kiosks.get(desk.id), desk, row["code"], moment, level, reasons))
@@ -105,7 +106,8 @@ def _pakn_about_a_late_dossier(session, unit, rows) -> None:
     """The newest late land dossier drew a PAKN today through the API's ``dossier_code`` (flags it for 5.4)."""
     from hailong import feedback as intake
 
-    late = [r for r in rows if r["procedure_code"] == "1.004227" and r["returned_on"] and r["returned_on"] > r["due_on"]]
+    late = [r for r in rows if r["procedure_code"] == "1.004227" and r["returned_on"]
+            and r["returned_on"] > r["due_on"]]
     if not late:
         return
     row = late[-1]

@@ -81,9 +81,12 @@ def _grouped(received: list[Dossier], answers: list, cutoff: date, key_of) -> li
 
 
 def rated(session: Session, unit_ids: list[int] | None, period: Period) -> list:
-    """(procedure code and name, official, level, reasons) of the counted ratings in the period naming a known dossier."""
+    """(procedure code and name, official, level, reasons) of the counted ratings in the period naming a known
+    dossier."""
     query = select(Dossier.procedure_code, Dossier.procedure_name, Dossier.official_name, Rating.level,
-                   Rating.reasons).join(Rating, (Rating.unit_id == Dossier.unit_id) & (Rating.dossier_code == Dossier.code)).where(
+                   Rating.reasons).join(Rating,
+                                        (Rating.unit_id == Dossier.unit_id)
+                                        & (Rating.dossier_code == Dossier.code)).where(
         Rating.suspect.is_(False), Rating.local_date >= period.start, Rating.local_date <= period.end)
     if unit_ids is not None:
         query = query.where(Rating.unit_id.in_(unit_ids))
@@ -120,7 +123,8 @@ def ii06a(session: Session, unit_ids: list[int] | None, period: Period, today: d
         for column in _columns_of(dossier, period.start, cutoff):
             counts[column] += 1
     total = sum(rows.values(), Counter())
-    return [{"area": area, **{name: counts[name] for name, _ in II06A_COLUMNS}} for area, counts in sorted(rows.items())] \
+    return [{"area": area, **{name: counts[name] for name, _ in II06A_COLUMNS}}
+            for area, counts in sorted(rows.items())] \
         + [{"area": str(_l("Tổng cộng")), "total": True, **{name: total[name] for name, _ in II06A_COLUMNS}}]
 
 
@@ -142,7 +146,8 @@ def _columns_of(dossier: Dossier, start: date, cutoff: date) -> list[str]:
         columns.append("online" if dossier.channel == DossierChannel.ONLINE else "direct")
     returned = dossier.returned_on
     if returned is not None and returned <= cutoff:
-        columns += ["resolved", "early" if returned < dossier.due_on else "on_time" if returned == dossier.due_on else "late"]
+        columns += ["resolved",
+                    "early" if returned < dossier.due_on else "on_time" if returned == dossier.due_on else "late"]
     else:
         columns += ["pending", "overdue" if dossier.due_on < cutoff else "within"]
     return columns
@@ -170,7 +175,8 @@ def sheets(figures: dict, reason_labels: dict) -> list[tuple[str, list, list[lis
     count, rate = "count", "rate"
     ii06a_header = [Column(str(_l("Lĩnh vực")))] + [Column(str(label), count) for _, label in II06A_COLUMNS]
     ii06a_rows = [[row["area"]] + [row[name] for name, _ in II06A_COLUMNS] for row in figures["ii06a"]]
-    group_header = [Column(str(_l("Thứ hạng")), count), Column(str(_l("Tên"))), Column(str(_l("Hồ sơ tiếp nhận")), count),
+    group_header = [Column(str(_l("Thứ hạng")), count), Column(str(_l("Tên"))),
+                    Column(str(_l("Hồ sơ tiếp nhận")), count),
                     Column(str(_l("Hồ sơ trễ hẹn")), count), Column(str(_l("Tỷ lệ trễ hẹn")), rate),
                     Column(str(_l("Lượt đánh giá")), count), Column(str(_l("Tỷ lệ hài lòng")), rate),
                     Column(str(_l("Dưới 30 ý kiến"))), Column(str(_l("Lý do chưa hài lòng")), width=60)]
@@ -178,7 +184,8 @@ def sheets(figures: dict, reason_labels: dict) -> list[tuple[str, list, list[lis
     return [
         ("II.06a", ii06a_header, ii06a_rows),
         (str(_l("Theo thủ tục")), group_header, [_group_line(row, reason_labels) for row in figures["procedures"]]),
-        (str(_l("Theo cán bộ tiếp nhận")), group_header, [_group_line(row, reason_labels) for row in figures["officials"]]),
+        (str(_l("Theo cán bộ tiếp nhận")), group_header,
+         [_group_line(row, reason_labels) for row in figures["officials"]]),
         ("QĐ 766 5.4", [Column(str(_l("Chỉ số"))), Column(str(_l("Tử số")), count), Column(str(_l("Mẫu số")), count),
                         Column(str(_l("Hồ sơ trễ hẹn")), count),
                         Column(str(_l("Hồ sơ bị phản ánh hoặc không hài lòng")), count), Column(str(_l("Tỷ lệ")), rate),

@@ -282,7 +282,8 @@ def apply(session: Session, unit: Unit, checked: Plan, now: datetime | None = No
     """Add or update every dossier of a checked plan (by code); the province's values win."""
     now = now or utcnow()
     known = _known_codes(session, unit, [row["code"] for row in checked.rows])
-    officials = {o.full_name.casefold(): o.id for o in session.exec(select(Official).where(Official.unit_id == unit.id))}
+    officials = {o.full_name.casefold(): o.id
+                 for o in session.exec(select(Official).where(Official.unit_id == unit.id))}
     added = 0
     for row in checked.rows:
         dossier = known.get(row["code"])
@@ -386,7 +387,8 @@ def rating_closed(dossier: Dossier, today: date) -> bool:
 
 def record_dossier_rating(session: Session, *, dossier: Dossier, level: str, reasons: list[str], criteria: dict,
                           now: datetime | None = None) -> Rating:
-    """Store a phone rating of one dossier (channel ``qr``), credited to its procedure's area and its receiving official."""
+    """Store a phone rating of one dossier (channel ``qr``), credited to its procedure's area and its receiving
+    official."""
     from hailong import ratings
     from models import Channel, ServiceArea
 
@@ -398,11 +400,13 @@ def record_dossier_rating(session: Session, *, dossier: Dossier, level: str, rea
             "reasons": list(reasons or []) if level == Level.DISSATISFIED else [], "criteria": criteria or None}
     rating_in = ratings.parse_rating(body)
     area_id = session.exec(select(ServiceArea.id).where(
-        ServiceArea.unit_id == dossier.unit_id, ServiceArea.name_vi == dossier.area_name)).first() if dossier.area_name else None
+        ServiceArea.unit_id == dossier.unit_id,
+        ServiceArea.name_vi == dossier.area_name)).first() if dossier.area_name else None
     rating = Rating(client_id=rating_in.client_id, body_hash=rating_in.body_hash, unit_id=dossier.unit_id,
                     channel=Channel.QR, official_id=dossier.official_id, service_area_id=area_id,
                     level=rating_in.level, reasons=rating_in.reasons, criteria=rating_in.criteria,
-                    dossier_code=dossier.code, tapped_at=now, sent_at=now, received_at=now, local_date=local_date_of(now))
+                    dossier_code=dossier.code, tapped_at=now, sent_at=now, received_at=now,
+                    local_date=local_date_of(now))
     if _already_rated(session, dossier):
         rating.suspect, rating.suspect_reasons = True, [REPEAT_REASON]
     session.add(rating)
@@ -419,7 +423,8 @@ def _already_rated(session: Session, dossier: Dossier) -> bool:
 
 
 def state_of(dossier: Dossier, today: date) -> str:
-    """Where the dossier stands for its citizen: returned early/on time/late, or in progress within/past its appointment."""
+    """Where the dossier stands for its citizen: returned early/on time/late, or in progress within/past its
+    appointment."""
     if dossier.returned_on is not None:
         if dossier.returned_on < dossier.due_on:
             return "early"

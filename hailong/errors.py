@@ -67,7 +67,8 @@ def wants_json() -> bool:
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
     if wants_json():
-        body = {"error": {"code": code, "message": str(message), "fields": {k: str(v) for k, v in (fields or {}).items()}}}
+        body = {"error": {"code": code, "message": str(message),
+                          "fields": {k: str(v) for k, v in (fields or {}).items()}}}
         return jsonify(body), status
     return render_template("error.html", status=status, message=message, fields=fields or {}), status
 
@@ -79,7 +80,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):
-        return error_response(400, "csrf", _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."))
+        return error_response(400, "csrf",
+                              _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử "
+                                "lại."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

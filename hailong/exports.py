@@ -307,8 +307,10 @@ def report_sheets(report: dict) -> list[tuple[str, list[Column], list[list]]]:
     rate, count, note = "rate", "count", Column(_("Ghi chú"))
     targets = [[card["label"], card["target"], card["value"], card["numerator"], card["denominator"],
                 card["status_label"], small(card["denominator"])] for card in report["targets"]]
-    register = [[label, None if is_rate else value, value if is_rate else None] for label, value, is_rate in report["register"]]
-    qd766 = [[row["label"], row["numerator"], row["denominator"], row["ratio"], None if row["score"] is None else round(row["score"], 2),
+    register = [[label, None if is_rate else value, value if is_rate else None]
+                for label, value, is_rate in report["register"]]
+    qd766 = [[row["label"], row["numerator"], row["denominator"], row["ratio"],
+              None if row["score"] is None else round(row["score"], 2),
               row["max_score"]] for row in report["qd766"]] + [[report["qd766_source"]], [report["qd766_note"]]]
     areas = [figures_row(row.label, row.figures, row.rate) for row in report["areas"]]
     officials = [figures_row(row.label, row.figures, row.rate) for row in report["officials"]]
@@ -321,12 +323,15 @@ def report_sheets(report: dict) -> list[tuple[str, list[Column], list[list]]]:
                  row["ratings"].total, row["ratings"].suspect_excluded, row["feedback"].received,
                  row["feedback"].on_time_rate.value, row["status_labels"]["feedback_on_time"],
                  row["feedback"].resolved_rate.value, row["status_labels"]["feedback_resolved"],
-                 row["feedback"].open_overdue, row["missed"], small(row["ratings"].total)] for row in report["communes"]]
+                 row["feedback"].open_overdue, row["missed"], small(row["ratings"].total)]
+                 for row in report["communes"]]
     comparison = [(_("So sánh các xã"), [
-        Column(_("Đơn vị")), Column(_("Tỷ lệ hài lòng"), rate), Column(_("Đánh giá")), Column(_("Lượt được tính"), count),
+        Column(_("Đơn vị")), Column(_("Tỷ lệ hài lòng"), rate), Column(_("Đánh giá")),
+        Column(_("Lượt được tính"), count),
         Column(_("Lượt đáng ngờ"), count), Column(_("PAKN tiếp nhận"), count), Column(_("Tỷ lệ đúng hạn"), rate),
         Column(_("Đánh giá")), Column(_("Tỷ lệ giải quyết dứt điểm"), rate), Column(_("Đánh giá")),
-        Column(_("Quá hạn chưa xử lý"), count), Column(_("Số chỉ tiêu chưa đạt"), count), note], communes)] if communes else []
+        Column(_("Quá hạn chưa xử lý"), count), Column(_("Số chỉ tiêu chưa đạt"), count), note],
+        communes)] if communes else []
     amounts = [Column(_("Nội dung"), width=60), Column(_("Số lượng"), count), Column(_("Tỷ lệ"), rate)]
     return [
         (_("Chỉ tiêu"), [Column(_("Chỉ tiêu"), width=55), Column(_("Mục tiêu"), rate), Column(_("Kết quả"), rate),
@@ -338,6 +343,7 @@ def report_sheets(report: dict) -> list[tuple[str, list[Column], list[list]]]:
         (_("Theo cán bộ"), [Column(_("Cán bộ")), *level_header], officials),
         (_("Theo tháng"), [Column(_("Tháng")), Column(_("Lượt được tính"), count), Column(_("Lượt đáng ngờ"), count),
                            Column(_("Tỷ lệ hài lòng"), rate), Column(_("PAKN tiếp nhận"), count),
-                           Column(_("Tỷ lệ đúng hạn"), rate), Column(_("Tỷ lệ giải quyết dứt điểm"), rate), note], months),
+                           Column(_("Tỷ lệ đúng hạn"), rate), Column(_("Tỷ lệ giải quyết dứt điểm"), rate), note],
+                           months),
         *comparison,
     ]

@@ -66,7 +66,8 @@ class DuplicateFeedback(DomainError):
     code = "duplicate"
 
     def __init__(self, existing: Feedback):
-        super().__init__(_l("Phản ánh, kiến nghị này đã được tiếp nhận với mã %(code)s.", code=format_code(existing.tracking_code)))
+        super().__init__(_l("Phản ánh, kiến nghị này đã được tiếp nhận với mã %(code)s.",
+                            code=format_code(existing.tracking_code)))
         self.existing = existing
 
 
@@ -92,7 +93,8 @@ def parse_feedback(data) -> FeedbackIn:
         errors["service_area"] = _l("Lĩnh vực không hợp lệ.")
     contact = any([name, phone, email, address])
     if anonymous and contact:
-        errors["anonymous"] = _l("Phản ánh ẩn danh không kèm thông tin liên hệ. Bỏ chọn ẩn danh hoặc xóa thông tin liên hệ.")
+        errors["anonymous"] = _l("Phản ánh ẩn danh không kèm thông tin liên hệ. Bỏ chọn ẩn danh hoặc xóa thông tin "
+                                 "liên hệ.")
     if not anonymous:
         _require_contact(name, phone, email, address, errors)
     # Asked in the same round as the contact fields: a formal PAKN needs both, and a citizen
@@ -254,7 +256,8 @@ def find_duplicate(session: Session, unit_id: int, feedback_in: FeedbackIn, now:
     if not feedback_in.phone:
         return None
     recent = session.exec(select(Feedback).where(
-        Feedback.unit_id == unit_id, Feedback.phone == feedback_in.phone, Feedback.received_at > now - DUPLICATE_WINDOW))
+        Feedback.unit_id == unit_id, Feedback.phone == feedback_in.phone,
+        Feedback.received_at > now - DUPLICATE_WINDOW))
     wanted = _comparable(feedback_in.content)
     return next((item for item in recent if _comparable(item.content) == wanted), None)
 
@@ -316,7 +319,8 @@ PUBLIC_EVENT_KINDS = {"received", "classified", "assigned", "transferred", "reje
 def public_status(session: Session, feedback: Feedback) -> dict:
     """Status, dates and the public timeline: never the citizen's identity or internal notes."""
     events = session.exec(select(FeedbackEvent).where(FeedbackEvent.feedback_id == feedback.id,
-                                                      FeedbackEvent.public.is_(True)).order_by(FeedbackEvent.at, FeedbackEvent.id))
+                                                      FeedbackEvent.public.is_(True)).order_by(FeedbackEvent.at,
+                                                                                               FeedbackEvent.id))
     return {
         "tracking_code": format_code(feedback.tracking_code),
         "kind": feedback.kind,

@@ -15,7 +15,8 @@ from sqlmodel import Session, func, select
 
 from hailong import counting, totals  # totals also keeps the daily totals exact on every write
 from models import (
-    PLAN_TARGETS, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, RatingDailyTotal, RatingMonthlyTotal, Target, Unit,
+    PLAN_TARGETS, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, RatingDailyTotal,
+    RatingMonthlyTotal, Target, Unit,
     local_date_of, utcnow,
 )
 
@@ -199,7 +200,7 @@ def _pieces(bounds: list[date], carry: bool) -> dict[str, list[tuple[date | None
     segment -1 holds everything before the first bound."""
     pieces: dict = {"day": [], "month": []}
     spans = [(None, bounds[0], -1)] if carry else []
-    for segment, (first, end) in enumerate(zip(bounds, bounds[1:])):
+    for segment, (first, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
         spans.append((first, end, segment))
     for first, end, segment in spans:
         head = first if first is None or first.day == 1 else Period.month_of(first).end + timedelta(days=1)
@@ -219,7 +220,7 @@ def _summed(session: Session, tables: tuple, columns: list[str], group: list[str
             bounds: list[date], *, carry: bool = False) -> list[tuple]:
     """Rows of (*group, segment, *sums of columns) from the daily and monthly ``tables``."""
     rows = []
-    for grain, table in zip(("day", "month"), tables):
+    for grain, table in zip(("day", "month"), tables, strict=True):
         for run in _runs(_pieces(bounds, carry)[grain]):
             rows.extend(session.exec(_summed_run(table, columns, group, unit_ids, run)))
     return rows
@@ -273,7 +274,8 @@ class FeedbackFigures:
 
     def __add__(self, other: "FeedbackFigures") -> "FeedbackFigures":
         """Every field is a count, so units add up (a province is the sum of its communes)."""
-        return FeedbackFigures(**{name: getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__})
+        return FeedbackFigures(**{name: getattr(self, name) + getattr(other, name)
+                                  for name in self.__dataclass_fields__})
 
     @property
     def resolved_rate(self) -> Rate:
@@ -289,12 +291,14 @@ class FeedbackFigures:
             "received": self.received, "within_competence": self.within_competence,
             "transferred": self.transferred, "rejected": self.rejected, "resolved": self.resolved,
             "resolved_rate": _rounded(self.resolved_rate.value), "on_time_rate": _rounded(self.on_time_rate.value),
-            "open_overdue": self.open_overdue, "set_apart": self.set_apart, "due_in_period": self.due_in_period, "handled": self.handled,
+            "open_overdue": self.open_overdue, "set_apart": self.set_apart, "due_in_period": self.due_in_period,
+            "handled": self.handled,
             "handled_on_time": self.handled_on_time,
         }
 
 
-def feedback_figures(session: Session, unit_ids: list[int] | None, period: Period, today: date | None = None) -> FeedbackFigures:
+def feedback_figures(session: Session, unit_ids: list[int] | None, period: Period,
+                     today: date | None = None) -> FeedbackFigures:
     """The PAKN figures of the period (see DESIGN.md for the on-time and resolved formulas)."""
     rows = feedback_figures_by_unit(session, unit_ids, period, today=today, by_unit=False)
     return rows.get(None, FeedbackFigures())
@@ -307,7 +311,8 @@ def feedback_figures_by_unit(session: Session, unit_ids: list[int] | None, perio
         session, unit_ids, [period], today=today, by_unit=by_unit).items()}
 
 
-def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods: list[Period], today: date | None = None,
+def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods: list[Period],
+                           today: date | None = None,
                            *, by_unit: bool = False) -> dict[int | None, list[FeedbackFigures]]:
     """``feedback_figures`` of several periods (e.g. a year and its months) from one read of the PAKN totals.
 
@@ -328,15 +333,16 @@ def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods
         counted, overdue = [values[i] for i in COUNTED_INDEXES], values[OVERDUE_INDEX]
         unit_sums = sums.setdefault(unit, [[0] * (len(COUNTED) + 1) for _ in periods])
         first_day = bounds[segment] if segment >= 0 else None
-        for period_sums, cutoff in zip(unit_sums, cutoffs):
+        for period_sums, cutoff in zip(unit_sums, cutoffs, strict=True):
             if first_day is None or first_day <= cutoff:  # the segment ends by the cutoff (cutoff + 1 is a bound)
                 period_sums[-1] += overdue
         for index in within[segment]:
             if first_day <= cutoffs[index]:  # what falls after the cutoff (a deadline still ahead) is not yet due
-                unit_sums[index][:-1] = [a + b for a, b in zip(unit_sums[index], counted)]
+                unit_sums[index][:-1] = [a + b for a, b in zip(unit_sums[index], counted, strict=False)]
     if not by_unit:
         sums.setdefault(None, [[0] * (len(COUNTED) + 1) for _ in periods])
-    result = {unit: [FeedbackFigures(**dict(zip(COUNTED, values)), open_overdue=values[-1]) for values in per_period]
+    result = {unit: [FeedbackFigures(**dict(zip(COUNTED, values, strict=False)), open_overdue=values[-1])
+                     for values in per_period]
               for unit, per_period in sums.items()}
     _add_resolved_early(session, unit_ids, periods, cutoffs, result, by_unit)
     return result
@@ -352,10 +358,10 @@ def _add_resolved_early(session: Session, unit_ids: list[int] | None, periods: l
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
     for row in session.exec(query):
-        ticket = dict(zip(counting.FIELDS, row))
+        ticket = dict(zip(counting.FIELDS, row, strict=True))
         if not (counting.is_pakn(ticket) and counting.is_resolved(ticket)):
             continue
-        for index, (period, cutoff) in enumerate(zip(periods, cutoffs)):
+        for index, (period, cutoff) in enumerate(zip(periods, cutoffs, strict=True)):
             if period.start <= ticket["handled_date"] <= cutoff < ticket["due_date"]:
                 figures = result.setdefault(ticket["unit_id"] if by_unit else None,
                                             [FeedbackFigures() for _ in periods])[index]

@@ -41,7 +41,8 @@ def _citizen_text(feedback: Feedback, reason: str) -> tuple[str, str]:
     bodies = {
         "received": _("UBND xã đã tiếp nhận phản ánh, kiến nghị của ông/bà, mã tra cứu %(code)s, hạn trả lời %(due)s.",
                       code=code, due=feedback.due_date.strftime("%d/%m/%Y")),
-        "answered": _("Phản ánh, kiến nghị %(code)s đã có trả lời. Mời ông/bà xem và đánh giá mức độ hài lòng.", code=code),
+        "answered": _("Phản ánh, kiến nghị %(code)s đã có trả lời. Mời ông/bà xem và đánh giá mức độ hài lòng.",
+                      code=code),
         "extended": _("UBND xã xin lỗi vì chưa trả lời đúng hẹn phản ánh, kiến nghị %(code)s và hẹn lại ngày %(due)s.",
                       code=code, due=feedback.due_date.strftime("%d/%m/%Y")),
         "closed": _("Phản ánh, kiến nghị %(code)s đã kết thúc xử lý.", code=code),

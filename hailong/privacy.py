@@ -42,7 +42,8 @@ def export_rows(session: Session, tickets: list[Feedback]) -> list[dict]:
     """What the office holds about the person: each ticket with its contact data and public timeline."""
     rows = []
     for t in tickets:
-        events = session.exec(select(FeedbackEvent).where(FeedbackEvent.feedback_id == t.id, FeedbackEvent.public.is_(True))
+        events = session.exec(select(FeedbackEvent).where(FeedbackEvent.feedback_id == t.id,
+                                                          FeedbackEvent.public.is_(True))
                               .order_by(FeedbackEvent.at)).all()
         rows.append({
             "tracking_code": t.tracking_code, "register": f"{t.register_number}/{t.register_year}", "kind": t.kind,
@@ -123,11 +124,13 @@ def anonymise(session: Session, feedback: Feedback, actor_id: int | None, now: d
         for event in session.exec(select(FeedbackEvent).where(FeedbackEvent.feedback_id == feedback.id)):
             event.body, event.data = _scrub(event.body, patterns), _scrub_json(event.data, patterns)
         for extension in session.exec(select(Extension).where(Extension.feedback_id == feedback.id)):
-            extension.reason, extension.apology = _scrub(extension.reason, patterns), _scrub(extension.apology, patterns)
+            extension.reason, extension.apology = (_scrub(extension.reason, patterns),
+                                                   _scrub(extension.apology, patterns))
         for message in session.exec(select(OutboxMessage).where(OutboxMessage.feedback_id == feedback.id,
                                                                 OutboxMessage.user_id.is_(None))):
             message.recipient, message.body = REDACTED, _scrub(message.body, patterns)
-            message.subject, message.last_error = _scrub(message.subject, patterns), _scrub(message.last_error, patterns)
+            message.subject, message.last_error = (_scrub(message.subject, patterns),
+                                                   _scrub(message.last_error, patterns))
             if message.status == "pending":
                 message.status = "failed"
     feedback.name = feedback.phone = feedback.email = feedback.address = None

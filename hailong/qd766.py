@@ -103,7 +103,7 @@ def _received(session: Session, unit_ids: list[int] | None, start: date, cutoff:
         query = query.where(Feedback.unit_id.in_(unit_ids))
     session.flush()  # this session's own changes count too; the read below bypasses the ORM's autoflush
     rows = session.connection().execute(query)  # plain rows, without the ORM: a province has 100,000 of them
-    return [dict(zip(counting.FIELDS, row)) for row in rows]
+    return [dict(zip(counting.FIELDS, row, strict=True)) for row in rows]
 
 
 def as_json(indicators: dict[str, Indicator]) -> dict:

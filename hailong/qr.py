@@ -206,7 +206,8 @@ def already_rated(session: Session, qr: QrCode, visitor: str | None, now: dateti
     if not visitor:
         return False
     return session.exec(select(QrRating.rating_id).where(
-        QrRating.qr_code_id == qr.id, QrRating.visitor_hash == visitor_hash(visitor), QrRating.at > now - VISIT)).first() is not None
+        QrRating.qr_code_id == qr.id, QrRating.visitor_hash == visitor_hash(visitor),
+        QrRating.at > now - VISIT)).first() is not None
 
 
 def record_phone_rating(session: Session, *, context: QrContext, level: str, reasons: list[str], visitor: str,
@@ -226,7 +227,8 @@ def record_phone_rating(session: Session, *, context: QrContext, level: str, rea
         raise Conflict(_l("Ông/bà đã đánh giá lần này rồi. Cảm ơn ông/bà!"), code="already_rated")
     rating = Rating(
         client_id=rating_in.client_id, body_hash=rating_in.body_hash, unit_id=context.unit.id, channel=Channel.QR,
-        desk_id=context.desk.id if context.desk else None, official_id=context.official.id if context.official else None,
+        desk_id=context.desk.id if context.desk else None,
+        official_id=context.official.id if context.official else None,
         service_area_id=context.area.id if context.area else None, level=rating_in.level, reasons=rating_in.reasons,
         tapped_at=now, sent_at=now, received_at=now, local_date=local_date_of(now),
     )
@@ -285,7 +287,8 @@ def load_qr(session: Session, unit: Unit, rng) -> str:
             for _ in range(rng.randint(0, scans) if code.target in RATING_TARGETS else 0):
                 moment = datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)), LOCAL_TZ)
                 level = rng.choices(["very_satisfied", "satisfied", "dissatisfied"], [45, 45, 10])[0]
-                reasons = [rng.choice(["waited_too_long", "late", "unclear_guidance"])] if level == "dissatisfied" else []
+                reasons = ([rng.choice(["waited_too_long", "late", "unclear_guidance"])] if level == "dissatisfied"
+                           else [])
                 record_phone_rating(session, context=context, level=level, reasons=reasons,
                                     visitor=secrets.token_hex(8), now=moment)
                 rated += 1
@@ -296,4 +299,5 @@ def load_qr(session: Session, unit: Unit, rng) -> str:
         feedback_in = intake.parse_feedback({"kind": kind, "service_area": area, "content": content} | contact)
         intake.submit_feedback(session, unit=unit, feedback_in=feedback_in, channel=Channel.WEB,
                                now=utcnow() - timedelta(days=index))
-    return f"{len(codes)} QR codes (admin → Mã QR), {rated} phone ratings, {len(DEMO_FEEDBACK)} new PAKN from the web form."
+    return (f"{len(codes)} QR codes (admin → Mã QR), {rated} phone ratings, {len(DEMO_FEEDBACK)} new PAKN from the "
+            "web form.")

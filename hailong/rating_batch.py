@@ -53,7 +53,8 @@ def _store_parsed(connection, context, parsed, results, config, now) -> None:
             if earlier is not None:
                 results[index] = {"status": 200} | _json(ratings.replayed(earlier, rating_in))
                 continue
-            row = ratings.tap_row(lookup.context_of(rating_in), rating_in, config, now, lookup.counts(rating_in.tapped_at))
+            row = ratings.tap_row(lookup.context_of(rating_in), rating_in, config, now,
+                                  lookup.counts(rating_in.tapped_at))
         except DomainError as error:
             results[index] = _error(rating_in, error)
             continue

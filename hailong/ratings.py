@@ -32,7 +32,8 @@ from models import (
 MAX_DOSSIER_CODE = 64
 BURST_WINDOW = timedelta(minutes=10)
 OPENING_GRACE = timedelta(minutes=30)
-KNOWN_FIELDS = {"id", "level", "tapped_at", "sent_at", "service_area", "official", "reasons", "dossier_code", "criteria"}
+KNOWN_FIELDS = {"id", "level", "tapped_at", "sent_at", "service_area", "official", "reasons", "dossier_code",
+                "criteria"}
 # Fields that make a tap what it is; ``sent_at`` changes on every retry so it is left out.
 HASHED_FIELDS = ("id", "level", "tapped_at", "service_area", "official", "reasons", "dossier_code", "criteria")
 
@@ -217,7 +218,9 @@ def _parse_criteria(value, errors):
         return {}
     ok = (
         isinstance(value.get("on_time", True), bool)
-        and (value.get("visits") is None or (isinstance(value["visits"], int) and not isinstance(value["visits"], bool) and 1 <= value["visits"] <= 10))
+        and (value.get("visits") is None
+             or (isinstance(value["visits"], int) and not isinstance(value["visits"], bool)
+                 and 1 <= value["visits"] <= 10))
         and (value.get("attitude") is None or value["attitude"] in Level._value2member_map_)
     )
     if not ok:
@@ -333,7 +336,8 @@ def _nearby_statement() -> sa.Select:
                    moment < sa.bindparam("close_to")))
 
 
-def nearby_counts(connection: sa.Connection, kiosk_id: int, tapped_at: datetime, min_interval_s: int) -> tuple[int, int]:
+def nearby_counts(connection: sa.Connection, kiosk_id: int, tapped_at: datetime,
+                  min_interval_s: int) -> tuple[int, int]:
     """Stored taps of the kiosk within the interval either side of ``tapped_at``, and in the ten minutes up to it."""
     interval = timedelta(seconds=min_interval_s)
     return tuple(connection.execute(_nearby_statement(), {
@@ -441,7 +445,8 @@ def _columns(row: dict) -> dict:
 
 def store_tap(session: Session, context: TapContext, rating_in: RatingIn, config,
               now: datetime | None = None) -> tuple[StoredTap, bool]:
-    """Store one tap exactly once in the session's transaction: (tap, True) when new, (stored one, False) on a replay."""
+    """Store one tap exactly once in the session's transaction: (tap, True) when new, (stored one, False) on a
+    replay."""
     now = now or utcnow()
     session.flush()  # pending ORM changes (a desk's official, say) must be seen by the reads below
     connection = session.connection()

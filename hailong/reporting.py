@@ -20,8 +20,8 @@ from hailong.figures import (
     feedback_figures_multi, rating_figures, rating_totals, sector_rate, status_against, targets_by_unit, targets_for,
 )
 from models import (
-    Desk, Feedback, FeedbackEvent, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, Sector, ServiceArea, TargetCode,
-    Unit, UnitKind,
+    Desk, Feedback, FeedbackEvent, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, Sector, ServiceArea,
+    TargetCode, Unit, UnitKind,
 )
 
 PERIOD_KINDS = ("month", "quarter", "half", "nine", "year", "custom")
@@ -50,7 +50,8 @@ class Scope:
 
     @property
     def communes(self) -> list[Unit]:
-        return [unit for unit in self.choices if unit.kind == UnitKind.COMMUNE and unit.id in (self.unit_ids or [unit.id])]
+        return [unit for unit in self.choices if unit.kind == UnitKind.COMMUNE
+                and unit.id in (self.unit_ids or [unit.id])]
 
 
 def descendants(session: Session, unit_id: int) -> list[int]:
@@ -257,14 +258,14 @@ def breakdowns(session: Session, unit_ids: list[int], period: Period) -> TapBrea
     """Counted taps by service area, official, desk, kiosk, channel, hour and weekday, from one grouped
     query that the (unit, day, …) covering index answers without reading the taps themselves."""
     hour, weekday = _local_hour(session).label("hour"), _weekday(session).label("weekday")
-    columns = (Rating.service_area_id, Rating.official_id, Rating.desk_id, Rating.kiosk_id, Rating.channel, hour, weekday,
-               Rating.level)
+    columns = (Rating.service_area_id, Rating.official_id, Rating.desk_id, Rating.kiosk_id, Rating.channel, hour,
+               weekday, Rating.level)
     query = select(*columns, func.count()).where(
         Rating.unit_id.in_(unit_ids), Rating.local_date >= period.start, Rating.local_date <= period.end,
         Rating.suspect.is_(False)).group_by(*columns)
     figures = {name: defaultdict(RatingFigures) for name in (*BREAKDOWN_DIMENSIONS, "hour", "weekday")}
     for *keys, level, count in session.exec(query):
-        for name, key in zip((*BREAKDOWN_DIMENSIONS, "hour", "weekday"), keys):
+        for name, key in zip((*BREAKDOWN_DIMENSIONS, "hour", "weekday"), keys, strict=True):
             figures[name][key].add(level, False, count)
     labels = _labels(session, unit_ids)
     unknown = str(_l("Không rõ"))
@@ -277,8 +278,10 @@ def breakdowns(session: Session, unit_ids: list[int], period: Period) -> TapBrea
 
 def _labels(session: Session, unit_ids: list[int]) -> dict[str, dict]:
     return {
-        "service_area": dict(session.exec(select(ServiceArea.id, ServiceArea.name_vi).where(ServiceArea.unit_id.in_(unit_ids))).all()),
-        "official": dict(session.exec(select(Official.id, Official.full_name).where(Official.unit_id.in_(unit_ids))).all()),
+        "service_area": dict(session.exec(select(ServiceArea.id,
+                                                 ServiceArea.name_vi).where(ServiceArea.unit_id.in_(unit_ids))).all()),
+        "official": dict(session.exec(select(Official.id,
+                                             Official.full_name).where(Official.unit_id.in_(unit_ids))).all()),
         "desk": {id_: f"{number}. {name}" for id_, number, name in
                  session.exec(select(Desk.id, Desk.number, Desk.name).where(Desk.unit_id.in_(unit_ids)))},
         "kiosk": dict(session.exec(select(Kiosk.id, Kiosk.name).where(Kiosk.unit_id.in_(unit_ids))).all()),
@@ -291,7 +294,8 @@ SECTOR_LABELS = {Sector.ADMINISTRATIVE.value: _l("Thủ tục hành chính"), Se
 
 def sector_rows(session: Session, unit_ids: list[int] | None, period: Period) -> list[Row]:
     """Satisfaction by sector (administrative procedures, health, education), from the tap totals."""
-    figures = {sector: counted[0] for sector, counted in rating_totals(session, unit_ids, [period], by="sector").items()}
+    figures = {sector: counted[0]
+               for sector, counted in rating_totals(session, unit_ids, [period], by="sector").items()}
     return ranked([Row(sector, str(SECTOR_LABELS.get(sector, sector)), value) for sector, value in figures.items()])
 
 
@@ -321,7 +325,8 @@ def unit_comparison(session: Session, communes: list[Unit], period: Period, toda
     rows = []
     for unit in communes:
         taps, tickets = ratings.get(unit.id, RatingFigures()), feedback.get(unit.id, FeedbackFigures())
-        rates = {TargetCode.SATISFACTION.value: taps.satisfaction, TargetCode.FEEDBACK_ON_TIME.value: tickets.on_time_rate,
+        rates = {TargetCode.SATISFACTION.value: taps.satisfaction,
+                 TargetCode.FEEDBACK_ON_TIME.value: tickets.on_time_rate,
                  TargetCode.FEEDBACK_RESOLVED.value: tickets.resolved_rate}
         status = {code: status_against(rate, targets[unit.id][code]) for code, rate in rates.items()}
         rows.append({"unit": unit, "ratings": taps, "feedback": tickets, "status": status,
@@ -378,7 +383,8 @@ def overdue(session: Session, unit_ids: list[int] | None, today: date, limit: in
     counts them (unclassified past the classification deadline, in progress past the due date; waiting never)."""
     received = Feedback.status == FeedbackStatus.RECEIVED
     deadline = sa.case((received, Feedback.classify_due), else_=Feedback.due_date)
-    query = select(Feedback, ServiceArea.name_vi).outerjoin(ServiceArea, ServiceArea.id == Feedback.service_area_id).where(
+    query = select(Feedback, ServiceArea.name_vi).outerjoin(ServiceArea,
+                                                            ServiceArea.id == Feedback.service_area_id).where(
         sa.or_(received & (Feedback.classify_due < today),
                (Feedback.status == FeedbackStatus.IN_PROGRESS) & (Feedback.due_date < today)),
     ).order_by(deadline, Feedback.id).limit(limit)
@@ -390,7 +396,8 @@ def overdue(session: Session, unit_ids: list[int] | None, today: date, limit: in
 def published_replies(session: Session, unit_ids: list[int] | None, period: Period, limit: int = 50) -> list[dict]:
     """Public replies to PAKN: what was asked about (area, kind, dates) and the answer; never who asked."""
     query = select(Feedback.tracking_code, Feedback.kind, Feedback.received_date, ServiceArea.name_vi,
-                   FeedbackEvent.at, FeedbackEvent.body).join(Feedback, Feedback.id == FeedbackEvent.feedback_id).outerjoin(
+                   FeedbackEvent.at, FeedbackEvent.body).join(
+        Feedback, Feedback.id == FeedbackEvent.feedback_id).outerjoin(
         ServiceArea, ServiceArea.id == Feedback.service_area_id).where(
         FeedbackEvent.public.is_(True), FeedbackEvent.kind == "answered",  # the event workflow.answer writes
         Feedback.received_date >= period.start, Feedback.received_date <= period.end,
@@ -398,7 +405,7 @@ def published_replies(session: Session, unit_ids: list[int] | None, period: Peri
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
     keys = ("tracking_code", "kind", "received_date", "area", "at", "body")
-    return [dict(zip(keys, row)) for row in session.exec(query)]
+    return [dict(zip(keys, row, strict=True)) for row in session.exec(query)]
 
 
 # --- one official ------------------------------------------------------------------------------
@@ -415,7 +422,8 @@ def official_figures(session: Session, official: Official, period: Period) -> di
         if not suspect:
             areas[area].add(level, False, count)
         months[Period.month_of(day).start].add(level, suspect, count)
-    names = dict(session.exec(select(ServiceArea.id, ServiceArea.name_vi).where(ServiceArea.unit_id == official.unit_id)).all())
+    names = dict(session.exec(select(ServiceArea.id,
+                                     ServiceArea.name_vi).where(ServiceArea.unit_id == official.unit_id)).all())
     return {
         "overall": overall,
         "areas": ranked([Row(key, names.get(key, str(_l("Không rõ"))), value) for key, value in areas.items()]),

@@ -23,10 +23,12 @@ from models import (
     local_date_of, utcnow,
 )
 
-AREAS = [("HT", "Hộ tịch", "administrative"), ("CT", "Chứng thực", "administrative"), ("DD", "Đất đai", "administrative"),
+AREAS = [("HT", "Hộ tịch", "administrative"), ("CT", "Chứng thực", "administrative"),
+         ("DD", "Đất đai", "administrative"),
          ("XD", "Xây dựng", "administrative"), ("LDTBXH", "Lao động, thương binh và xã hội", "administrative"),
          ("KD", "Đăng ký kinh doanh", "administrative"), ("YT", "Y tế", "health"), ("GD", "Giáo dục", "education")]
-RATING_COLUMNS = ("client_id", "body_hash", "unit_id", "channel", "kiosk_id", "desk_id", "official_id", "service_area_id",
+RATING_COLUMNS = ("client_id", "body_hash", "unit_id", "channel", "kiosk_id", "desk_id", "official_id",
+                  "service_area_id",
                   "level", "reasons", "criteria", "dossier_code", "tapped_at", "sent_at", "received_at", "local_date",
                   "suspect", "suspect_reasons")
 BATCH = 100_000
@@ -66,14 +68,16 @@ def _commune(session: Session, province: Unit, number: int) -> dict:
     session.flush()  # areas, officials and desks need the commune's id
     ensure_targets(session, unit, local_date_of(utcnow()).year)
     areas = [ServiceArea(unit_id=unit.id, code=code, name_vi=name, sector=sector) for code, name, sector in AREAS]
-    officials = [Official(unit_id=unit.id, code=f"CB{i:02d}", full_name=f"Cán bộ {number:03d}-{i:02d}") for i in range(1, 7)]
+    officials = [Official(unit_id=unit.id, code=f"CB{i:02d}", full_name=f"Cán bộ {number:03d}-{i:02d}")
+                 for i in range(1, 7)]
     session.add_all(areas + officials)
     session.flush()
     desks = [Desk(unit_id=unit.id, number=i, name=f"Quầy {i}", service_area_id=areas[i - 1].id,
                   official_id=officials[i - 1].id) for i in range(1, 5)]
     session.add_all(desks)
     session.flush()
-    kiosks = [Kiosk(unit_id=unit.id, name=f"Máy {unit.code}-{desk.number}", token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+    kiosks = [Kiosk(unit_id=unit.id, name=f"Máy {unit.code}-{desk.number}",
+                    token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
                     desk_id=desk.id, paired_at=utcnow(), last_seen_at=utcnow()) for desk in desks]
     session.add_all(kiosks)
     session.flush()
@@ -129,8 +133,8 @@ def _ticket_rows(units, days, today, count, rng):
 
 
 TICKET_COLUMNS = ("unit_id", "register_year", "register_number", "tracking_code", "kind", "channel", "service_area_id",
-                  "content", "anonymous", "name", "phone", "status", "within_competence", "received_at", "received_date",
-                  "classify_due", "due_date", "handled_date", "resolution", "citizen_level")
+                  "content", "anonymous", "name", "phone", "status", "within_competence", "received_at",
+                  "received_date", "classify_due", "due_date", "handled_date", "resolution", "citizen_level")
 
 
 def _due(received: date, working_days: int) -> date:

@@ -138,7 +138,7 @@ def _upsert_with_months(connection: sa.Connection, daily: sa.Table, monthly: sa.
 
 def apply_deltas(connection: sa.Connection, deltas: Counter) -> None:
     """Add tap ``deltas`` ({key: change}) to the daily and monthly tap totals."""
-    rows = [dict(zip(KEY_FIELDS, key), count=change) for key, change in deltas.items() if change]
+    rows = [dict(zip(KEY_FIELDS, key, strict=True), count=change) for key, change in deltas.items() if change]
     _upsert_with_months(connection, RatingDailyTotal.__table__, RatingMonthlyTotal.__table__, KEY_FIELDS, rows)
 
 
@@ -188,13 +188,14 @@ def _clear(connection: sa.Connection, tables: tuple, unit_ids: list[int] | None)
 
 
 def _counted_taps(connection: sa.Connection, unit_ids: list[int] | None) -> Counter:
-    sectors = {area_id: str(sector) for area_id, sector in connection.execute(select(ServiceArea.id, ServiceArea.sector))}
+    sectors = {area_id: str(sector)
+               for area_id, sector in connection.execute(select(ServiceArea.id, ServiceArea.sector))}
     query = select(*[getattr(Rating, name) for name in RATING_FIELDS])
     if unit_ids is not None:
         query = query.where(Rating.unit_id.in_(unit_ids))
     counts: Counter = Counter()
     for row in connection.execute(query.execution_options(yield_per=20_000)):
-        values = dict(zip(RATING_FIELDS, row))
+        values = dict(zip(RATING_FIELDS, row, strict=True))
         counts[rating_key(values, sectors.get(values["service_area_id"], Sector.ADMINISTRATIVE.value))] += 1
     return counts
 
@@ -212,7 +213,7 @@ def _counted_tickets(connection: sa.Connection, unit_ids: list[int] | None) -> C
         query = query.where(Feedback.unit_id.in_(unit_ids))
     counts: Counter = Counter()
     for row in connection.execute(query.execution_options(yield_per=20_000)):
-        counts.update(ticket_counts(dict(zip(TICKET_FIELDS, row))))
+        counts.update(ticket_counts(dict(zip(TICKET_FIELDS, row, strict=True))))
     return counts
 
 

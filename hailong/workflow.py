@@ -37,12 +37,13 @@ REJECTION_REASONS = {
 }
 # What the citizen is told to do instead: a complaint or a denunciation has its own procedure.
 REJECTION_GUIDANCE = {
-    "complaint": _l("Nội dung của ông/bà là khiếu nại, được giải quyết theo Luật Khiếu nại năm 2011, không theo thủ tục "
-                    "phản ánh, kiến nghị. Đề nghị ông/bà gửi đơn khiếu nại đến người đã ra quyết định hành chính hoặc "
-                    "thủ trưởng cơ quan có hành vi hành chính bị khiếu nại (khiếu nại lần đầu), trong thời hiệu 90 ngày."),
-    "denunciation": _l("Nội dung của ông/bà là tố cáo, được giải quyết theo Luật Tố cáo năm 2018. Đề nghị ông/bà gửi đơn "
-                       "tố cáo ghi rõ họ tên, địa chỉ, nội dung tố cáo đến cơ quan, người có thẩm quyền quản lý người bị "
-                       "tố cáo; người tố cáo được giữ bí mật thông tin cá nhân."),
+    "complaint": _l("Nội dung của ông/bà là khiếu nại, được giải quyết theo Luật Khiếu nại năm 2011, không theo thủ "
+                    "tục phản ánh, kiến nghị. Đề nghị ông/bà gửi đơn khiếu nại đến người đã ra quyết định hành chính "
+                    "hoặc thủ trưởng cơ quan có hành vi hành chính bị khiếu nại (khiếu nại lần đầu), trong thời hiệu "
+                    "90 ngày."),
+    "denunciation": _l("Nội dung của ông/bà là tố cáo, được giải quyết theo Luật Tố cáo năm 2018. Đề nghị ông/bà gửi "
+                       "đơn tố cáo ghi rõ họ tên, địa chỉ, nội dung tố cáo đến cơ quan, người có thẩm quyền quản lý "
+                       "người bị tố cáo; người tố cáo được giữ bí mật thông tin cá nhân."),
     "missing_info": _l("Phản ánh, kiến nghị cần ghi rõ họ tên, địa chỉ và số điện thoại hoặc thư điện tử của người gửi "
                        "(Nghị định 20/2008/NĐ-CP). Ông/bà có thể gửi lại với đầy đủ thông tin."),
     "duplicate": _l("Nội dung này đã được tiếp nhận và đang được xử lý theo mã tra cứu %(code)s."),
@@ -103,7 +104,8 @@ def _safe(data) -> dict:
 
 def _require(feedback: Feedback, *states: FeedbackStatus) -> None:
     if feedback.status not in states:
-        raise Conflict(_l("Không thể thực hiện ở trạng thái hiện tại của phản ánh, kiến nghị."), code="illegal_transition")
+        raise Conflict(_l("Không thể thực hiện ở trạng thái hiện tại của phản ánh, kiến nghị."),
+                       code="illegal_transition")
 
 
 def _require_role(actor: User, *roles: Role) -> None:
@@ -125,7 +127,8 @@ def _handler(session: Session, feedback: Feedback, user_id) -> User:
         user = session.get(User, int(user_id))
     except (TypeError, ValueError):
         user = None
-    if user is None or not user.active or user.unit_id != feedback.unit_id or user.role not in (Role.HANDLER, Role.LEADER):
+    if (user is None or not user.active or user.unit_id != feedback.unit_id
+            or user.role not in (Role.HANDLER, Role.LEADER)):
         message = _l("Vui lòng chọn cán bộ xử lý.")
         raise ValidationError(message, fields={"assignee": message})
     return user
@@ -194,7 +197,8 @@ def reject(session: Session, feedback: Feedback, actor: User, *, reason: str, du
     outbox.queue_citizen(session, feedback, "closed")
 
 
-def wait_for_citizen(session: Session, feedback: Feedback, actor: User, *, reason: str, now: datetime | None = None) -> None:
+def wait_for_citizen(session: Session, feedback: Feedback, actor: User, *, reason: str,
+                     now: datetime | None = None) -> None:
     """Ask the citizen for something; the deadline clock stops until the ticket resumes."""
     _require_role(actor, Role.LEADER, Role.HANDLER)
     _require(feedback, S.IN_PROGRESS)
@@ -353,7 +357,8 @@ def request_extension(session: Session, feedback: Feedback, actor: User, *, new_
     errors = {}
     if new_due is None or new_due <= max(feedback.due_date, local_date_of(now)) or not calendar.is_working_day(new_due):
         errors["new_due"] = _l("Ngày hẹn mới phải là ngày làm việc sau hạn hiện tại và sau hôm nay.")
-    for field, value in (("reason", reason), ("apology", apology), ("signer_name", signer_name), ("signer_title", signer_title)):
+    for field, value in (("reason", reason), ("apology", apology), ("signer_name", signer_name),
+                         ("signer_title", signer_title)):
         if not (value or "").strip():
             errors[field] = _l("Vui lòng điền mục này.")
     if errors:
@@ -365,7 +370,8 @@ def request_extension(session: Session, feedback: Feedback, actor: User, *, new_
                           signer_name=signer_name.strip()[:120], signer_title=signer_title.strip()[:120],
                           requested_by_id=actor.id, requested_at=now)
     session.add(extension)
-    _event(session, feedback, actor, "extension_requested", public=False, data={"new_due": new_due.isoformat()}, now=now)
+    _event(session, feedback, actor, "extension_requested", public=False, data={"new_due": new_due.isoformat()},
+           now=now)
     if actor.role == Role.LEADER:
         approve_extension(session, feedback, actor, now=now)
     return extension

@@ -8,7 +8,10 @@ from sqlmodel import Session, select
 
 from hailong import feedback as intake
 from hailong import workdays, workflow
-from models import LOCAL_TZ, Channel, FeedbackKind, ReplyTemplate, Role, ServiceArea, Unit, User, UserServiceArea, local_date_of, utcnow
+from models import (
+    LOCAL_TZ, Channel, FeedbackKind, ReplyTemplate, Role, ServiceArea, Unit, User, UserServiceArea, local_date_of,
+    utcnow,
+)
 
 SUBJECTS = [
     ("DD", "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất nộp từ tháng trước nhưng chưa được hẹn ngày trả."),
@@ -19,7 +22,8 @@ SUBJECTS = [
     ("HT", "Cán bộ yêu cầu bổ sung giấy tờ hai lần cho cùng một hồ sơ đăng ký kết hôn."),
 ]
 TEMPLATES = [
-    ("Trả lời đã xử lý", "in_progress", "UBND xã trả lời phản ánh, kiến nghị mã {ma_tra_cuu} (số {so_vao_so}, tiếp nhận ngày "
+    ("Trả lời đã xử lý", "in_progress",
+     "UBND xã trả lời phản ánh, kiến nghị mã {ma_tra_cuu} (số {so_vao_so}, tiếp nhận ngày "
      "{ngay_tiep_nhan}) như sau: nội dung phản ánh đã được kiểm tra và xử lý. Cán bộ phụ trách: {can_bo}."),
     ("Đề nghị bổ sung thông tin", "in_progress", "Để giải quyết phản ánh mã {ma_tra_cuu}, đề nghị ông/bà bổ sung: ..."),
 ]
@@ -32,7 +36,8 @@ def load_workflow(session: Session, unit: Unit, rng: random.Random) -> int:
     areas = {a.code: a for a in session.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id))}
     for code in ("DD", "XD"):
         session.add(UserServiceArea(user_id=handler.id, service_area_id=areas[code].id))
-    session.add_all([ReplyTemplate(unit_id=unit.id, name=name, status=status, body=body) for name, status, body in TEMPLATES])
+    session.add_all([ReplyTemplate(unit_id=unit.id, name=name, status=status, body=body)
+                     for name, status, body in TEMPLATES])
     calendar = workdays.calendar_for(session, unit.id)
     count = 0
     # Every edge path of the counting rules (DESIGN.md): a refused complaint (listed apart), a late
@@ -41,12 +46,14 @@ def load_workflow(session: Session, unit: Unit, rng: random.Random) -> int:
     for days_ago, fate in [(60, "closed"), (50, "reopened"), (45, "closed"), (40, "rejected"), (35, "transferred"),
                            (32, "late_transfer"), (30, "overdue"), (25, "extended"), (20, "answered"), (12, "waiting"),
                            (10, "received"), (8, "in_progress"), (3, "received"), (1, "received"), (0, "received")]:
-        received = datetime.combine(local_date_of(utcnow()) - timedelta(days=days_ago), time(9, rng.randint(0, 59)), LOCAL_TZ)
+        received = datetime.combine(local_date_of(utcnow()) - timedelta(days=days_ago), time(9, rng.randint(0, 59)),
+                                    LOCAL_TZ)
         area, content = SUBJECTS[count % len(SUBJECTS)]
         data = {"kind": rng.choice(list(FeedbackKind)).value, "content": content, "service_area": area, "consent": True,
-                "name": rng.choice(["Nguyễn Văn An", "Lê Thị Hoa", "Phạm Minh Tuấn"]), "phone": f"09{rng.randint(10**7, 10**8 - 1)}",
-                "address": "Thôn Trung, xã Hòa An"}
-        ticket = intake.submit_feedback(session, unit=unit, feedback_in=intake.parse_feedback(data), channel=Channel.DESK,
+                "name": rng.choice(["Nguyễn Văn An", "Lê Thị Hoa", "Phạm Minh Tuấn"]),
+                "phone": f"09{rng.randint(10**7, 10**8 - 1)}", "address": "Thôn Trung, xã Hòa An"}
+        ticket = intake.submit_feedback(session, unit=unit, feedback_in=intake.parse_feedback(data),
+                                        channel=Channel.DESK,
                                         filed_by=desk, now=received)
         _advance(session, ticket, fate, leader, handler, calendar, received)
         count += 1
@@ -66,9 +73,11 @@ def _advance(session, ticket, fate, leader, handler, calendar, received):
                                  transferred_on=on, now=datetime.combine(on, time(15), LOCAL_TZ))
     workflow.accept(session, ticket, leader, assignee_id=handler.id, now=later)
     if fate == "waiting":
-        workflow.wait_for_citizen(session, ticket, handler, reason="Đề nghị cung cấp số hồ sơ.", now=later + timedelta(days=1))
+        workflow.wait_for_citizen(session, ticket, handler, reason="Đề nghị cung cấp số hồ sơ.",
+                                  now=later + timedelta(days=1))
     elif fate == "extended":
-        workflow.request_extension(session, ticket, leader, new_due=calendar.add_working_days(max(ticket.due_date, local_date_of(utcnow())), 4),
+        workflow.request_extension(session, ticket, leader,
+                                   new_due=calendar.add_working_days(max(ticket.due_date, local_date_of(utcnow())), 4),
                                    reason="Cần khảo sát hiện trường.", apology="UBND xã thành thật xin lỗi ông/bà.",
                                    signer_name=leader.full_name, signer_title="Chủ tịch UBND xã", calendar=calendar,
                                    now=utcnow())

@@ -49,7 +49,8 @@ STRINGS = {
     "restart": _l("Làm lại"),
     "thanks_hold": _l("Màn hình được giữ lại. Chạm lần nữa để về trang đầu."),
     "unpaired_title": _l("Thiết bị chưa được ghép nối"),
-    "unpaired_text": _l("Thiết bị đã bị thu hồi hoặc chưa được ghép nối. Các lượt đánh giá chưa gửi vẫn được giữ trên máy này."),
+    "unpaired_text": _l("Thiết bị đã bị thu hồi hoặc chưa được ghép nối. Các lượt đánh giá chưa gửi vẫn được giữ trên "
+                        "máy này."),
     "lang_other": _l("English"),
 } | {f"level_{level.value}": label for level, label in LEVEL_LABELS.items()} \
   | {f"reason_{reason.value}": label for reason, label in REASON_LABELS.items()}

@@ -22,11 +22,13 @@ def create_campaign(session: Session, survey: Survey, *, name: str, starts_on: d
     """A campaign over ``unit_ids`` (each must be one the administrator may run it in)."""
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise ValidationError(_l("Vui lòng nhập tên đợt khảo sát (tối đa 200 ký tự)."), fields={"name": _l("Không hợp lệ.")})
+        raise ValidationError(_l("Vui lòng nhập tên đợt khảo sát (tối đa 200 ký tự)."),
+                              fields={"name": _l("Không hợp lệ.")})
     if ends_on < starts_on:
         raise ValidationError(_l("Ngày kết thúc phải sau ngày bắt đầu."), fields={"ends_on": _l("Không hợp lệ.")})
     if not unit_ids or not set(unit_ids) <= allowed_unit_ids:
-        raise ValidationError(_l("Vui lòng chọn đơn vị thực hiện trong phạm vi quản lý."), fields={"units": _l("Không hợp lệ.")})
+        raise ValidationError(_l("Vui lòng chọn đơn vị thực hiện trong phạm vi quản lý."),
+                              fields={"units": _l("Không hợp lệ.")})
     campaign = Campaign(survey_id=survey.id, name=name, starts_on=starts_on, ends_on=ends_on)
     session.add(campaign)
     session.flush()  # its units need the campaign's id

@@ -36,7 +36,8 @@ ELEMENT_LABELS = {
     "result": _l("Kết quả giải quyết"), "feedback_handling": _l("Tiếp nhận, xử lý phản ánh, kiến nghị"),
 }
 SCALE_LABELS = {
-    1: _l("Rất không hài lòng"), 2: _l("Không hài lòng"), 3: _l("Bình thường"), 4: _l("Hài lòng"), 5: _l("Rất hài lòng"),
+    1: _l("Rất không hài lòng"), 2: _l("Không hài lòng"), 3: _l("Bình thường"), 4: _l("Hài lòng"),
+    5: _l("Rất hài lòng"),
 }
 STATUS_LABELS = {"draft": _l("Nháp"), "published": _l("Đang mở"), "closed": _l("Đã đóng")}
 SECTOR_LABELS = {"administrative": _l("Hành chính công"), "health": _l("Y tế"), "education": _l("Giáo dục")}
@@ -86,7 +87,8 @@ def create_survey(session: Session, *, unit_id: int, slug: str, title_vi: str, t
     survey = Survey(unit_id=unit_id, slug=slug, sector=_check_sector(sector), template=template)
     session.add(survey)
     session.flush()  # the version needs the survey's id
-    definition = {"title": _texts(title_vi, title_en, "title"), "intro": {"vi": intro_vi.strip(), "en": intro_en.strip()},
+    definition = {"title": _texts(title_vi, title_en, "title"),
+                  "intro": {"vi": intro_vi.strip(), "en": intro_en.strip()},
                   "questions": [], "seq": 0}
     for item in questions or []:
         definition["questions"].append(check_question(item, key=item.get("key")))
@@ -100,7 +102,8 @@ def update_details(session: Session, survey: Survey, *, slug: str, title_vi: str
     """Change titles and sector; the address (slug) only while never published, since posters print it."""
     if slug != survey.slug:
         if survey.published_at is not None:
-            raise ValidationError(_l("Không thể đổi địa chỉ của khảo sát đã phát hành: mã QR đã in trỏ tới địa chỉ cũ."),
+            raise ValidationError(
+                _l("Không thể đổi địa chỉ của khảo sát đã phát hành: mã QR đã in trỏ tới địa chỉ cũ."),
                                   fields={"slug": _l("Địa chỉ đã cố định.")})
         survey.slug = _check_slug(session, slug)
     survey.sector = _check_sector(sector)
@@ -246,7 +249,8 @@ def _check_slug(session: Session, slug: str) -> str:
         raise ValidationError(_l("Địa chỉ chỉ gồm chữ thường không dấu, số và dấu gạch ngang (3–60 ký tự)."),
                               fields={"slug": _l("Địa chỉ không hợp lệ.")})
     if survey_by_slug(session, slug) is not None:
-        raise ValidationError(_l("Địa chỉ này đã được dùng cho khảo sát khác."), fields={"slug": _l("Địa chỉ đã được dùng.")})
+        raise ValidationError(_l("Địa chỉ này đã được dùng cho khảo sát khác."),
+                              fields={"slug": _l("Địa chỉ đã được dùng.")})
     return slug
 
 
@@ -259,7 +263,8 @@ def _check_sector(sector: str) -> str:
 def _texts(vi: str, en: str, field: str) -> dict:
     vi, en = (vi or "").strip(), (en or "").strip()
     if not vi:
-        raise ValidationError(_l("Vui lòng nhập tên khảo sát bằng tiếng Việt."), fields={f"{field}_vi": _l("Bắt buộc.")})
+        raise ValidationError(_l("Vui lòng nhập tên khảo sát bằng tiếng Việt."),
+                              fields={f"{field}_vi": _l("Bắt buộc.")})
     if len(vi) > 200 or len(en) > 200:
         raise ValidationError(_l("Tên khảo sát tối đa 200 ký tự."), fields={f"{field}_vi": _l("Quá dài.")})
     return {"vi": vi, "en": en}

@@ -24,12 +24,14 @@ def load_surveys(session: Session, unit: Unit, rng: random.Random, days: int = 1
         survey = _installed(session, unit, name)
         version = definitions.publish(session, survey)
         version.published_at = survey.published_at = datetime.combine(today - timedelta(days=days), time(8), LOCAL_TZ)
-        campaign = Campaign(survey_id=survey.id, name=f"Đợt {today.year}", starts_on=today - timedelta(days=days), ends_on=today)
+        campaign = Campaign(survey_id=survey.id, name=f"Đợt {today.year}", starts_on=today - timedelta(days=days),
+                            ends_on=today)
         session.add(campaign)
         session.flush()  # the campaign's units need its id
         session.add(CampaignUnit(campaign_id=campaign.id, unit_id=unit.id))
         for _ in range(count):
-            _respond(session, survey, version, campaign, unit, today - timedelta(days=rng.randint(0, days - 1)), weights, rng)
+            _respond(session, survey, version, campaign, unit, today - timedelta(days=rng.randint(0, days - 1)),
+                     weights, rng)
         total += count
     return f"{total} survey responses to {len(PLAN)} published surveys (SIPAS, health, education)."
 
@@ -68,5 +70,5 @@ def _respond(session, survey, version, campaign, unit, day, weights, rng: random
         else:
             continue
         for text in values:
-            session.add(SurveyAnswer(response_id=response.id, question_key=q["key"], value_int=value_int, value_text=text,
-                                     element=q.get("element"), overall=bool(q.get("overall"))))
+            session.add(SurveyAnswer(response_id=response.id, question_key=q["key"], value_int=value_int,
+                                     value_text=text, element=q.get("element"), overall=bool(q.get("overall"))))

@@ -38,12 +38,13 @@ def dossier_rate(code: str):
         return _page(dossier, rated=dossier.id in session.get(RATED_KEY, []))
     level = request.form.get("level", "")
     try:
-        dossiers.record_dossier_rating(db_session(), dossier=dossier, level=level, reasons=request.form.getlist("reasons"),
-                                       criteria=_criteria(request.form))
+        dossiers.record_dossier_rating(db_session(), dossier=dossier, level=level,
+                                       reasons=request.form.getlist("reasons"), criteria=_criteria(request.form))
     except DomainError as error:
         db_session().rollback()
         missing_level = "level" in error.fields
-        return _page(dossier, error=_("Ông/bà vui lòng chọn một mức đánh giá.") if missing_level else error.message), 422
+        return _page(dossier,
+                     error=_("Ông/bà vui lòng chọn một mức đánh giá.") if missing_level else error.message), 422
     session[RATED_KEY] = [*session.get(RATED_KEY, [])[-19:], dossier.id]
     return redirect(url_for("surveys.dossier_thanks", code=dossier.code, level=level), 303)
 

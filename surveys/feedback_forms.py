@@ -1,7 +1,9 @@
 """The PAKN form. Field rules live in hailong.feedback (shared with the API); this form carries CSRF and the fields."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, SelectChoice, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField,
+)
 
 from hailong.feedback import CONSENT_TEXT
 
@@ -33,7 +35,8 @@ class PublicFeedbackForm(FeedbackForm):
     # A honeypot: hidden from people (and from screen readers), filled by form-stuffing robots.
     website = StringField(_l("Trang web (để trống)"))
     # One short sentence a citizen reads; the law's full wording is one tap away on the page.
-    consent = BooleanField(_l("Tôi đồng ý để Ủy ban nhân dân xã giữ họ tên và cách liên hệ của tôi, chỉ để trả lời phản ánh, kiến nghị này."))
+    consent = BooleanField(_l("Tôi đồng ý để Ủy ban nhân dân xã giữ họ tên và cách liên hệ của tôi, chỉ để trả lời "
+                              "phản ánh, kiến nghị này."))
 
 
 class DeskFeedbackForm(FeedbackForm):

@@ -24,7 +24,8 @@ HELD_KEY = "feedback_held_photos"
 def field_attrs(errors: dict, name: str, hint: str | None = None) -> dict:
     """An invalid field says so to a screen reader and points at its message, then its hint."""
     described = " ".join(filter(None, [f"{name}-error" if errors.get(name) else None, hint]))
-    return ({"aria-invalid": "true"} if errors.get(name) else {}) | ({"aria-describedby": described} if described else {})
+    return (({"aria-invalid": "true"} if errors.get(name) else {})
+            | ({"aria-describedby": described} if described else {}))
 
 
 def area_choices(db, unit: Unit) -> list[SelectChoice]:
@@ -73,7 +74,8 @@ def feedback_new():
 
 def _submit(db, unit: Unit, form: PublicFeedbackForm):
     if form.website.data:
-        raise DomainError(_("Không gửi được: biểu mẫu có một ô ẩn bị điền. Nếu ông/bà là người dân, xin tải lại trang và gửi lại."),
+        raise DomainError(_("Không gửi được: biểu mẫu có một ô ẩn bị điền. Nếu ông/bà là người dân, xin tải lại trang "
+                            "và gửi lại."),
                           code="honeypot", status=400)
     upload_dir = current_app.config["HAILONG"].upload_dir
     token = _own_hold(request.form.get("held_photos"))
@@ -125,9 +127,11 @@ def too_many(error):
     form = PublicFeedbackForm()
     form.service_area.choices = area_choices(db_session(), unit)
     token = _own_hold(request.form.get("held_photos"))
-    held = {"token": token, "count": len(held_photos.take(token, current_app.config["HAILONG"].upload_dir))} if token else None
+    held = {"token": token,
+            "count": len(held_photos.take(token, current_app.config["HAILONG"].upload_dir))} if token else None
     return render_form(form, unit, errors={}, status=429, held=held, message=_(
-        "Có quá nhiều yêu cầu gửi từ mạng này. Nội dung ông/bà viết vẫn còn bên dưới; xin chờ vài phút rồi bấm gửi lại."))
+        "Có quá nhiều yêu cầu gửi từ mạng này. Nội dung ông/bà viết vẫn còn bên dưới; "
+        "xin chờ vài phút rồi bấm gửi lại."))
 
 
 @bp.get("/feedback/sent")

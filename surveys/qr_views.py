@@ -55,7 +55,8 @@ def qr_rate(code: str):
     level = request.form.get("level", "")
     reasons = request.form.getlist("reasons")
     if level == Level.DISSATISFIED and not request.form.get("reasons_step"):
-        return _with_visitor(render_template("surveys/qr_reasons.html", context=context, reasons=REASON_LABELS), visitor)
+        return _with_visitor(render_template("surveys/qr_reasons.html", context=context, reasons=REASON_LABELS),
+                             visitor)
     try:
         qr.record_phone_rating(db_session(), context=context, level=level, reasons=reasons, visitor=visitor)
     except Conflict as error:

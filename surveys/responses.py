@@ -86,7 +86,8 @@ def _client_id(value) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except (ValueError, TypeError):
-        raise ValidationError(_l("Thiếu mã câu trả lời. Vui lòng tải lại trang và gửi lại."), fields={"id": _l("Không hợp lệ.")}) from None
+        raise ValidationError(_l("Thiếu mã câu trả lời. Vui lòng tải lại trang và gửi lại."),
+                              fields={"id": _l("Không hợp lệ.")}) from None
 
 
 def _hash(payload: dict) -> str:
@@ -98,7 +99,8 @@ def _version(session: Session, survey: Survey, number) -> SurveyVersion:
     """The published version the phone showed; answers are checked against exactly those questions."""
     # Bounded too: 2**63 overflows the database's integer and answered 500.
     if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 2**31 - 1:
-        raise ValidationError(_l("Phiên bản khảo sát không hợp lệ. Vui lòng tải lại trang."), fields={"version": _l("Không hợp lệ.")})
+        raise ValidationError(_l("Phiên bản khảo sát không hợp lệ. Vui lòng tải lại trang."),
+                              fields={"version": _l("Không hợp lệ.")})
     version = session.exec(select(SurveyVersion).where(SurveyVersion.survey_id == survey.id,
                                                        SurveyVersion.number == number,
                                                        SurveyVersion.published_at.is_not(None))).first()

@@ -112,7 +112,8 @@ def question_results(session: Session, survey: Survey, filters: Filters) -> list
     if texts:
         rows = session.exec(_answers(survey, filters, SurveyAnswer.question_key, SurveyResponse.local_date,
                                      SurveyAnswer.value_text).where(SurveyAnswer.question_key.in_(texts))
-                            .order_by(SurveyResponse.submitted_at.desc(), SurveyAnswer.id.desc()).limit(TEXT_LIMIT * len(texts)))
+                            .order_by(SurveyResponse.submitted_at.desc(),
+                                      SurveyAnswer.id.desc()).limit(TEXT_LIMIT * len(texts)))
         for key, day, text in rows:
             if len(results[key].texts) < TEXT_LIMIT:
                 results[key].texts.append((day, text))
@@ -123,10 +124,12 @@ def element_indexes(session: Session, survey_ids: list[int], filters: Filters) -
     """SIPAS: per element, the share of its 5-point answers that are 4 or 5."""
     query = select(SurveyAnswer.element, func.count(),
                    func.coalesce(func.sum(sa.case((SurveyAnswer.value_int >= SATISFIED_FROM, 1), else_=0)), 0)
-                   ).select_from(SurveyAnswer).join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id).where(
+                   ).select_from(SurveyAnswer).join(SurveyResponse,
+                                                    SurveyResponse.id == SurveyAnswer.response_id).where(
         SurveyResponse.survey_id.in_(survey_ids), SurveyAnswer.element.is_not(None),
         SurveyAnswer.value_int.is_not(None)).group_by(SurveyAnswer.element)
-    counted = {element: (int(satisfied), int(total)) for element, total, satisfied in session.exec(filters.apply(query))}
+    counted = {element: (int(satisfied), int(total))
+               for element, total, satisfied in session.exec(filters.apply(query))}
     return {element: Rate(*counted.get(element, (0, 0))) for element in ELEMENTS}
 
 
@@ -144,7 +147,8 @@ def export_rows(session: Session, survey: Survey, filters: Filters, locale: str 
     questions = all_questions(session, survey)
     responses = session.exec(filters.apply(
         select(SurveyResponse, Unit.code, SurveyVersion.number, Campaign.name)
-        .join(Unit, Unit.id == SurveyResponse.unit_id).join(SurveyVersion, SurveyVersion.id == SurveyResponse.version_id)
+        .join(Unit, Unit.id == SurveyResponse.unit_id).join(SurveyVersion,
+                                                            SurveyVersion.id == SurveyResponse.version_id)
         .outerjoin(Campaign, Campaign.id == SurveyResponse.campaign_id)
         .where(SurveyResponse.survey_id == survey.id).order_by(SurveyResponse.submitted_at, SurveyResponse.id),
         counted_only=False)).all()

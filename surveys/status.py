@@ -17,7 +17,8 @@ from surveys.views import bp
 def find_or_404(code: str) -> Feedback:
     feedback = intake.find_by_code(db_session(), code)
     if feedback is None:
-        raise NotFound(_("Không tìm thấy phản ánh, kiến nghị với mã này. Xin ông/bà kiểm tra lại mã tra cứu: mã có trên phiếu hẹn, trong tin nhắn hoặc trên trang xác nhận khi gửi."))
+        raise NotFound(_("Không tìm thấy phản ánh, kiến nghị với mã này. Xin ông/bà kiểm tra lại mã tra cứu: mã có "
+                         "trên phiếu hẹn, trong tin nhắn hoặc trên trang xác nhận khi gửi."))
     return feedback
 
 
@@ -31,7 +32,8 @@ def render_status(feedback: Feedback, *, error: DomainError | None = None, show_
         "surveys/feedback_status.html", feedback=feedback, events=events, error=error,
         status=intake.public_status(session, feedback), code=intake.format_code(feedback.tracking_code),
         can_rate=feedback.status in ("answered", "closed") and feedback.citizen_level is None,
-        can_reopen=workflow.can_reopen(feedback, now), show_reopen=show_reopen or bool(error and "proof" in error.fields),
+        can_reopen=workflow.can_reopen(feedback, now),
+        show_reopen=show_reopen or bool(error and "proof" in error.fields),
         reopen_until=feedback.answered_at + workflow.REOPEN_WITHIN if feedback.answered_at else None,
         guidance=workflow.REJECTION_GUIDANCE, levels=list(Level), proof_is_phone=bool(feedback.phone),
     ), (error.status if error else 200)
@@ -55,7 +57,8 @@ def feedback_rate(code: str):
 def feedback_reopen(code: str):
     feedback = find_or_404(code)
     try:
-        workflow.reopen(db_session(), feedback, proof=request.form.get("proof", ""), reason=request.form.get("reason", ""))
+        workflow.reopen(db_session(), feedback, proof=request.form.get("proof", ""),
+                        reason=request.form.get("reason", ""))
     except DomainError as error:
         if error.code == "bad_proof":
             db_session().commit()  # the wrong guess is counted (per ticket per day) though the answer is 4xx

@@ -9,7 +9,8 @@ from openpyxl import Workbook
 
 HEADER = ["STT", "Mã hồ sơ", "Tên thủ tục", "Mã thủ tục", "Lĩnh vực", "Ngày tiếp nhận", "Ngày hẹn trả",
           "Ngày trả kết quả", "Hình thức nộp", "Cán bộ tiếp nhận"]
-PROCEDURES = [("Đăng ký khai sinh", "1.001193", "Hộ tịch"), ("Chứng thực bản sao từ bản chính", "2.000815", "Chứng thực"),
+PROCEDURES = [("Đăng ký khai sinh", "1.001193", "Hộ tịch"),
+              ("Chứng thực bản sao từ bản chính", "2.000815", "Chứng thực"),
               ("Đăng ký kết hôn", "1.000894", "Hộ tịch")]
 CHANNELS = ["Trực tiếp", "Trực tuyến", "Bưu chính công ích"]
 

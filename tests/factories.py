@@ -50,11 +50,13 @@ def world(session: Session, *, code: str = "XA01", always_open: bool = True) -> 
     session.flush()
     kiosk, first_code = ratings.create_kiosk(session, unit=unit, name="Kiosk 1", desk=desk)
     _kiosk, token = devices.pair(session, first_code)  # a paired tablet's credential: what the API accepts
-    pairing_code = ratings.new_token()  # a fresh single-use code, for tests that pair a tablet (no audit row: tests count them)
+    # a fresh single-use code, for tests that pair a tablet (no audit row: tests count them)
+    pairing_code = ratings.new_token()
     kiosk.token_hash = ratings.hash_token(pairing_code)
     result = World(unit=unit, areas=areas, officials=officials, desk=desk, kiosk=kiosk, token=token, code=pairing_code)
     for role in Role:
-        result.users[role.value] = users.create_user(session, username=f"{role.value}.{code.lower()}", password=PASSWORD,
+        result.users[role.value] = users.create_user(session, username=f"{role.value}.{code.lower()}",
+                                                     password=PASSWORD,
                                                      role=role, unit_id=unit.id, full_name=f"Test {role.value}")
     session.commit()
     return result

@@ -14,7 +14,8 @@ _serial = itertools.count(1)
 def tap(session, world, moment: datetime, level: Level | str = Level.SATISFIED, *, suspect_reasons=(), official=None,
         area=None, desk=None, reasons=(), channel="kiosk") -> Rating:
     rating = Rating(client_id=uuid.uuid4(), body_hash="t", unit_id=world.unit.id, level=Level(level), tapped_at=moment,
-                    local_date=local_date_of(moment), suspect=bool(suspect_reasons), suspect_reasons=list(suspect_reasons),
+                    local_date=local_date_of(moment), suspect=bool(suspect_reasons),
+                    suspect_reasons=list(suspect_reasons),
                     official_id=official.id if official else None, service_area_id=area.id if area else None,
                     desk_id=desk.id if desk else None, kiosk_id=world.kiosk.id if desk else None,
                     reasons=list(reasons), channel=channel)

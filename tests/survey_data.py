@@ -25,7 +25,8 @@ def answer(session: Session, survey: Survey, answers: dict, *, unit: Unit | None
     """Submit one response (committed) and return it."""
     number = version or definitions.live_version(session, survey).number
     unit = unit or session.get(Unit, survey.unit_id)
-    stored = responses.submit(session, survey, {"id": str(uuid.uuid4()), "version": number, "answers": answers}, unit=unit)
+    stored = responses.submit(session, survey, {"id": str(uuid.uuid4()), "version": number, "answers": answers},
+                              unit=unit)
     session.commit()
     return stored.response
 

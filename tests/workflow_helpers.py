@@ -20,8 +20,8 @@ def file_ticket(session: Session, world, *, now: datetime | None = None, area: s
             "consent": not anonymous}
     if not anonymous:
         data |= CONTACT | contact
-    feedback = intake.submit_feedback(session, unit=world.unit, feedback_in=intake.parse_feedback(data), channel=channel,
-                                      filed_by=world.users["desk"], now=now)
+    feedback = intake.submit_feedback(session, unit=world.unit, feedback_in=intake.parse_feedback(data),
+                                      channel=channel, filed_by=world.users["desk"], now=now)
     session.commit()
     return feedback
 
@@ -33,7 +33,8 @@ def give_area(session: Session, world, area: str = "HT") -> None:
 
 def accepted(session: Session, world, **kwargs) -> Feedback:
     feedback = file_ticket(session, world, **kwargs)
-    workflow.accept(session, feedback, world.users["leader"], assignee_id=world.users["handler"].id, now=kwargs.get("now"))
+    workflow.accept(session, feedback, world.users["leader"], assignee_id=world.users["handler"].id,
+                    now=kwargs.get("now"))
     session.commit()
     return feedback
 

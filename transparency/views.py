@@ -22,7 +22,8 @@ bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templa
 def _public_scope(session) -> reporting.Scope:
     """The unit named by ``?unit=``, else the top unit (a province shows all its communes)."""
     code = request.args.get("unit")
-    query = select(Unit).where(Unit.code == code) if code else select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)
+    query = (select(Unit).where(Unit.code == code) if code
+             else select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
     unit = session.exec(query).first()
     if unit is None:
         if code:
@@ -68,7 +69,8 @@ def desks():
     session = db_session()
     scope = _public_scope(session)
     query = select(Desk, Official, ServiceArea, Unit).join(Unit, Unit.id == Desk.unit_id).outerjoin(
-        Official, Official.id == Desk.official_id).outerjoin(ServiceArea, ServiceArea.id == Desk.service_area_id).order_by(
+        Official, Official.id == Desk.official_id).outerjoin(ServiceArea,
+                                                             ServiceArea.id == Desk.service_area_id).order_by(
         Unit.name, Desk.number)
     if scope.unit_ids is not None:
         query = query.where(Desk.unit_id.in_(scope.unit_ids))

@@ -16,10 +16,12 @@ def _data(session, world):
     first = today.replace(day=1)
     taps(session, world, 40, Level.VERY_SATISFIED, day=first, area=world.areas["HT"], official=world.officials["CB01"],
          desk=world.desk)
-    taps(session, world, 3, Level.DISSATISFIED, day=first, area=world.areas["YT"], reasons=["waited_too_long"], desk=world.desk)
+    taps(session, world, 3, Level.DISSATISFIED, day=first, area=world.areas["YT"], reasons=["waited_too_long"],
+         desk=world.desk)
     for i, level in enumerate([Level.DISSATISFIED, Level.SATISFIED, Level.DISSATISFIED, Level.DISSATISFIED]):
         tap(session, world, local(today.year, today.month, today.day, 0, 2 * i) if today != first else
-            local(today.year, today.month, today.day, 0, 2 * i, 30), level, desk=world.desk, reasons=["attitude"] if level == Level.DISSATISFIED else ())
+            local(today.year, today.month, today.day, 0, 2 * i, 30), level, desk=world.desk,
+            reasons=["attitude"] if level == Level.DISSATISFIED else ())
     ticket(session, world.unit, received=first, due=first, handled=first, status=FeedbackStatus.CLOSED,
            resolution=Resolution.RESOLVED, name="Lưu Thị Phượng", phone="0912345678")
     ticket(session, world.unit, received=today - timedelta(days=30), due=today - timedelta(days=3))

@@ -50,7 +50,8 @@ def test_case_01_the_kiosk_forgets_english_and_large_text(live_server, new_conte
 
 def test_case_02_a_citizen_who_walks_away_never_blocks_or_joins_the_next(live_server, new_context, session, world):
     full_kiosk(session, world)
-    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:1500,thanks:400,poll:300,retry:200").pair(world.code)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server,
+                  "idle:1500,thanks:400,poll:300,retry:200").pair(world.code)
     kiosk.tap("Không hài lòng")
     kiosk.choice("Chờ quá lâu").tap()  # then walks away
     for screen in ("reasons",):
@@ -74,7 +75,8 @@ def test_case_02_a_citizen_who_walks_away_never_blocks_or_joins_the_next(live_se
 
 
 def test_case_03_the_thanks_screen_waits_for_the_qr_and_a_touch_holds_it(live_server, new_context, session, world):
-    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:30000,thanks:1500,held:600000,poll:300").pair(world.code)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server,
+                  "idle:30000,thanks:1500,held:600000,poll:300").pair(world.code)
     kiosk.tap("Hài lòng")
     expect(kiosk.thanks()).to_be_visible()
     kiosk.page.locator(".qr-box figcaption").tap()  # a citizen gets the phone out
@@ -170,15 +172,18 @@ def test_case_07_phones_fit_targets_are_big_and_links_keep_the_query(live_server
     phone.get_by_role("link", name="English", exact=True).tap()
     expect(phone).to_have_url(re.compile(r"unit=XA01&area=YT&lang=en$"))
     expect(phone.get_by_label("Service area")).to_have_value("YT")
-    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:600000,thanks:400,poll:300", lang="en").pair(world.code)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:600000,thanks:400,poll:300",
+                  lang="en").pair(world.code)
     kiosk.open()
     expect(kiosk.face("Satisfied")).to_be_visible()
 
 
 def test_case_08_staff_counter_favicon_and_portrait_faces(live_server, new_context, session, world):
     context = new_context(KIOSK_PORTRAIT)
-    kiosk = Kiosk(context.new_page(), live_server, "idle:600000,thanks:300,poll:300,retry:200,maxRetry:400").pair(world.code)
-    tops = [kiosk.face(name).locator("svg").bounding_box()["y"] for name in ("Rất hài lòng", "Hài lòng", "Không hài lòng")]
+    kiosk = Kiosk(context.new_page(), live_server,
+                  "idle:600000,thanks:300,poll:300,retry:200,maxRetry:400").pair(world.code)
+    tops = [kiosk.face(name).locator("svg").bounding_box()["y"]
+            for name in ("Rất hài lòng", "Hài lòng", "Không hài lòng")]
     assert max(tops) - min(tops) < 1, tops
     shot(kiosk.page, "kiosk-case08-portrait")
     kiosk.rate("Hài lòng")

@@ -23,8 +23,10 @@ from tests.factories import PASSWORD
 ORIENTATIONS = {"landscape": KIOSK, "portrait": KIOSK_PORTRAIT}
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SLOW = "idle:600000,thanks:600000,poll:300"
-AXE_SCAN = """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice']}))
-    .violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))"""
+AXE_SCAN = ("async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', "
+            "'best-practice']}))\n"
+            "    .violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))")
 SMALL_TARGETS = """() => [...document.querySelectorAll('button')].filter(b => b.offsetParent)
     .map(b => b.getBoundingClientRect()).filter(r => r.width < 64 || r.height < 64).length"""
 
@@ -89,7 +91,8 @@ def test_every_screen_in_both_languages_is_accessible(live_server, new_context, 
             kiosk.button("English").tap()
         kiosk.button(words[4]).tap()
         screenshot(kiosk.page, f"{name}-6-large-text")
-    kiosk.page.evaluate("document.getElementById('idle').hidden = true; document.getElementById('unpaired').hidden = false")
+    kiosk.page.evaluate("document.getElementById('idle').hidden = true; "
+                        "document.getElementById('unpaired').hidden = false")
     screenshot(kiosk.page, f"kiosk-{orientation}-en-7-unpaired")  # the real one (vi) is in the revocation test
     assert wait_until(kiosk.page, "document.body.dataset.pending === '0'")
     assert [(r.level, r.reasons) for r in stored(session)] == [("dissatisfied", ["waited_too_long"])] * 2
@@ -106,7 +109,8 @@ def test_whole_flow_with_reasons_area_and_criteria(live_server, new_context, ses
     kiosk.choice("Y tế").tap()  # one tap on an area moves on
     kiosk.choice("Không").tap()
     kiosk.choice("2 lần").tap()
-    kiosk.page.get_by_role("group", name="Thái độ của cán bộ tiếp nhận?").get_by_role("button", name="Hài lòng", exact=True).tap()
+    kiosk.page.get_by_role("group", name="Thái độ của cán bộ tiếp nhận?").get_by_role(
+        "button", name="Hài lòng", exact=True).tap()
     with kiosk.page.expect_response(lambda r: "/ratings/batch" in r.url) as sent:
         kiosk.button("Gửi đánh giá").tap()
         expect(kiosk.thanks()).to_be_visible()

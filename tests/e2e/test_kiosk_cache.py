@@ -27,8 +27,8 @@ def test_assets_come_from_the_cache_and_the_page_is_a_304_when_unchanged(live_se
     assert served["kiosk.js"] == (True, 200) and served["kiosk.css"] == (True, 200)  # no wait for the server
     # The page asks the server each time, conditionally: unchanged, it is answered without its body.
     etag = page.evaluate("async () => (await fetch('/kiosk', {cache: 'no-cache'})).headers.get('ETag')")
-    status = page.evaluate("async (tag) => (await fetch('/kiosk', {headers: {'If-None-Match': tag}, cache: 'no-store'})).status",
-                           etag)
+    status = page.evaluate("async (tag) => (await fetch('/kiosk', {headers: {'If-None-Match': tag}, cache: "
+                           "'no-store'})).status", etag)
     assert etag and status == 304
     world.unit.name = "UBND xã Đổi Tên Mới"
     session.add(world.unit)

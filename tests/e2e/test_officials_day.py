@@ -18,7 +18,8 @@ from tests.workflow_helpers import accepted, calendar, file_ticket
 
 SHOTS = Path("/tmp/shots-13")
 LANDINGS = {"handler": ("/admin/tickets", "Phản ánh, kiến nghị"), "desk": ("/admin/tickets", "Phản ánh, kiến nghị"),
-            "leader": ("/admin/", "Chỉ tiêu cải cách hành chính"), "viewer": ("/admin/", "Chỉ tiêu cải cách hành chính"),
+            "leader": ("/admin/", "Chỉ tiêu cải cách hành chính"),
+            "viewer": ("/admin/", "Chỉ tiêu cải cách hành chính"),
             "admin": ("/admin/", "Chỉ tiêu cải cách hành chính")}
 
 
@@ -49,11 +50,13 @@ def _papers(session, world) -> dict[str, str]:
     refused = file_ticket(session, world, content="Tôi khiếu nại quyết định xử phạt số 12 của xã.")
     answered = accepted(session, world, content=long_text)
     late = accepted(session, world, content="Cấp lại giấy khai sinh cho con tôi bị mất.")
-    workflow.transfer(session, moved, leader, body_name="Sở Giao thông vận tải tỉnh", transferred_on=moved.received_date)
+    workflow.transfer(session, moved, leader, body_name="Sở Giao thông vận tải tỉnh",
+                      transferred_on=moved.received_date)
     workflow.reject(session, refused, leader, reason="complaint")
     workflow.answer(session, answered, leader, body="UBND xã đã giao Ban quản lý dự án khảo sát, dự kiến vá các đoạn "
                                                     "sụt lún trong tháng tới bằng nguồn vốn duy tu năm nay.")
-    workflow.request_extension(session, late, leader, new_due=calendar(session, world).add_working_days(late.due_date, 5),
+    workflow.request_extension(session, late, leader,
+                               new_due=calendar(session, world).add_working_days(late.due_date, 5),
                                reason="Cần xác minh với UBND xã nơi đăng ký khai sinh trước đây.",
                                apology="UBND xã thành thật xin lỗi Ông/Bà vì sự chậm trễ này.",
                                signer_name="x", signer_title="x", calendar=calendar(session, world))
@@ -112,7 +115,8 @@ def test_new_pakn_to_closed_in_few_clicks(live_server, new_context, session, wor
     page.get_by_label("Họ và tên").fill("Lê Văn Bình")
     page.get_by_label("Số điện thoại").fill("0912345678")
     page.get_by_label("Địa chỉ").fill("Thôn Đông")
-    page.get_by_role("textbox", name="Nội dung").fill("Cống thoát nước trước nhà văn hoá thôn Đông bị tắc, mưa là ngập.")
+    page.get_by_role("textbox",
+                     name="Nội dung").fill("Cống thoát nước trước nhà văn hoá thôn Đông bị tắc, mưa là ngập.")
     click(page.get_by_role("checkbox", name="Người dân đã được đọc và đồng ý"), "desk: the citizen's consent")
     click(page.get_by_role("button", name="Lưu và in phiếu tiếp nhận"), "desk: save")
     expect(page.get_by_test_id("receipt-code")).to_be_visible()

@@ -56,7 +56,8 @@ def test_send_a_pakn_with_a_photo_and_follow_it_by_its_code(live_server, new_con
     phone.submit_feedback()  # nothing filled in
     expect(phone.page.get_by_role("alert")).to_contain_text("Vui lòng mô tả nội dung")
     screenshot(phone.page, "phone-feedback-errors")
-    text = {"kind": "Phản ánh", "area": "Hộ tịch", "content": "Quầy hộ tịch yêu cầu nộp thêm bản sao không có trong quy định.",
+    text = {"kind": "Phản ánh", "area": "Hộ tịch",
+            "content": "Quầy hộ tịch yêu cầu nộp thêm bản sao không có trong quy định.",
             "Họ và tên": "Trần Văn An", "Số điện thoại": "0912 345 678", "Địa chỉ": "Thôn Trung"}
     phone.fill_feedback(photo=photo_file(), **text)
     phone.consent()
@@ -80,7 +81,8 @@ def test_send_a_pakn_with_a_photo_and_follow_it_by_its_code(live_server, new_con
 
 
 def test_printed_poster_card_and_receipt(live_server, new_context, session, world):
-    code = qr.create_qr(session, unit=world.unit, target=QrTarget.DESK, desk_id=world.desk.id, label="Hộ tịch, chứng thực")
+    code = qr.create_qr(session, unit=world.unit, target=QrTarget.DESK, desk_id=world.desk.id,
+                        label="Hộ tịch, chứng thực")
     session.commit()
     admin = AdminPage(new_context(DESKTOP).new_page(), live_server.url).login("admin.xa01", PASSWORD)
     admin.page.get_by_role("link", name="Mã QR").click()

@@ -68,7 +68,8 @@ def test_whole_survey_with_a_dropped_connection(live_server, new_context, sessio
 def test_english_phone_survey_and_the_back_office(live_server, new_context, session, world):
     survey = survey_data.published(session, world.unit, "education")
     for overall in (5, 4, 4, 2):
-        survey_data.answer(session, survey, survey_data.education_answers(overall, channels=["o1", "o3"], wish="Thêm giờ thể thao"))
+        survey_data.answer(session, survey,
+                           survey_data.education_answers(overall, channels=["o1", "o3"], wish="Thêm giờ thể thao"))
     phone = PhoneSurvey(new_context(PHONE).new_page(), live_server.url).open("giao-duc", lang="en")
     phone.button("Start").tap()
     phone.option("Primary school").tap()

@@ -64,7 +64,8 @@ def test_overdue_extended_with_apology_and_new_date_on_the_status_page(live_serv
     register, original_due = f"{ticket.register_number}/{ticket.register_year}", ticket.due_date
     new_due = calendar(session, world).add_working_days(local_date_of(utcnow()), 5)
 
-    leader = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("leader.xa01", PASSWORD).inbox(due="overdue")
+    leader = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("leader.xa01", PASSWORD).inbox(
+        due="overdue")
     expect(leader.row(register)).to_contain_text("Quá hạn")
     both_sizes(leader.page, "workflow-inbox-overdue")
     leader.open(register)

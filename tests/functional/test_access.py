@@ -21,7 +21,8 @@ def test_a_communes_admin_cannot_touch_another_commune(app, session, world):
     other = factories.world(session, code="XA02")
     client = login(app, "admin.xa01")
     assert client.get(f"/admin/settings/units/{other.unit.id}").status_code == 404
-    response = client.post(f"/admin/settings/units/{other.unit.id}", data=UNIT_FORM | {"code": "HACKED", "kind": "province"})
+    response = client.post(f"/admin/settings/units/{other.unit.id}",
+                           data=UNIT_FORM | {"code": "HACKED", "kind": "province"})
     assert response.status_code == 404
     session.refresh(other.unit)
     assert (other.unit.code, other.unit.kind, other.unit.name) == ("XA02", UnitKind.COMMUNE, "UBND xã Thử Nghiệm XA02")
@@ -80,7 +81,8 @@ def test_a_handler_acts_only_on_tickets_assigned_to_them(app, session, world):
     assert ticket.status == "in_progress" and ticket.answered_at is None
     owner = login(app, "handler.xa01")
     assert "Gửi trả lời" in owner.get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
-    assert owner.post(f"/admin/tickets/{ticket.id}/answer", data={"body": "Đã sửa xong cống thoát nước."}).status_code == 303
+    assert owner.post(f"/admin/tickets/{ticket.id}/answer",
+                      data={"body": "Đã sửa xong cống thoát nước."}).status_code == 303
 
 
 def test_allowed_actions_follow_role_assignment_and_state(session, world):

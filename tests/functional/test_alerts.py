@@ -27,7 +27,8 @@ def test_three_taps_or_a_slow_day_raise_nothing(session, world):
         tap(session, world, local(2026, 6, 10, 9, minute), Level.DISSATISFIED, desk=world.desk)
     for minute in (0, 20, 40, 60):
         tap(session, world, local(2026, 6, 10, 14, 0) + timedelta(minutes=minute), Level.DISSATISFIED, desk=world.desk)
-    tap(session, world, local(2026, 6, 10, 9, 1, 30), Level.DISSATISFIED, desk=world.desk, suspect_reasons=["too_close"])
+    tap(session, world, local(2026, 6, 10, 9, 1, 30), Level.DISSATISFIED, desk=world.desk,
+        suspect_reasons=["too_close"])
     session.commit()
     assert alerts.scan(session, [world.unit.id], now=local(2026, 6, 10, 16).astimezone(timezone.utc)) == 0
 

@@ -58,7 +58,8 @@ def test_a_leader_closes_the_quarter_and_it_is_kept_as_issued(app, session, worl
     response = close(leader)
     assert response.status_code == 303
     closing = the_closing(session)
-    assert (closing.period_start, closing.period_end, closing.number) == (date(2026, 7, 1), date(2026, 9, 30), "125/BC-UBND")
+    assert ((closing.period_start, closing.period_end, closing.number)
+            == (date(2026, 7, 1), date(2026, 9, 30), "125/BC-UBND"))
     assert closing.issued_on == date(2026, 10, 5) and closing.closed_by_id == world.users["leader"].id
     assert closing.snapshot["counts"]["ratings"]["total"] == 30
     assert session.exec(select(AuditLog).where(AuditLog.action == "report.close")).one().object_id == closing.id
@@ -92,10 +93,12 @@ def test_backdated_tap_after_closing(app, session, world, quarter):
     assert "sau khi chốt" in late_line and "1 lượt đánh giá" in late_line and "1 PAKN" in late_line
     assert quarter.tracking_code in page
     difference = re.search(r'data-testid="closing-difference">(.*?)</table>', page, re.DOTALL).group(1)
-    counted = re.search(r"Lượt đánh giá được tính</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
+    counted = re.search(r"Lượt đánh giá được "
+                        r"tính</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
                         difference).groups()
     assert counted[0] == "30" and counted[1] == "31" and counted[2].startswith("+1")
-    satisfied = re.search(r"hài lòng với việc giải quyết thủ tục hành chính</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
+    satisfied = re.search(r"hài lòng với việc giải quyết thủ tục hành "
+                          r"chính</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
                           difference).groups()
     assert satisfied[0] == "90,0%" and satisfied[1].startswith("87,")  # 27/30 issued, 27/31 live
 

@@ -136,7 +136,8 @@ class Tickets(RuleBasedStateMachine):
 
     @rule()
     def receive(self):
-        content = f"Đường ngõ số {len(self.known) + 1} ngập nước, đề nghị xã sửa cống thoát nước {self.world.unit.code}."
+        content = (f"Đường ngõ số {len(self.known) + 1} ngập nước, "
+                   f"đề nghị xã sửa cống thoát nước {self.world.unit.code}.")
         data = {"kind": "phan_anh", "content": content, "service_area": "HT", "consent": True, "name": "Lê Thị Hoa",
                 "phone": "0912345678", "address": "Thôn Trung"}
         record = intake.submit_feedback(self.session, unit=self.world.unit, feedback_in=intake.parse_feedback(data),
@@ -242,7 +243,8 @@ class Tickets(RuleBasedStateMachine):
         assert {"received": got.received, "within": got.within_competence, "transferred": got.transferred,
                 "rejected": got.rejected, "resolved": got.resolved_rate.numerator, "due": got.resolved_rate.denominator,
                 "handled": got.handled, "on_time": got.handled_on_time, "overdue": got.open_overdue,
-                "q52": group["5.2"].numerator, "q53": group["5.3"].numerator, "set_apart": got.set_apart} == want, (period, asked_on)
+                "q52": group["5.2"].numerator, "q53": group["5.3"].numerator,
+                "set_apart": got.set_apart} == want, (period, asked_on)
         assert group["5.2"].denominator == group["5.3"].denominator == want["received"]
         assert got.on_time_rate.denominator == want["handled"] + want["overdue"]
 

@@ -52,7 +52,9 @@ def test_who_may_not_file_or_print(app, session, world, username):
     desk = login(app, "desk.xa01")
     receipt = desk.post("/admin/feedback/file", data=SPOKEN).headers["Location"]
     client = login(app, username) if username else app.test_client()
-    for response in (client.get("/admin/feedback/file"), client.post("/admin/feedback/file", data=SPOKEN | {"content": "Nội dung khác hẳn để không trùng."}),
+    for response in (client.get("/admin/feedback/file"),
+                     client.post("/admin/feedback/file",
+                                 data=SPOKEN | {"content": "Nội dung khác hẳn để không trùng."}),
                      client.get(receipt)):
         if username is None:
             assert response.status_code == 302 and "/admin/login" in response.headers["Location"]

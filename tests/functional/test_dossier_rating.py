@@ -25,7 +25,8 @@ def test_the_page_shows_the_procedure_and_its_dates(client, session, world):
     page = client.get("/d/h01-0004").get_data(as_text=True)  # typed in small letters
     assert "Chứng thực bản sao từ bản chính" not in page and "Đăng ký khai sinh" in page
     # received, due, returned two days late
-    assert vn(START + timedelta(days=3)) in page and vn(START + timedelta(days=6)) in page and vn(START + timedelta(days=8)) in page
+    assert vn(START + timedelta(days=3)) in page and vn(START + timedelta(days=6)) in page
+    assert vn(START + timedelta(days=8)) in page
     assert "Đã trả kết quả trễ hẹn" in page and "ông/bà" in page and "bạn" not in page.lower().replace("bản", "")
 
 
@@ -35,7 +36,8 @@ def test_a_rating_is_stored_with_reasons_criteria_and_the_dossiers_official(clie
                                                 "on_time": "no", "visits": "2", "attitude": "satisfied"})
     assert response.status_code == 303 and "/d/H01-0004/thanks" in response.headers["Location"]
     rating = session.exec(select(Rating)).one()
-    assert (rating.dossier_code, rating.level, rating.channel, rating.suspect) == ("H01-0004", "dissatisfied", "qr", False)
+    assert ((rating.dossier_code, rating.level, rating.channel, rating.suspect)
+            == ("H01-0004", "dissatisfied", "qr", False))
     assert rating.reasons == ["late", "waited_too_long"]
     assert rating.criteria == {"on_time": False, "visits": 2, "attitude": "satisfied"}
     assert rating.official_id == world.officials["CB01"].id and rating.service_area_id == world.areas["HT"].id
@@ -89,7 +91,8 @@ def test_a_pakn_sent_from_the_dossier_page_names_the_dossier(client, session, wo
     form = client.get(link).get_data(as_text=True)
     assert "Về hồ sơ: H01-0003" in form and 'name="dossier_code"' in form
     response = client.post("/feedback/new", data={"unit": "XA01", "kind": "phan_anh", "anonymous": "y",
-                                                   "content": "Hẹn trả kết quả ba lần vẫn chưa có.", "dossier_code": "H01-0003"})
+                                                   "content": "Hẹn trả kết quả ba lần vẫn chưa có.",
+                                                   "dossier_code": "H01-0003"})
     assert response.status_code == 302
     assert session.exec(select(Feedback.dossier_code)).one() == "H01-0003"
 

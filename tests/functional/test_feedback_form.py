@@ -57,7 +57,8 @@ def counts(session):
 def stored_files(app) -> list[Path]:
     """Files kept for a PAKN (photos held while a form is fixed are not)."""
     root = Path(app.config["HAILONG"].upload_dir)
-    return [p for p in root.rglob("*") if p.is_file() and "held" not in p.relative_to(root).parts] if root.exists() else []
+    return [p for p in root.rglob("*") if p.is_file()
+            and "held" not in p.relative_to(root).parts] if root.exists() else []
 
 
 def held_files(app) -> list[Path]:
@@ -115,7 +116,8 @@ def test_a_png_with_transparency_stays_png(app, client, session, world):
 BAD = [
     ("oversized image", {"photos": [(b"BIG", "big.png")]}, None, "lớn hơn 5 MB"),
     ("fake image", {"photos": [(b"GIF89a? not really, just text\n" * 20, "photo.jpg")]}, None, "không phải là ảnh"),
-    ("html page named .png", {"photos": [(b"<html><script>alert(1)</script></html>", "x.png")]}, None, "không phải là ảnh"),
+    ("html page named .png", {"photos": [(b"<html><script>alert(1)</script></html>", "x.png")]}, None,
+     "không phải là ảnh"),
     ("four photos", {"photos": [(jpeg(20, 20), f"{i}.jpg") for i in range(4)]}, None, "tối đa 3 ảnh"),
     ("script in the text", {"content": "Xin chào <script>alert(1)</script> các anh chị"}, None, "mã HTML hoặc mã lệnh"),
     ("event handler in the name", {"name": 'An" onmouseover="alert(1)'}, None, "mã HTML hoặc mã lệnh"),
@@ -139,7 +141,8 @@ BAD = [
 @pytest.mark.parametrize("changes, status, message", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
 def test_bad_input_is_refused_clearly_and_nothing_is_stored(app, client, session, world, changes, status, message):
     if "photos" in changes:
-        changes = {"photos": [upload(noise_png() if data == b"BIG" else data, name) for data, name in changes["photos"]]}
+        changes = {"photos": [upload(noise_png() if data == b"BIG" else data, name)
+                              for data, name in changes["photos"]]}
     response = post_form(client, "/feedback/new", FORMAL | changes)
     assert response.status_code == (status or 422)
     assert message in response.get_data(as_text=True)
@@ -170,14 +173,16 @@ def test_held_photos_come_back_only_to_the_browser_they_were_held_for(app, clien
 
 
 def test_every_error_at_once_with_consent_each_field_marked_and_linked(client, session, world):
-    response = post_form(client, "/feedback/new", {"kind": "phan_anh", "content": "ngắn", "unit": "XA01", "phone": "12"})
+    response = post_form(client, "/feedback/new",
+                         {"kind": "phan_anh", "content": "ngắn", "unit": "XA01", "phone": "12"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     for name in ("content", "name", "phone", "address", "consent"):
         assert f'href="#{name}"' in page, name  # the summary leads to the field
         field = page[page.index(f'id="{name}"') - 300:page.index(f'id="{name}"') + 300]
         assert 'aria-invalid="true"' in field and f"{name}-error" in field, name
-    assert 'id="error-summary"' in page and "autofocus" in page.split('id="error-summary"')[0][-200:] + page.split('id="error-summary"')[1][:40]
+    assert 'id="error-summary"' in page
+    assert "autofocus" in page.split('id="error-summary"')[0][-200:] + page.split('id="error-summary"')[1][:40]
 
 
 def test_refusals_are_in_english_when_asked(client, session, world):
@@ -223,7 +228,8 @@ def test_only_accepted_sends_count_toward_the_limit(app, client, session, world)
     for _ in range(5):  # an elder fixing typos, again and again
         assert client.post("/feedback/new", data=FORMAL | {"phone": "12"}).status_code == 422
     for index in range(2):
-        assert client.post("/feedback/new", data=FORMAL | {"content": f"Nội dung phản ánh số {index} ở thôn."}).status_code == 302
+        assert client.post("/feedback/new",
+                           data=FORMAL | {"content": f"Nội dung phản ánh số {index} ở thôn."}).status_code == 302
     assert client.post("/feedback/new", data=FORMAL | {"content": "Nội dung phản ánh thêm ở thôn."}).status_code == 429
     assert counts(session) == (2, 0)
 

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from hailong import reporting, totals
@@ -53,7 +54,8 @@ def test_suspect_taps_are_stored_counted_apart_and_kept_exact_in_the_daily_total
     figures = rating_figures(session, [world.unit.id], JUNE)
     assert (figures.total, figures.very_satisfied, figures.dissatisfied, figures.suspect_excluded) == (9, 6, 3, 2)
     assert figures.satisfaction.value == pytest.approx(6 / 9)
-    assert dict(reporting.suspect_summary(session, [world.unit.id], JUNE)) == {"too_close": 1, "outside_hours": 1, "burst": 1}
+    assert dict(reporting.suspect_summary(session, [world.unit.id], JUNE)) == {
+        "too_close": 1, "outside_hours": 1, "burst": 1}
     # A tap cleared of suspicion later, and one deleted: the totals follow every ORM write.
     late.suspect, late.suspect_reasons = False, []
     session.delete(session.exec(select(Rating).where(Rating.level == Level.DISSATISFIED)).first())
@@ -68,7 +70,7 @@ def test_a_failed_flush_leaves_the_totals_untouched(session, world):
     session.commit()
     session.add(Rating(client_id=first.client_id, body_hash="t", unit_id=world.unit.id, level=Level.SATISFIED,
                        tapped_at=local(2026, 6, 10), local_date=date(2026, 6, 10)))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         session.commit()  # the same client id twice: the unique constraint refuses it
     session.rollback()
     tap(session, world, local(2026, 6, 11), Level.DISSATISFIED)
@@ -127,12 +129,14 @@ def test_reasons_are_counted_once_per_tap_and_only_for_counted_dissatisfied_taps
     ("year", None, Period(date(2026, 1, 1), date(2026, 12, 31))),
 ])
 def test_period_picker(kind, number, expected):
-    assert reporting.period_from(kind, year="2026", number=number, start=None, end=None, today=date(2026, 11, 30)) == (kind, expected)
+    assert reporting.period_from(kind, year="2026", number=number, start=None, end=None,
+                                 today=date(2026, 11, 30)) == (kind, expected)
 
 
 def test_custom_period_refuses_bad_dates(app):
     from hailong.errors import ValidationError
 
     with app.test_request_context(), pytest.raises(ValidationError) as error:
-        reporting.period_from("custom", year=None, number=None, start="2026-06-30", end="2026-06-01", today=date(2026, 7, 1))
+        reporting.period_from("custom", year=None, number=None, start="2026-06-30", end="2026-06-01",
+                              today=date(2026, 7, 1))
     assert "to" in error.value.fields

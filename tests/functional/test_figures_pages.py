@@ -29,8 +29,8 @@ def login(client, user):
 @pytest.fixture
 def data(session, world):
     """Taps in two areas this month, a few tickets with citizens' names and phones, a public reply."""
-    taps(session, world, 20, Level.VERY_SATISFIED, day=THIS_MONTH, area=world.areas["HT"], official=world.officials["CB01"],
-         desk=world.desk)
+    taps(session, world, 20, Level.VERY_SATISFIED, day=THIS_MONTH, area=world.areas["HT"],
+         official=world.officials["CB01"], desk=world.desk)
     taps(session, world, 5, Level.DISSATISFIED, day=THIS_MONTH, area=world.areas["YT"], reasons=["late"])
     answered = ticket(session, world.unit, received=THIS_MONTH, due=THIS_MONTH, handled=THIS_MONTH,
                       status=FeedbackStatus.CLOSED, resolution=Resolution.RESOLVED, name="Lưu Thị Phượng",
@@ -110,7 +110,8 @@ def test_an_official_sees_their_figures_and_reasons(client, session, data):
     user = data.users["desk"]
     user.official_id = data.officials["CB01"].id
     session.add(user)
-    tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 10), Level.DISSATISFIED, official=data.officials["CB01"],
+    tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 10), Level.DISSATISFIED,
+        official=data.officials["CB01"],
         reasons=["attitude"])
     session.commit()
     page = login(client, user).get("/admin/me").get_data(as_text=True)
@@ -136,14 +137,16 @@ def test_acknowledging_needs_the_csrf_token_and_a_comment(csrf_app, session, wor
     client = csrf_app.test_client()
     page = client.get("/admin/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post("/admin/login", data={"username": world.users["leader"].username, "password": PASSWORD, "csrf_token": token})
+    client.post("/admin/login",
+                data={"username": world.users["leader"].username, "password": PASSWORD, "csrf_token": token})
     assert client.post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": "Đã nhắc nhở"}).status_code == 400
     dashboard = client.get("/admin").get_data(as_text=True)
     token = dashboard.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     client.post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": " ", "csrf_token": token})
     session.refresh(alert)
     assert alert.acknowledged_at is None
-    response = client.post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": "Đã nhắc nhở quầy 1", "csrf_token": token})
+    response = client.post(f"/admin/alerts/{alert.id}/acknowledge",
+                           data={"comment": "Đã nhắc nhở quầy 1", "csrf_token": token})
     assert response.status_code == 303
     session.refresh(alert)
     assert alert.acknowledged_at is not None and alert.comment == "Đã nhắc nhở quầy 1"
@@ -202,7 +205,8 @@ def test_a_province_viewer_compares_its_communes(client, session, data):
 
 def test_dashboard_shows_the_four_targets_and_the_overdue_ticket(client, data):
     page = login(client, data.users["leader"]).get("/admin?kind=month").get_data(as_text=True)
-    for label in ("Người dân hài lòng với việc giải quyết thủ tục hành chính", "Hài lòng với dịch vụ y tế, giáo dục công",
+    for label in ("Người dân hài lòng với việc giải quyết thủ tục hành chính",
+                  "Hài lòng với dịch vụ y tế, giáo dục công",
                   "PAKN thuộc thẩm quyền được xử lý dứt điểm", "PAKN được xử lý đúng hạn"):
         assert label in page
     assert "80,0%" in page and "ít dữ liệu" in page  # 20 of 25, fewer than 30 answers
@@ -223,7 +227,8 @@ def test_report_xlsx_sums_match(client, data):
     targets = {row[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     satisfaction = targets["Người dân hài lòng với việc giải quyết thủ tục hành chính"]
     assert satisfaction[1:5] == (0.95, 0.8, 20, 25)
-    register = {row[0]: row[1] if len(row) > 1 else None for row in book["Sổ PAKN"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    register = {row[0]: row[1] if len(row) > 1 else None
+                for row in book["Sổ PAKN"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert register["Tiếp nhận"] == 1 and register["Quá hạn chưa xử lý"] == 1
     months = list(book["Theo tháng"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert sum(row[1] for row in months) == 25
@@ -241,7 +246,8 @@ def test_exports_hide_personal_data_from_a_viewer(client, data, fmt):
 
 
 def test_ratings_export_has_every_tap_and_marks_suspect_ones(client, session, data):
-    tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 9, 0, 1), Level.SATISFIED, suspect_reasons=["too_close"])
+    tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 9, 0, 1), Level.SATISFIED,
+        suspect_reasons=["too_close"])
     session.commit()
     response = login(client, data.users["viewer"]).get("/admin/exports/ratings.xlsx?kind=month")
     rows = _table(response.data)
@@ -290,7 +296,8 @@ def test_public_pages_and_api_show_no_citizen_identity(client, session, data):
 
     secrets = set()
     for feedback in session.exec(select(Feedback)):
-        secrets.update(filter(None, [feedback.name, feedback.phone, feedback.email, feedback.address, feedback.content]))
+        secrets.update(filter(None,
+                              [feedback.name, feedback.phone, feedback.email, feedback.address, feedback.content]))
     for user in session.exec(select(User)):
         secrets.update(filter(None, [user.full_name, user.phone, user.email, user.username]))
     assert secrets
@@ -346,7 +353,7 @@ def test_register_reads_as_the_office_keeps_it_and_the_tickets_export_has_every_
     session.commit()
     leader = login(client, data.users["leader"])
     rows = _table(_download(leader, "/admin/exports/register.xlsx?kind=month"))
-    header, body = rows[0], {row[2]: dict(zip(rows[0], row)) for row in rows[1:]}
+    header, body = rows[0], {row[2]: dict(zip(rows[0], row, strict=False)) for row in rows[1:]}
     assert header[:4] == ("Đơn vị", "Số vào sổ", "Mã tra cứu", "Ngày tiếp nhận") and "Người gửi" in header
     resolved = next(row for row in body.values() if row["Người gửi"] == "Lưu Thị Phượng")
     assert (resolved["Kết quả xử lý"], resolved["Thời hạn"], resolved["Thuộc thẩm quyền"]) == (
@@ -373,7 +380,7 @@ def test_spreadsheets_read_as_an_office_forwards_them(client, session, data):
     assert f"Tháng {TODAY.month} năm {TODAY.year}" in sheet["A3"].value and sheet.freeze_panes == f"A{HEADER_ROW + 1}"
     header = [cell.value for cell in sheet[HEADER_ROW]]
     row = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[header.index("Người gửi")].value == "LêVăn =Ba")
-    cells = dict(zip(header, row))
+    cells = dict(zip(header, row, strict=True))
     assert cells["Mã tra cứu"].value == f"{nasty.tracking_code[:5]}-{nasty.tracking_code[5:]}"
     assert cells["Ngày tiếp nhận"].is_date and cells["Ngày tiếp nhận"].number_format == "dd/mm/yyyy"
     assert cells["Lĩnh vực"].value == data.areas["HT"].name_vi and cells["Đơn vị"].value == data.unit.name

@@ -31,7 +31,9 @@ BIG = 2 ** 63
 leaf = (st.none() | st.booleans() | st.integers(min_value=-BIG * 4, max_value=BIG * 4)
         | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30)
         | st.sampled_from(["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59-14:00", "\x00", "1e999", "NaN"]))
-json_values = st.recursive(leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+json_values = st.recursive(leaf,
+                           lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=10), inner, max_size=4),
                            max_leaves=12)
 query_text = st.text(max_size=40) | st.sampled_from(["-1", "0", str(BIG), "9" * 30, "0001-01-01", "9999-12-31", "\x00"])
 
@@ -89,8 +91,10 @@ def staff(app, role: str):
 
 
 rating_bodies = st.fixed_dictionaries({}, optional={
-    "id": st.uuids().map(str) | st.text(max_size=40), "level": st.sampled_from(["satisfied", "dissatisfied", "x"]) | json_values,
-    "tapped_at": st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(datetime.isoformat) | json_values,
+    "id": st.uuids().map(str) | st.text(max_size=40),
+    "level": st.sampled_from(["satisfied", "dissatisfied", "x"]) | json_values,
+    "tapped_at": st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(datetime.isoformat)
+    | json_values,
     "reasons": json_values, "service_area": json_values, "official": json_values, "criteria": json_values,
 }) | json_values
 
@@ -149,13 +153,15 @@ def test_deeply_nested_json_everywhere(site, session):
     raw = deeply_nested()
     for url, headers in (("/api/v1/feedback", {}), ("/api/v1/ratings", bearer(site["world"])),
                          ("/api/v1/ratings/batch", bearer(site["world"])), (f"/survey/{site['survey'].slug}", {})):
-        response = check(session, lambda: client.post(url, data=raw, content_type="application/json", headers=headers))
+        response = check(session, lambda url=url, headers=headers: client.post(
+            url, data=raw, content_type="application/json", headers=headers))
         assert response.status_code in (400, 422), url
 
 
 survey_bodies = st.fixed_dictionaries({"id": st.uuids().map(str) | json_values}, optional={
     "version": st.integers(min_value=-BIG * 2, max_value=BIG * 2) | json_values,
-    "answers": st.dictionaries(st.sampled_from(list(survey_data.SIPAS_ANSWERS) + ["x"]), json_values, max_size=6) | json_values,
+    "answers": st.dictionaries(st.sampled_from(list(survey_data.SIPAS_ANSWERS) + ["x"]), json_values, max_size=6)
+    | json_values,
 }) | json_values
 
 
@@ -212,7 +218,7 @@ def test_phone_rating_and_status_forms(site, session, level, reasons, proof, rea
 def test_public_pages_query_parameters(site, session, params):
     client = site["app"].test_client()
     for url in ("/public", "/public/desks", "/", "/kiosk", "/feedback/new"):
-        check(session, lambda: client.get(url, query_string=params))
+        check(session, lambda url=url: client.get(url, query_string=params))
 
 
 # --- staff query parameters ----------------------------------------------------------------
@@ -245,7 +251,7 @@ def test_staff_query_parameters(site, session, params):
         client = clients[role]
         for page in pages:
             url = page.format(survey=site["survey"].id)
-            check(session, lambda: client.get(url, query_string=params))
+            check(session, lambda client=client, url=url: client.get(url, query_string=params))
 
 
 def test_the_json_body_of_a_form_post_is_not_trusted(site, session):

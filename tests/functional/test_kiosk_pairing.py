@@ -32,7 +32,9 @@ def auth(token):
 def test_pairing_issues_a_device_credential_that_outlives_a_new_code(client, session, world):
     credential = pair(client, world.code)
     assert credential != world.code
-    assert session.exec(select(KioskDevice).where(KioskDevice.token_hash == ratings.hash_token(credential))).one().kiosk_id == world.kiosk.id
+    assert session.exec(
+        select(KioskDevice).where(
+            KioskDevice.token_hash == ratings.hash_token(credential))).one().kiosk_id == world.kiosk.id
     page = client.get("/kiosk")
     assert page.status_code == 200 and b'data-level="very_satisfied"' in page.data
     kiosk = session.get(Kiosk, world.kiosk.id)

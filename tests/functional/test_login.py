@@ -142,7 +142,8 @@ def test_an_admin_unlocks_and_a_password_reset_unlocks(app, world, session):
     assert session.exec(select(AuditLog).where(AuditLog.action == "settings.unlock")).one().object_id == leader.id
     _failures(client, None, "leader.xa01", 6)
     admin.post(f"/admin/settings/users/{leader.id}", data={"username": "leader.xa01", "full_name": "Lãnh đạo",
-                                                             "role": "leader", "active": "y", "password": "mat-khau-moi-dai"})
+                                                             "role": "leader", "active": "y",
+                                                             "password": "mat-khau-moi-dai"})
     session.expire_all()
     assert session.get(LoginThrottle, "user:leader.xa01") is None
 

@@ -75,7 +75,8 @@ def test_retiring_keeps_the_official_and_frees_the_desk(client, session, world):
     session.commit()
     data = form(code="CB01", full_name=official.full_name, desk_id=str(world.desk.id))
     del data["active"]  # the box unticked: the official has left
-    assert login(client, world.users["admin"]).post(f"/admin/settings/officials/{official.id}", data=data).status_code == 303
+    assert login(client, world.users["admin"]).post(f"/admin/settings/officials/{official.id}",
+                                                    data=data).status_code == 303
     session.expire_all()
     assert session.get(Official, official.id).active is False and session.get(Desk, world.desk.id).official_id is None
 

@@ -107,7 +107,8 @@ def test_answer_and_close_in_one_step(app, session, world):
 def test_an_empty_answer_and_close_is_refused_and_stores_nothing(app, session, world):
     give_area(session, world)
     ticket = accepted(session, world)
-    response = login(app, "handler.xa01").post(f"/admin/tickets/{ticket.id}/answer", data={"body": " ", "then": "close_resolved"})
+    response = login(app, "handler.xa01").post(f"/admin/tickets/{ticket.id}/answer",
+                                               data={"body": " ", "then": "close_resolved"})
     assert response.status_code == 422 and "Vui lòng nhập nội dung trả lời" in response.get_data(as_text=True)
     session.refresh(ticket)
     assert ticket.status == FeedbackStatus.IN_PROGRESS

@@ -53,7 +53,8 @@ def test_every_back_office_route_has_an_entry(app):
 def ticket_args(session, world):
     # Visible to every role that may see tickets: filed by the desk official, assigned to the handler.
     ticket = accepted(session, world)
-    return {"ticket_id": ticket.id, "kind": "areas", "row_id": world.areas["HT"].id, "user_id": world.users["viewer"].id,
+    return {"ticket_id": ticket.id, "kind": "areas", "row_id": world.areas["HT"].id,
+            "user_id": world.users["viewer"].id,
             "feedback_id": ticket.id, "kiosk_id": world.kiosk.id, "survey_id": 1, "key": "q1", "campaign_id": 1,
             "qr_id": 1, "size": "poster", "attachment_id": 1, "fmt": "csv", "alert_id": 1,
             "official_id": world.officials["CB01"].id, "what": "ratings", "closing_id": 1}
@@ -68,7 +69,8 @@ def test_the_matrix(app, world, ticket_args):
         assert response.status_code == 302 and "/admin/login" in response.headers["Location"], (endpoint, method)
     for role in Role:
         client = app.test_client()
-        assert client.post("/admin/login", data={"username": f"{role.value}.xa01", "password": PASSWORD}).status_code == 302
+        assert client.post("/admin/login",
+                           data={"username": f"{role.value}.xa01", "password": PASSWORD}).status_code == 302
         for endpoint, method, url in requests:
             response = client.open(url, method=method)
             status = response.status_code

@@ -65,12 +65,14 @@ def test_admin_creates_a_desk_code_and_downloads_images_that_decode_to_the_short
 
 
 @pytest.mark.parametrize("size, page_size", [("poster", "A4"), ("card", "A6")])
-def test_printable_poster_and_card_carry_the_unit_instructions_and_a_vector_code(admin, session, world, size, page_size):
+def test_printable_poster_and_card_carry_the_unit_instructions_and_a_vector_code(admin, session, world, size,
+                                                                                 page_size):
     code = make(session, world, QrTarget.UNIT)
     page = admin.get(f"/admin/qr/{code.id}/{size}").get_data(as_text=True)
     assert f"size: {page_size} portrait" in page and world.unit.name in page
     assert "Mở camera điện thoại, hướng vào mã QR." in page and f"http://phone.example/q/{code.code}" in page
-    assert decode(rasterise_svg(page[page.index("<svg"):page.index("</svg>") + 6])) == f"http://phone.example/q/{code.code}"
+    assert decode(
+        rasterise_svg(page[page.index("<svg"):page.index("</svg>") + 6])) == f"http://phone.example/q/{code.code}"
 
 
 @pytest.mark.parametrize("target, refs, landing", [

@@ -50,7 +50,8 @@ def check_distinct(engine, unit_id):
 
 
 def test_concurrent_submissions_get_distinct_numbers_on_sqlite(tmp_path):
-    app = create_app(conftest.test_config(f"sqlite:///{tmp_path / 'concurrent.sqlite'}", upload_dir=str(tmp_path / "up")))
+    app = create_app(conftest.test_config(f"sqlite:///{tmp_path / 'concurrent.sqlite'}",
+                                          upload_dir=str(tmp_path / "up")))
     engine = app.extensions["db_engine"]
     SQLModel.metadata.create_all(engine)
     try:

@@ -17,11 +17,14 @@ def admin_client(app):
 def test_create_a_handler_with_areas_then_deactivate(app, session, world):
     client = admin_client(app)
     area = world.areas["HT"].id
-    response = client.post("/admin/settings/users", data={"username": "xuly2", "full_name": "Lê Văn Hai", "role": "handler",
-                                                          "areas": [area], "password": "mat-khau-du-dai", "active": "y"})
+    response = client.post("/admin/settings/users",
+                           data={"username": "xuly2", "full_name": "Lê Văn Hai", "role": "handler",
+                                                          "areas": [area], "password": "mat-khau-du-dai",
+                                                          "active": "y"})
     assert response.status_code == 303
     user = session.exec(select(User).where(User.username == "xuly2")).one()
-    assert session.exec(select(UserServiceArea.service_area_id).where(UserServiceArea.user_id == user.id)).all() == [area]
+    assert session.exec(
+        select(UserServiceArea.service_area_id).where(UserServiceArea.user_id == user.id)).all() == [area]
     response = client.post(f"/admin/settings/users/{user.id}", data={"username": "xuly2", "full_name": "Lê Văn Hai",
                                                                       "role": "handler", "areas": [area]})
     assert response.status_code == 303
@@ -29,23 +32,27 @@ def test_create_a_handler_with_areas_then_deactivate(app, session, world):
     assert user.active is False
     other = app.test_client()
     assert other.post("/admin/login", data={"username": "xuly2", "password": "mat-khau-du-dai"}).status_code == 401
-    assert session.exec(select(AuditLog).where(AuditLog.action == "settings.update", AuditLog.object_id == user.id)).first()
+    assert session.exec(select(AuditLog).where(AuditLog.action == "settings.update",
+                                               AuditLog.object_id == user.id)).first()
 
 
 def test_bad_user_input_is_refused(app, session, world):
     client = admin_client(app)
-    response = client.post("/admin/settings/users", data={"username": "x y", "full_name": "", "role": "handler", "password": "short"})
+    response = client.post("/admin/settings/users",
+                           data={"username": "x y", "full_name": "", "role": "handler", "password": "short"})
     assert response.status_code == 422
     assert session.exec(select(User).where(User.username == "x y")).first() is None
     me = world.users["admin"].id
-    response = client.post(f"/admin/settings/users/{me}", data={"username": "admin.xa01", "full_name": "A", "role": "viewer", "active": "y"})
+    response = client.post(f"/admin/settings/users/{me}",
+                           data={"username": "admin.xa01", "full_name": "A", "role": "viewer", "active": "y"})
     assert response.status_code == 422
 
 
 def test_area_deadlines_drive_new_tickets(app, session, world):
     client = admin_client(app)
     response = client.post(f"/admin/settings/areas/{world.areas['HT'].id}", data={
-        "code": "HT", "name_vi": "Hộ tịch", "sector": "administrative", "classify_days": 3, "resolve_days": 7, "active": "y"})
+        "code": "HT", "name_vi": "Hộ tịch", "sector": "administrative", "classify_days": 3, "resolve_days": 7,
+        "active": "y"})
     assert response.status_code == 303
     session.expire_all()
     assert session.get(ServiceArea, world.areas["HT"].id).resolve_days == 7
@@ -55,7 +62,8 @@ def test_area_deadlines_drive_new_tickets(app, session, world):
 
 def test_holiday_table_add_and_delete(app, session, world):
     client = admin_client(app)
-    assert client.post("/admin/settings/holidays", data={"day": "2026-10-10", "working": "1", "note": "Làm bù"}).status_code == 303
+    assert client.post("/admin/settings/holidays",
+                       data={"day": "2026-10-10", "working": "1", "note": "Làm bù"}).status_code == 303
     assert client.post("/admin/settings/holidays", data={"day": "2026-10-10", "working": "0"}).status_code == 422
     row = session.exec(select(CalendarDay)).one()
     assert (row.day, row.working, row.unit_id) == (date(2026, 10, 10), True, world.unit.id)
@@ -79,7 +87,8 @@ def test_targets_are_edited_in_percent(app, session, world):
     client = admin_client(app)
     data = {"satisfaction": 96, "sector_satisfaction": 90, "feedback_resolved": 95, "feedback_on_time": 100}
     assert client.post("/admin/settings/targets?year=2026", data=data).status_code == 303
-    row = session.exec(select(Target).where(Target.year == 2026, Target.code == "satisfaction", Target.unit_id == world.unit.id)).one()
+    row = session.exec(select(Target).where(Target.year == 2026, Target.code == "satisfaction",
+                                            Target.unit_id == world.unit.id)).one()
     assert row.value == 0.96
     assert client.post("/admin/settings/targets?year=2026", data=data | {"satisfaction": 140}).status_code == 422
 
@@ -89,8 +98,10 @@ def test_units_desks_pages_render(app, world):
     for kind in ("units", "areas", "desks", "templates", "holidays"):
         assert client.get(f"/admin/settings/{kind}").status_code == 200
     assert client.get("/admin/settings/nope").status_code == 404
-    assert client.post("/admin/settings/desks", data={"number": 2, "name": "Quầy 2", "service_area_id": 0, "official_id": 0}).status_code == 303
-    assert client.post("/admin/settings/desks", data={"number": 2, "name": "Quầy 2b", "service_area_id": 0, "official_id": 0}).status_code == 422
+    assert client.post("/admin/settings/desks",
+                       data={"number": 2, "name": "Quầy 2", "service_area_id": 0, "official_id": 0}).status_code == 303
+    assert client.post("/admin/settings/desks",
+                       data={"number": 2, "name": "Quầy 2b", "service_area_id": 0, "official_id": 0}).status_code == 422
 
 
 @pytest.mark.parametrize("section, data, field_message", [

@@ -107,7 +107,8 @@ def test_a_phone_may_send_days_later_but_not_weeks_later(app, session, world, he
 def test_missing_forged_and_foreign_tokens_are_refused(app, session, world, health):
     other = survey_data.published(session, world.unit, name="education", slug="giao-duc")
     foreign = survey_data.page_token(phone(app), "/survey/giao-duc")
-    forged = URLSafeTimedSerializer("not-the-key", salt=integrity.TOKEN_SALT).dumps({"s": health.id, "n": "1", "f": "2"})
+    forged = URLSafeTimedSerializer("not-the-key",
+                                    salt=integrity.TOKEN_SALT).dumps({"s": health.id, "n": "1", "f": "2"})
     for token in (None, "", "abc", forged, foreign, "x" * 400):
         response = phone(app).post(URL, json=answers(5, token))
         assert response.status_code == 400, token

@@ -35,12 +35,14 @@ def fresh(session, model, **where):
 
 
 def test_build_a_survey_from_scratch_and_publish_it(admin, session, world):
-    response = admin.post("/admin/surveys/new", data={"title_vi": "Khảo sát thử", "slug": "khao-sat-thu", "sector": "administrative"})
+    response = admin.post("/admin/surveys/new",
+                          data={"title_vi": "Khảo sát thử", "slug": "khao-sat-thu", "sector": "administrative"})
     survey = fresh(session, Survey)[0]
     assert response.headers["Location"] == f"/admin/surveys/{survey.id}"
     base = f"/admin/surveys/{survey.id}"
     assert admin.post(f"{base}/questions", data={"type": "scale", "text_vi": "Cán bộ lịch sự", "text_en": "Polite",
-                                                  "required": "y", "element": "officials", "overall": "y"}).status_code == 302
+                                                  "required": "y", "element": "officials",
+                                                  "overall": "y"}).status_code == 302
     assert admin.post(f"{base}/questions", data={"type": "single", "text_vi": "Bạn đến làm gì?",
                                                   "options": "Hộ tịch | Civil status\nĐất đai"}).status_code == 302
     assert admin.post(f"{base}/questions", data={"type": "long_text", "text_vi": "Góp ý"}).status_code == 302
@@ -69,7 +71,8 @@ def test_editing_a_published_survey_makes_a_new_version(admin, session, world):
                                                                "required": "y", "element": "access"})
     assert response.status_code == 302
     admin.post(f"{base}/questions", data={"type": "yes_no", "text_vi": "Lần đầu đến?"})
-    moved = admin.post(f"{base}/details", data={"slug": "dia-chi-moi", "title_vi": "Tên mới", "sector": "administrative"})
+    moved = admin.post(f"{base}/details",
+                       data={"slug": "dia-chi-moi", "title_vi": "Tên mới", "sector": "administrative"})
     assert moved.status_code == 422 and "mã QR đã in" in moved.get_data(as_text=True)
     assert fresh(session, Survey)[0].slug == "sipas"
     versions = fresh(session, SurveyVersion)
@@ -141,7 +144,8 @@ def test_campaigns_tag_the_responses_given_in_them(admin, client, session, world
                                                "units": str(world.unit.id)})
     assert ok.status_code == 302
     campaign = fresh(session, Campaign)[0]
-    survey_data.post(client, "/survey/sipas", json={"id": str(uuid.uuid4()), "version": 1, "answers": survey_data.SIPAS_ANSWERS})
+    survey_data.post(client, "/survey/sipas",
+                     json={"id": str(uuid.uuid4()), "version": 1, "answers": survey_data.SIPAS_ANSWERS})
     assert fresh(session, SurveyResponse)[0].campaign_id == campaign.id
     refused = admin.post(f"{base}/campaigns/{campaign.id}/delete", data={})
     assert refused.status_code == 409 and len(fresh(session, Campaign)) == 1
@@ -161,7 +165,8 @@ def test_results_show_distributions_indexes_and_free_text(app, session, world):
     survey = _fill(session, world)
     page = signed_in(app, "viewer").get(f"/admin/surveys/{survey.id}/results").get_data(as_text=True)
     assert re.search(r'data-testid="response-count">4<', page)
-    assert re.search(r'data-testid="element-officials"><td>[^<]+</td><td>66,6%', page)  # 2 of 3, cut not rounded (DESIGN.md)
+    # 2 of 3, cut not rounded (DESIGN.md)
+    assert re.search(r'data-testid="element-officials"><td>[^<]+</td><td>66,6%', page)
     assert "Chậm" in page and "=HYPERLINK" in page
     assert "4 người trả lời" in page
     bad = signed_in(app, "leader").get(f"/admin/surveys/{survey.id}/results?from=2026-13-01")
@@ -193,7 +198,8 @@ def test_csv_and_xlsx_exports_match_the_database(admin, session, world):
     sheet = list(book["responses"].iter_rows(values_only=True))
     assert len(sheet) == 5 and list(sheet[0]) == header
     summary = list(book["summary"].iter_rows(values_only=True))[1:]
-    stored = dict(session.exec(select(SurveyAnswer.question_key, func.count()).where(SurveyAnswer.value_int.is_not(None))
+    stored = dict(session.exec(select(SurveyAnswer.question_key,
+                                      func.count()).where(SurveyAnswer.value_int.is_not(None))
                                .group_by(SurveyAnswer.question_key)).all())
     sums = {}
     for key, _text, _value, counted in summary:
@@ -214,7 +220,8 @@ BUILD_ROUTES = [
     ("post", "/admin/surveys/{id}/details"), ("post", "/admin/surveys/{id}/questions"),
     ("get", "/admin/surveys/{id}/questions/access_1"), ("post", "/admin/surveys/{id}/questions/access_1"),
     ("post", "/admin/surveys/{id}/questions/access_1/move"), ("post", "/admin/surveys/{id}/questions/access_1/delete"),
-    ("get", "/admin/surveys/{id}/preview"), ("post", "/admin/surveys/{id}/publish"), ("post", "/admin/surveys/{id}/close"),
+    ("get", "/admin/surveys/{id}/preview"), ("post", "/admin/surveys/{id}/publish"),
+    ("post", "/admin/surveys/{id}/close"),
     ("post", "/admin/surveys/{id}/campaigns"), ("post", "/admin/surveys/{id}/campaigns/1/delete"),
 ]
 READ_ROUTES = [
@@ -275,7 +282,8 @@ def test_another_communes_admin_cannot_see_or_touch_our_survey(app, session, wor
 def test_publish_without_a_csrf_token_is_refused(csrf_app, session, world):
     survey = survey_data.published(session, world.unit)
     client = csrf_app.test_client()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/admin/login").get_data(as_text=True)).group(1)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      client.get("/admin/login").get_data(as_text=True)).group(1)
     client.post("/admin/login", data={"username": "admin.xa01", "password": PASSWORD, "csrf_token": token})
     assert client.post(f"/admin/surveys/{survey.id}/close", data={}).status_code == 400
     assert fresh(session, Survey)[0].status == SurveyStatus.PUBLISHED

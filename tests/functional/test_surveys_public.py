@@ -15,7 +15,8 @@ def count(session, model=SurveyResponse):
 
 
 def body(answers=None, **changes):
-    return {"id": str(uuid.uuid4()), "version": 1, "answers": survey_data.SIPAS_ANSWERS if answers is None else answers} | changes
+    return {"id": str(uuid.uuid4()), "version": 1,
+            "answers": survey_data.SIPAS_ANSWERS if answers is None else answers} | changes
 
 
 @pytest.fixture
@@ -37,7 +38,8 @@ def test_the_page_in_english(client, sipas):
 
 
 def test_a_valid_submit_is_stored_with_its_answers(client, session, sipas):
-    response = survey_data.post(client, "/survey/sipas", json=body(survey_data.SIPAS_ANSWERS | {"comment": "Tốt <b>lắm</b>"}))
+    response = survey_data.post(client, "/survey/sipas",
+                                json=body(survey_data.SIPAS_ANSWERS | {"comment": "Tốt <b>lắm</b>"}))
     assert response.status_code == 201 and response.json == {"status": "stored"}
     stored = session.exec(select(SurveyResponse)).one()
     assert stored.unit_id == sipas.unit_id and stored.campaign_id is None
@@ -52,7 +54,8 @@ def test_a_replayed_submit_stores_nothing_new_and_a_reused_id_is_refused(client,
     assert survey_data.post(client, "/survey/sipas", json=first).status_code == 201
     again = survey_data.post(client, "/survey/sipas", json=first)
     assert again.status_code == 200 and again.json == {"status": "already_stored"}
-    changed = survey_data.post(client, "/survey/sipas", json=first | {"answers": survey_data.SIPAS_ANSWERS | {"overall": 1}})
+    changed = survey_data.post(client, "/survey/sipas",
+                               json=first | {"answers": survey_data.SIPAS_ANSWERS | {"overall": 1}})
     assert changed.status_code == 409 and changed.json["error"]["code"] == "conflict"
     assert count(session) == 1 and count(session, SurveyAnswer) == len(survey_data.SIPAS_ANSWERS)
 

@@ -69,7 +69,8 @@ def test_handler_answers_with_a_template(handler, session, world):
 def test_handler_cannot_classify(handler, session, world):
     ticket = file_ticket(session, world)
     give_area(session, world)
-    assert handler.post(f"/admin/tickets/{ticket.id}/accept", data={"assignee": world.users["handler"].id}).status_code == 403
+    assert handler.post(f"/admin/tickets/{ticket.id}/accept",
+                        data={"assignee": world.users["handler"].id}).status_code == 403
 
 
 def test_handler_without_the_area_cannot_see_the_ticket(handler, session, world):
@@ -88,7 +89,8 @@ def test_desk_sees_only_what_they_filed(app, session, world):
 def test_viewing_personal_data_is_logged(leader, session, world):
     ticket = file_ticket(session, world)
     leader.get(f"/admin/tickets/{ticket.id}")
-    rows = session.exec(select(AuditLog).where(AuditLog.action == "view_personal_data", AuditLog.object_id == ticket.id)).all()
+    rows = session.exec(select(AuditLog).where(AuditLog.action == "view_personal_data",
+                                               AuditLog.object_id == ticket.id)).all()
     assert [r.user_id for r in rows] == [world.users["leader"].id]
 
 
@@ -116,7 +118,8 @@ def test_extension_by_leader_prints_the_letter(leader, session, world):
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in letter and "05/01/2099" in letter
     assert "Trần Thị Bích Ngọc" in letter
     again = leader.post(f"/admin/tickets/{ticket.id}/extension", data={"new_due": "2099-02-05", "reason": "x",
-                                                                        "apology": "x", "signer_name": "x", "signer_title": "x"})
+                                                                        "apology": "x", "signer_name": "x",
+                                                                        "signer_title": "x"})
     assert again.status_code == 409
     assert len(session.exec(select(Extension)).all()) == 1
     assert totals.drift(session) == []  # the PAKN daily totals followed the new deadline

@@ -106,7 +106,7 @@ def test_figures_from_daily_totals_match_the_formulas_ticket_by_ticket(session, 
     stored = [_store(session, world.unit, spec) for spec in tickets]
     session.commit()
     # Tickets then change as the workflow changes them (new deadline, handled, reopened, refused…) or are deleted.
-    for spec, record in zip(changes, stored):
+    for spec, record in zip(changes, stored, strict=False):
         record.received_date, record.due_date, record.handled_date = spec.received, spec.due, spec.handled
         record.status, record.within_competence, record.resolution = spec.status, spec.within, spec.resolution
         record.reopened_at = record.reopened_at if spec.reopened == bool(record.reopened_at) else (
@@ -123,7 +123,7 @@ def test_figures_from_daily_totals_match_the_formulas_ticket_by_ticket(session, 
     assert totals.drift(session) == []
     day = FIRST + timedelta(days=today)
     found = feedback_figures_multi(session, [world.unit.id], asked, today=day)[None]
-    for period, figures in zip(asked, found):
+    for period, figures in zip(asked, found, strict=True):
         assert figures == expected(kept, period, day), period
 
 
@@ -160,7 +160,8 @@ def test_tap_figures_from_daily_and_monthly_totals_match_the_taps(session, world
         rating.suspect, rating.suspect_reasons = False, []
     session.commit()
     assert totals.drift(session) == []
-    kept = [(day, level, [] if index < cleared else reasons, area) for index, (day, level, reasons, area) in enumerate(specs_)]
+    kept = [(day, level, [] if index < cleared else reasons, area)
+            for index, (day, level, reasons, area) in enumerate(specs_)]
     sectors = {"HT": "administrative", "YT": "health", "GD": "education", None: "administrative"}
     by_sector = rating_totals(session, [world.unit.id], asked, by="sector")
     for index, period in enumerate(asked):

@@ -84,7 +84,8 @@ def test_inactive_official_is_not_shown(session, world):
     assert devices.serving_at(session, world.kiosk) is None
 
 
-@pytest.mark.parametrize("name, initials", [("Nguyễn Thị Lan", "NL"), ("Minh", "M"), ("", "?"), ("  đỗ  văn quản ", "ĐQ")])
+@pytest.mark.parametrize("name, initials",
+                         [("Nguyễn Thị Lan", "NL"), ("Minh", "M"), ("", "?"), ("  đỗ  văn quản ", "ĐQ")])
 def test_initials(name, initials):
     assert devices.initials(name) == initials
 

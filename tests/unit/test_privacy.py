@@ -17,11 +17,13 @@ def traces(session, needles) -> list[str]:
     """Every (table.column) of every table whose text or JSON holds one of ``needles``."""
     found = []
     for table in SQLModel.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, TEXT_TYPES) or isinstance(getattr(c.type, "impl", None), TEXT_TYPES)]
+        columns = [c for c in table.columns if isinstance(c.type, TEXT_TYPES)
+                   or isinstance(getattr(c.type, "impl", None), TEXT_TYPES)]
         for row in session.execute(sa.select(*columns)).all() if columns else []:
-            for column, value in zip(columns, row):
+            for column, value in zip(columns, row, strict=True):
                 text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value or "")
-                found += [f"{table.name}.{column.name}: {needle}" for needle in needles if needle.lower() in text.lower()]
+                found += [f"{table.name}.{column.name}: {needle}"
+                          for needle in needles if needle.lower() in text.lower()]
     return found
 
 
@@ -32,7 +34,8 @@ def everywhere(session, world):
     workflow.add_note(session, ticket, handler, body="Đã gọi chị Trần Thị Bích Ngọc qua số 0912 345 678.")
     workflow.add_note(session, ticket, handler, body="Gửi thư cho ngoc.tran@example.vn, số 7 ngõ 12 thôn Đông Hòa.",
                       public=True)
-    workflow.request_extension(session, ticket, leader, new_due=calendar(session, world).add_working_days(ticket.due_date, 3),
+    workflow.request_extension(session, ticket, leader,
+                               new_due=calendar(session, world).add_working_days(ticket.due_date, 3),
                                reason="Chờ bà Trần Thị Bích Ngọc bổ sung.", apology="Xin lỗi.", signer_name="V",
                                signer_title="Chủ tịch", calendar=calendar(session, world))
     workflow.answer(session, ticket, handler, body="Kính gửi bà Trần Thị Bích Ngọc: đã xử lý.")

@@ -146,7 +146,8 @@ def test_each_tap_goes_to_the_official_on_duty_then(session, world):
     _serve(session, world, "CB02", switch)
     assert session.exec(select(DeskDuty).where(DeskDuty.ended_at.is_(None))).one().official_id == other.id
     assert _store(session, world, local(2026, 4, 1, 9)).official_id == world.officials["CB01"].id
-    assert _store(session, world, switch - timedelta(seconds=10), now=utcnow()).official_id == world.officials["CB01"].id
+    assert _store(session, world, switch - timedelta(seconds=10),
+                  now=utcnow()).official_id == world.officials["CB01"].id
     assert _store(session, world, switch + timedelta(seconds=5), now=utcnow()).official_id == other.id
 
 

@@ -52,7 +52,8 @@ def test_answers_must_be_an_object():
     ({"type": "nope", "text": {"vi": "Câu"}}, "type"),
     ({"type": "scale", "text": {"vi": " "}}, "text_vi"),
     ({"type": "single", "text": {"vi": "Chọn"}, "options": [{"label": {"vi": "Một"}}]}, "options"),
-    ({"type": "single", "text": {"vi": "Chọn"}, "options": [{"label": {"vi": "A"}}, {"label": {"vi": "a"}}]}, "options"),
+    ({"type": "single", "text": {"vi": "Chọn"}, "options": [{"label": {"vi": "A"}}, {"label": {"vi": "a"}}]},
+     "options"),
     ({"type": "yes_no", "text": {"vi": "Có?"}, "element": "access"}, "element"),
     ({"type": "scale", "text": {"vi": "Điểm"}, "element": "weather"}, "element"),
     ({"type": "long_text", "text": {"vi": "Góp ý"}, "overall": True}, "overall"),
@@ -83,7 +84,8 @@ def test_edited_options_keep_their_stored_values():
 
 def test_element_index_is_the_share_of_4_and_5(session, world):
     survey = survey_data.published(session, world.unit)
-    survey_data.answer(session, survey, survey_data.SIPAS_ANSWERS)  # access 5,4; procedures 3,4; officials 5,5,2; result 4,1
+    # access 5,4; procedures 3,4; officials 5,5,2; result 4,1
+    survey_data.answer(session, survey, survey_data.SIPAS_ANSWERS)
     survey_data.answer(session, survey, survey_data.SIPAS_ANSWERS | {"access_1": 3, "fb_2": 5})
     indexes = results.element_indexes(session, [survey.id], results.Filters())
     assert indexes["access"] == Rate(3, 4)
@@ -103,7 +105,8 @@ def test_element_index_without_answers_has_no_value(session, world):
 
 def _rating(session, world, area: str, level: Level, when):
     session.add(Rating(client_id=uuid.uuid4(), body_hash="x", unit_id=world.unit.id,
-                       service_area_id=world.areas[area].id, level=level, tapped_at=when, local_date=local_date_of(when)))
+                       service_area_id=world.areas[area].id, level=level, tapped_at=when,
+                       local_date=local_date_of(when)))
 
 
 def test_sector_satisfaction_counts_ratings_and_the_overall_survey_question(session, world):
@@ -122,9 +125,11 @@ def test_sector_satisfaction_counts_ratings_and_the_overall_survey_question(sess
     other_unit = Unit(code="XA02", name="Xã khác")
     session.add(other_unit)
     session.flush()
-    survey_data.answer(session, education, survey_data.education_answers(1), unit=_campaign_unit(session, education, other_unit))
+    survey_data.answer(session, education, survey_data.education_answers(1),
+                       unit=_campaign_unit(session, education, other_unit))
     sipas = survey_data.published(session, world.unit, "sipas")
-    survey_data.answer(session, sipas, survey_data.SIPAS_ANSWERS | {"overall": 1})  # administrative: not a sector survey
+    # administrative: not a sector survey
+    survey_data.answer(session, sipas, survey_data.SIPAS_ANSWERS | {"overall": 1})
     session.commit()
 
     figures = sector_figures(session, [world.unit.id], period)

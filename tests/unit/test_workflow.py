@@ -120,7 +120,8 @@ def test_a_duplicate_names_the_original(session, world):
     copy = file_ticket(session, world, phone="0987654321")
     with pytest.raises(ValidationError):
         workflow.reject(session, copy, world.users["leader"], reason="duplicate", duplicate_code="ZZZZZZZZZZ")
-    workflow.reject(session, copy, world.users["leader"], reason="duplicate", duplicate_code=original.tracking_code.lower())
+    workflow.reject(session, copy, world.users["leader"], reason="duplicate",
+                    duplicate_code=original.tracking_code.lower())
     assert copy.duplicate_of_id == original.id
 
 
@@ -128,8 +129,10 @@ def test_transfer_records_body_and_date(session, world):
     ticket = file_ticket(session, world, now=local(2026, 3, 2))
     leader = world.users["leader"]
     with pytest.raises(ValidationError):
-        workflow.transfer(session, ticket, leader, body_name="Sở Xây dựng", transferred_on=date(2026, 2, 1), now=local(2026, 3, 4))
-    workflow.transfer(session, ticket, leader, body_name="Sở Xây dựng", transferred_on=date(2026, 3, 3), now=local(2026, 3, 4))
+        workflow.transfer(session, ticket, leader, body_name="Sở Xây dựng", transferred_on=date(2026, 2, 1),
+                          now=local(2026, 3, 4))
+    workflow.transfer(session, ticket, leader, body_name="Sở Xây dựng", transferred_on=date(2026, 3, 3),
+                      now=local(2026, 3, 4))
     assert (ticket.status, ticket.transferred_to, ticket.handled_date, ticket.within_competence) == (
         "transferred", "Sở Xây dựng", date(2026, 3, 3), False)
 
@@ -139,7 +142,8 @@ def test_every_step_is_audited_and_the_audit_log_is_append_only(session, world):
     workflow.answer(session, ticket, world.users["handler"], body="Đã xử lý.")
     workflow.close(session, ticket, world.users["handler"], resolution="resolved")
     session.commit()
-    actions = [row.action for row in session.exec(select(AuditLog).where(AuditLog.object_id == ticket.id).order_by(AuditLog.id))]
+    actions = [row.action
+               for row in session.exec(select(AuditLog).where(AuditLog.object_id == ticket.id).order_by(AuditLog.id))]
     assert actions == ["feedback.classified", "feedback.answered", "feedback.closed"]
     with pytest.raises(sa.exc.DatabaseError):
         session.execute(sa.text("UPDATE auditlog SET action = 'x'"))
