@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -18,6 +19,11 @@ KIOSK = {"viewport": {"width": 1280, "height": 800}, "has_touch": True}
 KIOSK_PORTRAIT = {"viewport": {"width": 800, "height": 1280}, "has_touch": True}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+
+# Every wait is for a state (a row, a screen, a text); on a loaded 2-core machine a state can take
+# longer than Playwright's 5 s default to arrive, never a reason to fail. A state that never comes
+# still fails, after 20 s.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(items):
@@ -80,7 +86,7 @@ def new_context(browser):
 
     def make(profile: dict, **extra):
         context = browser.new_context(**profile, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **extra)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         context.on("page", watch)
         contexts.append(context)
         return context

@@ -47,9 +47,12 @@ class Kiosk:
         return self
 
     def wait_offline_ready(self) -> "Kiosk":
-        """Wait until the service worker controls the page and has cached it (so reloads work offline)."""
+        """Wait until the service worker is active and has cached the page (so reloads work offline).
+        Active, not controlling this page: a page that loaded while the worker was still activating stays
+        uncontrolled until its next load, and that next load (the offline reload) is the one that counts."""
         ready = wait_until(self.page, """async () => {
-            if (!navigator.serviceWorker.controller) return false;
+            const registration = await navigator.serviceWorker.getRegistration();
+            if (!registration || !registration.active) return false;
             const keys = await (await caches.open('hailong-kiosk-v1')).keys();
             return keys.some(r => r.url.endsWith('/kiosk')) && keys.some(r => r.url.includes('kiosk.js'));
         }""")
