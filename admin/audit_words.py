@@ -12,7 +12,7 @@ ACTIONS = {
     "privacy.search": _l("Tìm dữ liệu cá nhân"), "privacy.correct": _l("Sửa dữ liệu cá nhân theo yêu cầu"),
     "privacy.anonymise": _l("Ẩn danh thông tin liên hệ"),
     "settings.create": _l("Cài đặt: thêm"), "settings.update": _l("Cài đặt: sửa"),
-    "settings.delete": _l("Cài đặt: xoá"),
+    "settings.delete": _l("Cài đặt: xóa"),
 }
 STEPS = {
     "received": _l("tiếp nhận"), "classified": _l("tiếp nhận xử lý và giao cán bộ"), "assigned": _l("giao lại cán bộ"),

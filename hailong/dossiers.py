@@ -103,7 +103,7 @@ def _read_csv(data: bytes) -> list[tuple[int, list]]:
     try:
         text = data.decode("utf-8-sig")  # Excel writes a BOM; provincial exports often do not
     except UnicodeDecodeError:
-        raise RegisterRefused([RowError(1, "", str(_l("tệp CSV phải mã hoá UTF-8")))]) from None
+        raise RegisterRefused([RowError(1, "", str(_l("tệp CSV phải mã hóa UTF-8")))]) from None
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

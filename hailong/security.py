@@ -50,7 +50,7 @@ def refuse_control_characters():
     if request.is_json:
         bad += _bad_json_strings()
     if bad:
-        message = _l("Dữ liệu gửi lên có ký tự điều khiển không hợp lệ (như ký tự NUL). Vui lòng xoá ký tự đó rồi gửi "
+        message = _l("Dữ liệu gửi lên có ký tự điều khiển không hợp lệ (như ký tự NUL). Vui lòng xóa ký tự đó rồi gửi "
                      "lại.")
         raise ValidationError(message, fields={name[:64]: message for name in bad[:10]}, code="control_characters")
 
