@@ -80,17 +80,3 @@ def logout():
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("admin.login"))
-
-
-from admin import surveys  # noqa: E402,F401  (adds the survey back office to bp)
-from admin import kiosks  # noqa: E402,F401  (adds the kiosk pages to this blueprint)
-from admin import qr  # noqa: E402,F401  (QR codes and posters join this blueprint)
-from admin import filing  # noqa: E402,F401  (desk filing, receipts and photos join this blueprint)
-from admin import tickets  # noqa: E402,F401  (adds the PAKN inbox and ticket routes to bp)
-from admin import papers  # noqa: E402,F401  (the printable papers of a ticket)
-from admin import officials  # noqa: E402,F401  (officials' list before the generic /settings/<kind>)
-from admin import settings  # noqa: E402,F401  (adds the administrator's settings routes to bp)
-from admin import privacy  # noqa: E402,F401  (adds the personal data request routes to bp)
-# Dashboards, reports and exports (issue 6) add their routes to this blueprint.
-from admin import figures_views  # noqa: E402,F401
-from admin import dossiers  # noqa: E402,F401  (the dossier register and figures by procedure, issue 16)
