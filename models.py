@@ -374,7 +374,12 @@ class Feedback(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("unit_id", "register_year", "register_number"),
         sa.Index("ix_feedback_unit_status_due", "unit_id", "status", "due_date"),
-        sa.Index("ix_feedback_unit_received", "unit_id", "received_date"),
+        # Covers what QĐ 766 group 5 reads of each ticket (counting.FIELDS, unit and receipt first): a
+        # province's year is ~100,000 tickets, and reading them from the index instead of the table's
+        # scattered rows halves the read on SQLite.
+        sa.Index("ix_feedback_unit_received", "unit_id", "received_date", "classify_due", "classified_at",
+                 "within_competence", "status", "due_date", "rejection_reason", "waiting_since", "resolution",
+                 "reopened_at", "handled_date", "citizen_level"),
         sa.Index("ix_feedback_phone", "phone"),
     )
     id: int | None = Field(default=None, primary_key=True)

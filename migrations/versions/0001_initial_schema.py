@@ -378,7 +378,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_feedback_unit_assignee_status', ['unit_id', 'assignee_id', 'status'], unique=False)
         batch_op.create_index('ix_feedback_unit_dossier', ['unit_id', 'dossier_code'], unique=False)
         batch_op.create_index('ix_feedback_unit_due', ['unit_id', 'due_date', 'id'], unique=False)
-        batch_op.create_index('ix_feedback_unit_received', ['unit_id', 'received_date'], unique=False)
+        batch_op.create_index('ix_feedback_unit_received', ['unit_id', 'received_date', 'classify_due', 'classified_at', 'within_competence', 'status', 'due_date', 'rejection_reason', 'waiting_since', 'resolution', 'reopened_at', 'handled_date', 'citizen_level'], unique=False)
         batch_op.create_index('ix_feedback_unit_status_due', ['unit_id', 'status', 'due_date'], unique=False)
 
     op.create_table('kiosk',
