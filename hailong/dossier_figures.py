@@ -83,14 +83,18 @@ def _grouped(received: list[Dossier], answers: list, cutoff: date, key_of) -> li
 def rated(session: Session, unit_ids: list[int] | None, period: Period) -> list:
     """(procedure code and name, official, level, reasons) of the counted ratings in the period naming a known
     dossier."""
+    # Only taps that name a dossier: a province has a million taps and few carry a code. With the date
+    # range in the SQL, SQLite walks every tap of the period (2.5 s for a province's year); with only
+    # "has a code" it starts from the dossiers and ix_rating_unit_dossier (1 ms), and the few coded taps
+    # are then kept by date here.
     query = select(Dossier.procedure_code, Dossier.procedure_name, Dossier.official_name, Rating.level,
-                   Rating.reasons).join(Rating,
-                                        (Rating.unit_id == Dossier.unit_id)
-                                        & (Rating.dossier_code == Dossier.code)).where(
-        Rating.suspect.is_(False), Rating.local_date >= period.start, Rating.local_date <= period.end)
+                   Rating.reasons, Rating.local_date).join(Rating,
+                                                           (Rating.unit_id == Dossier.unit_id)
+                                                           & (Rating.dossier_code == Dossier.code)).where(
+        Rating.dossier_code > "", Rating.suspect.is_(False))
     if unit_ids is not None:
         query = query.where(Rating.unit_id.in_(unit_ids))
-    return session.exec(query).all()
+    return [row[:5] for row in session.exec(query) if period.start <= row[5] <= period.end]
 
 
 def _ranked(rows: list[GroupRow]) -> list[GroupRow]:
