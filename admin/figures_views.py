@@ -43,7 +43,7 @@ def dashboard():
     scope, kind, period = _scope_and_period()
     if scope.is_commune:
         alerts.scan(session, scope.unit_ids)
-    report = periodic_report.build(session, scope, period, today)
+    report = periodic_report.build(session, scope, period, today, with_qd766=False)
     detailed = report["breakdowns"]  # a commune's: its taps by area, official, desk, kiosk, channel, hour and weekday
     context = {
         "scope": scope, "kind": kind, "period": period, "today": today, "report": report, "breakdowns": detailed,

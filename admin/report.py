@@ -42,13 +42,14 @@ def period_title(kind: str, period: Period) -> str:
     return _l("Từ ngày %(start)s đến ngày %(end)s", start=f"{period.start:%d/%m/%Y}", end=f"{period.end:%d/%m/%Y}")
 
 
-def build(session: Session, scope: reporting.Scope, period: Period, today: date) -> dict:
-    """Everything the report shows for ``scope`` over ``period``."""
+def build(session: Session, scope: reporting.Scope, period: Period, today: date, *, with_qd766: bool = True) -> dict:
+    """Everything the report shows for ``scope`` over ``period``; the dashboard, which shows neither the
+    register nor QĐ 766, leaves them out (``with_qd766=False``): at a province's scale they cost most."""
     feedback, feedback_months, feedback_units = reporting.feedback_for_report(session, scope.unit_ids, period, today)
     months = reporting.monthly(session, scope.unit_ids, period, today, feedback=feedback_months)
     ratings = sum((month.ratings for month in months), RatingFigures())  # the months make up the period
     cards = reporting.target_cards(session, scope, period, today, ratings=ratings, feedback=feedback)
-    group5 = qd766.group5(session, scope.unit_ids, period.start, period.end, today)
+    group5 = qd766.group5(session, scope.unit_ids, period.start, period.end, today) if with_qd766 else None
     detailed = scope.unit_ids is not None and scope.is_commune
     breakdowns = reporting.breakdowns(session, scope.unit_ids, period) if detailed else None
     return {
@@ -57,8 +58,8 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date)
                      "numerator": c.rate.numerator, "denominator": c.rate.denominator, "small": c.rate.small,
                      "interval": c.rate.interval, "status": c.status, "status_label": str(STATUS_LABELS[c.status])}
                     for c in cards],
-        "register": register_summary(feedback, group5["5.3"]),
-        "qd766": qd766_figures(group5),
+        "register": register_summary(feedback, group5["5.3"]) if group5 else [],
+        "qd766": qd766_figures(group5) if group5 else [],
         "qd766_source": str(qd766.SOURCE), "qd766_note": str(qd766.NO_SUBJECT),
         "areas": breakdowns["service_area"] if breakdowns else reporting.sector_rows(session, scope.unit_ids, period),
         "officials": breakdowns["official"] if breakdowns else [],

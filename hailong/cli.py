@@ -145,7 +145,8 @@ def translate_extract() -> None:
 def translate_update() -> None:
     """Extract, then merge new strings into each language's catalog."""
     translate_extract.callback()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
+             "--ignore-obsolete")
 
 
 @translate.command("compile")
