@@ -133,3 +133,14 @@ def test_a_leaders_register_export_is_audited(app, session, world):
     assert row.details["export"] == "register"
     login(app, "viewer.xa01").get("/admin/exports/register.csv")  # a viewer's export has no personal data
     assert len(session.exec(select(AuditLog).where(AuditLog.action == "export_personal_data")).all()) == 1
+
+
+def test_the_nav_offers_each_role_only_what_the_rule_lets_it_open(app, world):
+    links = {}
+    for role in ("admin", "leader", "handler", "desk", "viewer"):
+        page = login(app, f"{role}.xa01").get("/admin/tickets" if role in ("handler", "desk") else "/admin/")
+        links[role] = {name for name in ("Tổng quan", "Phản ánh, kiến nghị", "Cài đặt", "Nhật ký")
+                       if f">{name}</a>" in page.get_data(as_text=True)}
+    assert links == {"admin": {"Tổng quan", "Phản ánh, kiến nghị", "Cài đặt", "Nhật ký"},
+                     "leader": {"Tổng quan", "Phản ánh, kiến nghị", "Nhật ký"},
+                     "handler": {"Phản ánh, kiến nghị"}, "desk": {"Phản ánh, kiến nghị"}, "viewer": {"Tổng quan"}}
