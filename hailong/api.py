@@ -8,15 +8,13 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from hailong import feedback as intake
-from hailong import qd766, rating_batch, ratings
+from hailong import kiosks, qd766, rating_batch, ratings
 from hailong.db import db_session
 from hailong.errors import NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.spam import submit_limit, unknown_code_limit
 from hailong.figures import Period, feedback_figures, rating_figures, sector_rate, targets_for
 from hailong.reporting import checked_period
-from kiosk import devices
-from kiosk.views import state_json
 from models import Channel, Kiosk, Unit, local_date_of, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -99,8 +97,8 @@ def kiosk_state():
     It is also what says the kiosk is alive (``last_seen_at``): taps do not write the kiosk row.
     """
     kiosk = current_kiosk()
-    devices.heartbeat(kiosk, queue_length=request.args.get("queue", 0), app_version=request.args.get("version"))
-    return jsonify(state_json(kiosk))
+    kiosks.heartbeat(kiosk, queue_length=request.args.get("queue", 0), app_version=request.args.get("version"))
+    return jsonify(kiosks.state_json(db_session(), kiosk))
 
 
 def _rating_json(rating) -> dict:

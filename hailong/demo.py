@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from hailong import dossier_demo, figures_demo, ratings, totals, users, workflow_demo
 from hailong.figures import ensure_targets
-from kiosk import devices
-from kiosk.demo import load_kiosk
+from hailong.kiosk_demo import load_kiosk
+from hailong.kiosks import rotate_code
 from admin.closing_demo import load_closing
 from hailong.qr import load_qr
 from models import (
@@ -91,7 +91,7 @@ def access_lines(session: Session, unit: Unit, base_url: str) -> list[str]:
         f"Back office: {base}/admin — users (password {DEMO_PASSWORD}): "
         + ", ".join(f"{name} ({role.value})" for name, role, _ in DEMO_USERS),
         "Kiosk pairing links (each pairs one tablet, once):",
-        *(f"  {kiosk.name}: {base}/kiosk/pair?code={devices.rotate_code(session, kiosk)}" for kiosk in kiosks),
+        *(f"  {kiosk.name}: {base}/kiosk/pair?code={rotate_code(session, kiosk)}" for kiosk in kiosks),
     ]
 
 
