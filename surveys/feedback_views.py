@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from hailong import attachments, held_photos, qr
 from hailong import feedback as intake
-from hailong.api import commune_for
+from hailong.units import commune_for
 from hailong.db import db_session
 from hailong.errors import HTTP_MESSAGES, DomainError, NotFound, ValidationError, error_response
 from hailong.spam import attempt_limit, submit_limit
