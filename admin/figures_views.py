@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from admin import report as periodic_report
 from admin.figures_forms import AcknowledgeForm
 from admin.views import bp, landing_url
-from hailong import access, alerts, audit, charts, dossier_figures, exports, papers, reporting, workdays, workflow
+from hailong import (
+    access, alerts, audit, charts, dossier_figures, exports, papers, periodic_report, reporting, workdays, workflow,
+)
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.i18n import percent

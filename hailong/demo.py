@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from hailong import dossier_demo, figures_demo, ratings, totals, users, workflow_demo
+from hailong.closing_demo import load_closing
 from hailong.figures import ensure_targets
 from hailong.kiosk_demo import load_kiosk
 from hailong.kiosks import rotate_code
-from admin.closing_demo import load_closing
 from hailong.qr import load_qr
 from models import (
     LOCAL_TZ, Channel, Desk, Kiosk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, local_date_of,
