@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, func, select
 
 from hailong import counting, totals  # totals also keeps the daily totals exact on every write
+from hailong.surveys.definitions import SATISFIED_FROM
 from models import (
     PLAN_TARGETS, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, RatingDailyTotal,
     RatingMonthlyTotal, Target, Unit,
@@ -437,8 +438,8 @@ def _sector_survey_counts(session: Session, unit_ids: list[int] | None, period: 
     """
     from models import Sector, Survey, SurveyAnswer, SurveyResponse, SurveyStatus
 
-    query = select(Survey.sector, func.coalesce(func.sum(sa.case((SurveyAnswer.value_int >= 4, 1), else_=0)), 0),
-                   func.count()).select_from(SurveyAnswer).join(
+    satisfied = sa.case((SurveyAnswer.value_int >= SATISFIED_FROM, 1), else_=0)
+    query = select(Survey.sector, func.coalesce(func.sum(satisfied), 0), func.count()).select_from(SurveyAnswer).join(
         SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id).join(
         Survey, Survey.id == SurveyResponse.survey_id).where(
         SurveyAnswer.overall.is_(True), SurveyAnswer.value_int.is_not(None), SurveyResponse.suspect.is_(False),
