@@ -5,15 +5,15 @@ from flask import abort, current_app, redirect, render_template, request, send_f
 from flask_login import current_user
 
 from admin import papers
+from admin.forms import DeskFeedbackForm
 from admin.qr import admin_unit
 from admin.views import bp
 from hailong import access, attachments
 from hailong import feedback as intake
 from hailong.db import db_session
 from hailong.errors import ValidationError
+from hailong.feedback_form import area_choices
 from models import Attachment, AuditLog, Channel, Feedback, User
-from surveys.feedback_forms import DeskFeedbackForm
-from surveys.feedback_views import area_choices
 
 
 

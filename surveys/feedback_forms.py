@@ -1,34 +1,8 @@
-"""The PAKN form. Field rules live in hailong.feedback (shared with the API); this form carries CSRF and the fields."""
+"""The citizen's PAKN form on a phone: the shared fields, a honeypot and the short consent sentence."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField, SelectChoice, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField,
-)
+from wtforms import BooleanField, StringField
 
-from hailong.feedback import CONSENT_TEXT
-
-KIND_CHOICES = [SelectChoice("phan_anh", _l("Phản ánh")), SelectChoice("kien_nghi", _l("Kiến nghị"))]
-
-
-class FeedbackForm(FlaskForm):
-    kind = RadioField(_l("Ông/bà muốn gửi"), choices=KIND_CHOICES, validate_choice=False)
-    service_area = SelectField(_l("Lĩnh vực"), choices=[], validate_choice=False)
-    content = TextAreaField(_l("Nội dung"))
-    photos = MultipleFileField(_l("Ảnh kèm theo (không bắt buộc, tối đa 3 ảnh, mỗi ảnh tối đa 5 MB)"))
-    anonymous = BooleanField(_l("Gửi ẩn danh (không để lại thông tin liên hệ)"))
-    name = StringField(_l("Họ và tên"))
-    phone = StringField(_l("Số điện thoại"))
-    email = StringField(_l("Thư điện tử"))
-    address = StringField(_l("Địa chỉ"))
-    consent = BooleanField(CONSENT_TEXT)
-    unit = HiddenField()
-    dossier_code = HiddenField()  # set when the citizen came from a dossier's page (/d/<code>)
-
-    def as_data(self) -> dict:
-        """The fields as hailong.feedback.parse_feedback reads them."""
-        names = ("kind", "service_area", "content", "anonymous", "name", "phone", "email", "address", "consent",
-                 "dossier_code")
-        return {name: getattr(self, name).data for name in names}
+from hailong.feedback_form import FeedbackForm
 
 
 class PublicFeedbackForm(FeedbackForm):
@@ -37,7 +11,3 @@ class PublicFeedbackForm(FeedbackForm):
     # One short sentence a citizen reads; the law's full wording is one tap away on the page.
     consent = BooleanField(_l("Tôi đồng ý để Ủy ban nhân dân xã giữ họ tên và cách liên hệ của tôi, chỉ để trả lời "
                               "phản ánh, kiến nghị này."))
-
-
-class DeskFeedbackForm(FeedbackForm):
-    consent = BooleanField(_l("Người dân đã được đọc và đồng ý với nội dung trên"))

@@ -1,0 +1,48 @@
+"""The PAKN form's fields, shared by the phone page and the desk; the rules live in hailong.feedback (and the API).
+
+The citizen's form (surveys.feedback_forms) and the desk's (admin.forms) add only their consent wording and, on
+the phone, a honeypot.
+"""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlmodel import Session, select
+from wtforms import (
+    BooleanField, SelectChoice, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField,
+)
+
+from hailong.feedback import CONSENT_TEXT
+from hailong.i18n import current_locale
+from models import ServiceArea, Unit
+
+KIND_CHOICES = [SelectChoice("phan_anh", _l("Phản ánh")), SelectChoice("kien_nghi", _l("Kiến nghị"))]
+
+
+class FeedbackForm(FlaskForm):
+    kind = RadioField(_l("Ông/bà muốn gửi"), choices=KIND_CHOICES, validate_choice=False)
+    service_area = SelectField(_l("Lĩnh vực"), choices=[], validate_choice=False)
+    content = TextAreaField(_l("Nội dung"))
+    photos = MultipleFileField(_l("Ảnh kèm theo (không bắt buộc, tối đa 3 ảnh, mỗi ảnh tối đa 5 MB)"))
+    anonymous = BooleanField(_l("Gửi ẩn danh (không để lại thông tin liên hệ)"))
+    name = StringField(_l("Họ và tên"))
+    phone = StringField(_l("Số điện thoại"))
+    email = StringField(_l("Thư điện tử"))
+    address = StringField(_l("Địa chỉ"))
+    consent = BooleanField(CONSENT_TEXT)
+    unit = HiddenField()
+    dossier_code = HiddenField()  # set when the citizen came from a dossier's page (/d/<code>)
+
+    def as_data(self) -> dict:
+        """The fields as hailong.feedback.parse_feedback reads them."""
+        names = ("kind", "service_area", "content", "anonymous", "name", "phone", "email", "address", "consent",
+                 "dossier_code")
+        return {name: getattr(self, name).data for name in names}
+
+
+def area_choices(db: Session, unit: Unit) -> list[SelectChoice]:
+    """The unit's active areas, in the page's language, after a "not sure" choice."""
+    areas = db.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active.is_(True))
+                    .order_by(ServiceArea.name_vi)).all()
+    english = current_locale() == "en"
+    return [SelectChoice("", _("Không rõ / lĩnh vực khác"))] + [
+        SelectChoice(a.code, a.name_en if english and a.name_en else a.name_vi) for a in areas]
