@@ -41,8 +41,7 @@ def dashboard():
         return redirect(landing_url())  # handler and desk: their work is the inbox
     session, today = db_session(), _today()
     scope, kind, period = _scope_and_period()
-    if scope.is_commune:
-        alerts.scan(session, scope.unit_ids)
+    shown = alerts.for_dashboard(session, scope.unit_ids, commune=scope.is_commune)
     report = periodic_report.build(session, scope, period, today, with_qd766=False)
     detailed = report["breakdowns"]  # a commune's: its taps by area, official, desk, kiosk, channel, hour and weekday
     context = {
@@ -50,7 +49,7 @@ def dashboard():
         "when": (detailed.hours, detailed.weekdays) if detailed else None,
         "reasons": reporting.top_reasons(session, scope.unit_ids, period) if detailed else [],
         "overdue": _overdue_in_working_days(session, reporting.overdue(session, scope.unit_ids, today), today),
-        "alerts": alerts.open_alerts(session, scope.unit_ids),
+        "alerts": shown,
         "ack_form": AcknowledgeForm(),
     }
     context["charts"] = _dashboard_charts(context)

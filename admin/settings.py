@@ -8,17 +8,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlmodel import delete, select
+from sqlmodel import select
 
 from admin import settings_forms as forms
 from admin.views import bp
 from hailong import access, audit, replies, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
-from hailong.figures import ensure_targets, targets_for
-from hailong.users import create_user, end_other_sessions, failed_sign_ins, hash_password, unlock
+from hailong.figures import set_targets, targets_for
+from hailong.users import Account, add_account, change_account, failed_sign_ins, unlock
 from models import (
-    CalendarDay, Desk, Official, ReplyTemplate, Role, ServiceArea, Target, TargetCode, Unit, User, UserServiceArea,
+    CalendarDay, Desk, Official, ReplyTemplate, ServiceArea, TargetCode, Unit, User, UserServiceArea,
     local_date_of, utcnow,
 )
 
@@ -254,11 +254,10 @@ def _user_form(user: User | None = None):
     return form
 
 
-def _set_areas(user: User, area_ids: list[int]) -> None:
-    session = db_session()
-    session.exec(delete(UserServiceArea).where(UserServiceArea.user_id == user.id))
-    if user.role == Role.HANDLER:
-        session.add_all([UserServiceArea(user_id=user.id, service_area_id=a) for a in area_ids])
+def _account(form) -> Account:
+    return Account(full_name=form.full_name.data, email=form.email.data or "", phone=form.phone.data or "",
+                   role=form.role.data, active=form.active.data, password=form.password.data or "",
+                   area_ids=tuple(form.areas.data))
 
 
 @bp.route("/settings/users", methods=["GET", "POST"])
@@ -270,11 +269,7 @@ def users():
         try:
             if not form.password.data:
                 raise DomainError(_l("Vui lòng đặt mật khẩu."), fields={"password": _l("Vui lòng đặt mật khẩu.")})
-            user = create_user(session, username=form.username.data, password=form.password.data, role=form.role.data,
-                               unit_id=current_user.unit_id, full_name=form.full_name.data)
-            user.email, user.phone = form.email.data or "", form.phone.data or ""
-            _set_areas(user, form.areas.data)
-            _record("create", "user", user.id, {"role": user.role})
+            add_account(session, current_user, form.username.data, _account(form))
         except DomainError as error:
             session.rollback()
             status = _show(form, error) if error.fields else 422
@@ -299,23 +294,12 @@ def user_edit(user_id: int):
     form.username.render_kw = {"readonly": True}
     status = 200
     if form.validate_on_submit():
-        if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
-            flash(_("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."), "error")
-            status = 422
+        try:
+            change_account(session, current_user, user, _account(form))
+        except DomainError as error:
+            flash(error.message, "error")
+            status = error.status
         else:
-            changed = {"role": form.role.data} if form.role.data != user.role else {}
-            if form.active.data != user.active:
-                changed["active"] = form.active.data
-            user.full_name, user.email, user.phone = form.full_name.data, form.email.data or "", form.phone.data or ""
-            user.role, user.active = form.role.data, form.active.data
-            if form.password.data:
-                user.password_hash = hash_password(form.password.data)
-                unlock(session, user.username)  # a reset is how an administrator lets someone back in
-                changed["password"] = True
-            if changed:
-                end_other_sessions(user)
-            _set_areas(user, form.areas.data)
-            _record("update", "user", user.id, changed | {"active": user.active})
             flash(_("Đã lưu."), "success")
             return redirect(url_for("admin.users"), 303)
     elif request.method == "POST":
@@ -358,12 +342,7 @@ def targets():
     form = forms.TargetForm(data={code: round(value * 100, 1) for code, value in current.items()})
     status = 200
     if form.validate_on_submit():
-        ensure_targets(session, unit, year)
-        session.flush()  # the seeded rows are updated below
-        for code in TargetCode:
-            row = session.exec(select(Target).where(Target.unit_id == unit.id, Target.year == year,
-                                                    Target.code == code)).one()
-            row.value = getattr(form, code.value).data / 100
+        set_targets(session, unit, year, {code.value: getattr(form, code.value).data / 100 for code in TargetCode})
         _record("update", "target", None, {"year": year, "unit": unit.code})
         flash(_("Đã lưu."), "success")
         return redirect(url_for("admin.targets", year=year, unit=request.args.get("unit")), 303)

@@ -397,6 +397,16 @@ def ensure_targets(session: Session, unit: Unit, year: int) -> None:
             session.add(Target(unit_id=unit.id, year=year, code=code, value=value))
 
 
+def set_targets(session: Session, unit: Unit, year: int, values: dict[str, float]) -> None:
+    """The administrator's targets for the unit's year (shares, 0.95 for 95%); codes not given keep theirs."""
+    ensure_targets(session, unit, year)
+    session.flush()  # the seeded rows are updated below
+    for code, value in values.items():
+        row = session.exec(select(Target).where(Target.unit_id == unit.id, Target.year == year,
+                                                Target.code == code)).one()
+        row.value = value
+
+
 def status_against(rate: Rate, target: float, margin: float = 0.02) -> str:
     """pass, at_risk (within ``margin`` below target) or fail; ``no_data`` when nothing counted."""
     if rate.value is None:
