@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin import report as periodic_report
+from admin.access import unit_row_or_404
 from admin.figures_forms import AcknowledgeForm
 from admin.views import bp, landing_url
 from hailong import access, alerts, audit, charts, dossier_figures, exports, papers, reporting, workdays, workflow
@@ -128,12 +129,7 @@ def my_figures():
 
 @bp.get("/officials/<int:official_id>")
 def official_figures(official_id: int):
-    session = db_session()
-    official = session.get(Official, official_id)
-    scope = reporting.scope_for(session, current_user.unit_id)
-    if official is None or (scope.unit_ids is not None and official.unit_id not in scope.unit_ids):
-        abort(404)
-    return _official_page(official)
+    return _official_page(unit_row_or_404(Official, official_id))
 
 
 def _official_page(official: Official):

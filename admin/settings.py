@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from admin import settings_forms as forms
+from admin.access import unit_row_or_404
 from admin.views import bp
 from hailong import access, audit, replies, reporting, workdays, workflow
 from hailong.db import db_session
@@ -224,9 +225,7 @@ def settings_edit(kind: str, row_id: int):
 @bp.post("/settings/holidays/<int:row_id>/delete")
 def holiday_delete(row_id: int):
     session = db_session()
-    row = session.get(CalendarDay, row_id)
-    if row is None or row.unit_id != current_user.unit_id:
-        abort(404)
+    row = unit_row_or_404(CalendarDay, row_id, own_unit_only=True)
     _record("delete", "holidays", row.id, {"day": row.day.isoformat(), "working": row.working})
     before = workdays.calendar_for(session, current_user.unit_id)
     session.delete(row)
@@ -257,7 +256,7 @@ def _user_form(user: User | None = None):
 def _account(form) -> Account:
     return Account(full_name=form.full_name.data, email=form.email.data or "", phone=form.phone.data or "",
                    role=form.role.data, active=form.active.data, password=form.password.data or "",
-                   area_ids=tuple(form.areas.data))
+                   area_ids=tuple(form.areas.data or ()))
 
 
 @bp.route("/settings/users", methods=["GET", "POST"])
@@ -287,9 +286,7 @@ def users():
 @bp.route("/settings/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
     session = db_session()
-    user = session.get(User, user_id)
-    if user is None or user.unit_id != current_user.unit_id:
-        abort(404)
+    user = unit_row_or_404(User, user_id, own_unit_only=True)
     form = _user_form(user)
     form.username.render_kw = {"readonly": True}
     status = 200
@@ -313,9 +310,7 @@ def user_edit(user_id: int):
 def user_unlock(user_id: int):
     """Let an official try again at once after failed sign-ins (they called the office, say)."""
     session = db_session()
-    user = session.get(User, user_id)
-    if user is None or user.unit_id != current_user.unit_id:
-        abort(404)
+    user = unit_row_or_404(User, user_id, own_unit_only=True)
     if not forms.EmptyForm().validate_on_submit():
         abort(400)
     unlock(session, user.username)
