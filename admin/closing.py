@@ -3,7 +3,7 @@ their re-print from the frozen snapshot; the snapshot and the live-versus-issued
 ``hailong.closing``'s."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length
 
+from admin.access import unit_row_or_404
 from admin.views import bp
 from hailong import audit, closing, reporting
 from hailong.db import db_session
@@ -90,10 +91,6 @@ def reports_issued():
 
 @bp.get("/reports/issued/<int:closing_id>")
 def report_issued(closing_id: int):
-    session = db_session()
-    found = session.get(PeriodClosing, closing_id)
-    scope = reporting.scope_for(session, current_user.unit_id)
-    if found is None or (scope.unit_ids is not None and found.unit_id not in scope.unit_ids):
-        abort(404)
+    found = unit_row_or_404(PeriodClosing, closing_id)
     return render_template("admin/report_issued.html", closing=found, issued=found.snapshot,
-                           closed_by=session.get(User, found.closed_by_id))
+                           closed_by=db_session().get(User, found.closed_by_id))

@@ -21,7 +21,7 @@ from models import (
     LOCAL_TZ, Channel, Desk, Kiosk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, local_date_of,
     utcnow,
 )
-from surveys.demo import load_surveys
+from hailong.surveys.demo import load_surveys
 
 DEMO_PASSWORD = "hailong-demo-2025"
 

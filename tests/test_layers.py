@@ -16,17 +16,7 @@ AUDIENCES = ("admin", "api", "kiosk", "surveys", "transparency")
 # create_app is the composition root: registering the blueprints is the one place the core names them.
 COMPOSITION_ROOT = {("hailong/__init__.py", f"{package}.views") for package in AUDIENCES}
 
-# Known exceptions, left to the survey-domain move (worktree `surveydomain`), which takes surveys/definitions,
-# responses, results, campaigns, shipped, integrity, demo and commands into the core: remove each line with it.
-# A line that no longer matches an import fails the test below, so none outlives its reason.
-PENDING_SURVEY_MOVE = {
-    ("hailong/demo.py", "surveys.demo"),
-    ("admin/survey_forms.py", "surveys.definitions"),
-    ("admin/survey_forms.py", "surveys.shipped"),
-    ("admin/surveys.py", "surveys"),
-    ("admin/surveys.py", "surveys.survey_views"),
-}
-ALLOWED = COMPOSITION_ROOT | PENDING_SURVEY_MOVE
+ALLOWED = COMPOSITION_ROOT
 
 
 def python_files() -> list[Path]:
