@@ -13,9 +13,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length
 
-from admin import report as periodic_report
 from admin.views import bp
-from hailong import audit, closing, reporting
+from hailong import audit, closing, labels, reporting
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.figures import Rate
@@ -38,7 +37,7 @@ def snapshot(context: dict) -> dict:
     report, scope, period = context["report"], context["scope"], context["period"]
     return {
         "unit": scope.unit.name, "kind": context["kind"],
-        "kind_label": str(periodic_report.PERIOD_LABELS[context["kind"]]),
+        "kind_label": str(labels.PERIODS[context["kind"]]),
         "start": period.start.isoformat(), "end": period.end.isoformat(), "as_of": context["today"].isoformat(),
         "targets": [_plain(card) for card in report["targets"]],
         "counts": {"ratings": _plain(report["ratings"]), "feedback": _plain(report["feedback"])},

@@ -15,7 +15,6 @@ from wtforms.validators import DataRequired, Length
 from admin.views import bp
 from hailong.db import db_session
 from hailong.errors import DomainError
-from hailong.ratings import SUSPECT_LABELS
 from kiosk import devices
 from kiosk.qr import qr_svg
 from models import Desk, Kiosk, Official, Role, ServiceArea, Unit, utcnow
@@ -83,8 +82,7 @@ def kiosks():
         _choices(form, unit)
         rows.append({"kiosk": kiosk, "form": form, "silent": devices.is_silent(kiosk, unit, now),
                      "suspect": suspect.get(kiosk.id, {})})
-    return render_template("admin/kiosks.html", rows=rows, action=ActionForm(), unit=unit,
-                           suspect_labels=SUSPECT_LABELS)
+    return render_template("admin/kiosks.html", rows=rows, action=ActionForm(), unit=unit)
 
 
 @bp.route("/kiosks/new", methods=["GET", "POST"])

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
 
@@ -22,7 +21,6 @@ from models import (
     local_date_of, utcnow,
 )
 
-LEVEL_LABELS = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "dissatisfied": _l("Không hài lòng")}
 PAGE_SIZE = 50
 SEARCH_COUNT_CAP = 1000
 S = FeedbackStatus
@@ -191,7 +189,7 @@ def render_ticket(feedback: Feedback, *, error: DomainError | None = None, form:
         suggested_due=calendar.add_working_days(max(feedback.due_date, today), 5),
         actions=access.allowed_actions(session, current_user, feedback), is_leader=current_user.role == Role.LEADER,
         unit=session.get(Unit, feedback.unit_id), default_signer=papers.default_signer(session, feedback.unit_id),
-        level_labels=LEVEL_LABELS, action_label=audit_words.action_label, details_text=audit_words.details_text,
+        action_label=audit_words.action_label, details_text=audit_words.details_text,
         can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN)
         if feedback.answered_at else None,
     )

@@ -12,7 +12,7 @@ from hailong.config import PROJECT_DIR
 from hailong.db import db_session
 from hailong.i18n import current_locale
 from kiosk import devices
-from kiosk.labels import LEVEL_LABELS, REASON_LABELS, strings_in
+from kiosk.labels import strings_in
 from kiosk.qr import qr_svg
 from models import Desk, Kiosk, Official, ServiceArea, Unit
 
@@ -64,7 +64,7 @@ def index():
     feedback_url = f"{current_app.config['PUBLIC_URL']}/feedback/new?unit={unit.code}"
     response = make_response(render_template(
         "kiosk/kiosk.html", kiosk=kiosk, token=token, unit=unit, desk=desk, official=official,
-        official_json=official_json(official), areas=areas, levels=LEVEL_LABELS, reasons=REASON_LABELS,
+        official_json=official_json(official), areas=areas,
         t=strings[lang], lang=lang, strings=strings, timeouts=TIMEOUTS | current_app.config.get("KIOSK_TIMEOUTS", {}),
         feedback_qr=qr_svg(feedback_url, label=strings[lang]["qr_caption"]), version=__version__))
     response.headers["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline use
