@@ -13,10 +13,10 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from admin.views import bp
+from hailong import qr
 from hailong.db import db_session
 from hailong.errors import DomainError
 from kiosk import devices
-from kiosk.qr import qr_svg
 from models import Desk, Kiosk, Official, Role, ServiceArea, Unit, utcnow
 
 SERVING_ROLES = (Role.DESK, Role.ADMIN, Role.LEADER, Role.HANDLER)
@@ -112,7 +112,7 @@ def _code_page(kiosk: Kiosk, code: str):
     # which may not be PUBLIC_URL (the address phones reach), so the link is built from the request.
     link = url_for("kiosk.pair", code=code, _external=True)
     response = render_template("admin/kiosk_code.html", kiosk=kiosk, code=code, link=link,
-                               qr=qr_svg(link, label=_("Mã QR ghép nối thiết bị")))
+                               qr=qr.inline_svg(link, label=_("Mã QR ghép nối thiết bị")))
     return response, 200, {"Cache-Control": "no-store"}
 
 

@@ -7,13 +7,12 @@ from flask import (
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from hailong import __version__, officials, ratings
+from hailong import __version__, officials, qr, ratings
 from hailong.config import PROJECT_DIR
 from hailong.db import db_session
 from hailong.i18n import current_locale
 from kiosk import devices
 from kiosk.labels import strings_in
-from kiosk.qr import qr_svg
 from models import Desk, Kiosk, Official, ServiceArea, Unit
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates")
@@ -66,7 +65,7 @@ def index():
         "kiosk/kiosk.html", kiosk=kiosk, token=token, unit=unit, desk=desk, official=official,
         official_json=official_json(official), areas=areas,
         t=strings[lang], lang=lang, strings=strings, timeouts=TIMEOUTS | current_app.config.get("KIOSK_TIMEOUTS", {}),
-        feedback_qr=qr_svg(feedback_url, label=strings[lang]["qr_caption"]), version=__version__))
+        feedback_qr=qr.inline_svg(feedback_url, label=strings[lang]["qr_caption"]), version=__version__))
     response.headers["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline use
     response.add_etag()  # its background revalidation is a 304 while nothing changed
     return response.make_conditional(request)
