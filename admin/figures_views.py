@@ -69,13 +69,13 @@ def _overdue_in_working_days(session, rows, today: date) -> list[tuple]:
 
 def _dashboard_charts(context: dict) -> dict:
     report, months = context["report"], context["report"]["months"]
-    labels = [f"{m.period.start:%m/%y}" for m in months]
+    axis = [f"{m.period.start:%m/%y}" for m in months]
     targets = {card.code: card.target for card in report["cards"]}
     result = {
-        "satisfaction": charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels,
+        "satisfaction": charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), axis,
                                          {_("Hài lòng"): [m.ratings.satisfaction.value for m in months]},
                                          targets["satisfaction"]),
-        "feedback": charts.rate_line(_("PAKN theo tháng"), labels, {
+        "feedback": charts.rate_line(_("PAKN theo tháng"), axis, {
             _("Đúng hạn"): [m.feedback.on_time_rate.value for m in months],
             _("Giải quyết dứt điểm"): [m.feedback.resolved_rate.value for m in months]}),
     }
@@ -142,8 +142,8 @@ def _official_page(official: Official):
                                          number=request.args.get("n"), start=request.args.get("from"),
                                          end=request.args.get("to"), today=_today())
     figures = reporting.official_figures(session, official, period)
-    labels = [f"{m.start:%m/%y}" for m, _ in figures["months"]]
-    chart = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels,
+    axis = [f"{m.start:%m/%y}" for m, _ in figures["months"]]
+    chart = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), axis,
                              {official.full_name: [f.satisfaction.value for _, f in figures["months"]]})
     return render_template("admin/official.html", official=official, figures=figures, period=period, kind=kind,
                            chart=chart)
@@ -156,8 +156,8 @@ def _official_page(official: Official):
 def report():
     context = _periodic_report()
     built = context["report"]
-    labels = [f"{m.period.start:%m/%y}" for m in built["months"]]
-    context["chart"] = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels, {
+    axis = [f"{m.period.start:%m/%y}" for m in built["months"]]
+    context["chart"] = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), axis, {
         _("Hài lòng"): [m.ratings.satisfaction.value for m in built["months"]],
         _("PAKN đúng hạn"): [m.feedback.on_time_rate.value for m in built["months"]]},
         built["cards"][0].target)
