@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from hailong import labels
-from models import FeedbackStatus, Role, Sector, UnitKind
+from models import FeedbackStatus, Role, Sector
 
 REQUIRED = _l("Vui lòng điền mục này.")
 def choices(pairs) -> list[SelectChoice]:
@@ -40,7 +40,7 @@ class UnitForm(FlaskForm):
     code = StringField(_l("Mã"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Cấp"),
-                       choices=choices([(UnitKind.COMMUNE.value, _l("Xã")), (UnitKind.PROVINCE.value, _l("Tỉnh"))]))
+                       choices=choices(labels.UNIT_KINDS.items()))
     address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=300)])
 
 

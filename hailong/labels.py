@@ -12,6 +12,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 from models import (
+    AlertKind,
     Channel,
     DossierChannel,
     FeedbackKind,
@@ -24,6 +25,7 @@ from models import (
     Sector,
     SurveyStatus,
     TargetCode,
+    UnitKind,
 )
 
 
@@ -93,8 +95,9 @@ SURVEY_SUSPECT = Words({
     "burst_token_family": _l("nhiều phiếu được phát cho cùng một địa chỉ mạng"),
 })
 
-# --- people ----------------------------------------------------------------------------------------
+# --- units and people ----------------------------------------------------------------------------------------
 
+UNIT_KINDS = Words({UnitKind.COMMUNE.value: _l("Xã"), UnitKind.PROVINCE.value: _l("Tỉnh")})
 ROLES = Words({
     Role.ADMIN.value: _l("Quản trị"),
     Role.LEADER.value: _l("Lãnh đạo"),
@@ -172,13 +175,18 @@ VERDICTS = Words({"pass": _l("Đạt"), "at_risk": _l("Có nguy cơ không đạ
                   "no_data": _l("Chưa có dữ liệu")})
 PERIODS = Words({"month": _l("Tháng"), "quarter": _l("Quý"), "half": _l("6 tháng"), "nine": _l("9 tháng"),
                  "year": _l("Năm"), "custom": _l("Tùy chọn")})
+ALERT_KINDS = Words({
+    AlertKind.DISSATISFIED_BURST.value: _l("Nhiều người không hài lòng liên tiếp tại quầy"),
+    AlertKind.KIOSK_SILENT.value: _l("Máy đánh giá im lặng trong giờ làm việc"),
+})
 WEEKDAYS = Words({1: _l("Thứ Hai"), 2: _l("Thứ Ba"), 3: _l("Thứ Tư"), 4: _l("Thứ Năm"), 5: _l("Thứ Sáu"),
                   6: _l("Thứ Bảy"), 7: _l("Chủ Nhật")})
 
 # Each labelled enum and its labels: tests/unit/test_labels.py checks every member has words in vi and en.
 BY_ENUM = {Level: LEVELS, Reason: REASONS, Channel: CHANNELS, Sector: SECTORS, QrTarget: QR_TARGETS, Role: ROLES,
            FeedbackKind: FEEDBACK_KINDS, FeedbackStatus: FEEDBACK_STATUSES, Resolution: RESOLUTIONS,
-           SurveyStatus: SURVEY_STATUSES, DossierChannel: DOSSIER_CHANNELS, TargetCode: TARGETS}
+           SurveyStatus: SURVEY_STATUSES, DossierChannel: DOSSIER_CHANNELS, TargetCode: TARGETS,
+           UnitKind: UNIT_KINDS, AlertKind: ALERT_KINDS}
 
 
 def label(words: dict, value) -> str:
