@@ -35,6 +35,8 @@ KEYS = {"status": _l("trạng thái"), "page": _l("trang"), "role": _l("vai trò
         "active": _l("đang hoạt động"), "password": _l("đổi mật khẩu"), "attachment_id": _l("ảnh số"),
         "paused_days": _l("số ngày tạm dừng"), "level": _l("mức đánh giá"), "duplicate_of": _l("trùng với")}
 PERSON_KEYS = {"assignee_id", "from", "to"}
+
+
 def _words_for(key: str) -> dict:
     """The words for a coded value under ``key`` (a rating level, a status, a refusal reason)."""
     return {"level": labels.LEVELS, "status": labels.FEEDBACK_STATUSES, "resolution": labels.RESOLUTIONS,

@@ -260,5 +260,4 @@ def _slug(scope: reporting.Scope) -> str:
     return scope.unit.code if scope.unit else "all"
 
 
-
 from admin import closing as closing_views  # noqa: E402  (closing a period: its routes join this blueprint)

@@ -18,6 +18,7 @@ from hailong.db import db_session
 from hailong.errors import ValidationError
 from models import Desk, Official, QrCode, ServiceArea, Unit, User, local_date_of, utcnow
 
+
 class QrForm(FlaskForm):
     target = SelectField(_l("Mã QR dùng để"),
                          choices=[SelectChoice(t, label) for t, label in labels.QR_TARGETS.items()])

@@ -13,6 +13,8 @@ from hailong import labels
 from models import FeedbackStatus, Role, Sector
 
 REQUIRED = _l("Vui lòng điền mục này.")
+
+
 def choices(pairs) -> list[SelectChoice]:
     """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
     return [SelectChoice(value, label) for value, label in pairs]

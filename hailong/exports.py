@@ -39,8 +39,8 @@ def register_columns(personal: bool) -> list[Column]:
             Column(_("Kết quả xử lý")), Column(_("Thời hạn"))]
 
 
-def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool, today: date,
-                  ) -> Iterator[list]:
+def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool,
+                  today: date) -> Iterator[list]:
     """The period's register lines, names rather than codes and codes as printed: what came in,
     what was decided and whether it was in time."""
     units = dict(session.exec(select(Unit.id, Unit.name)).all())

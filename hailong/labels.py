@@ -29,7 +29,6 @@ from models import (
 )
 
 
-
 class Words(dict):
     """Labels by stored value; an enum member finds its value's words too (``Level.SATISFIED``)."""
 

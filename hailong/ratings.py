@@ -37,6 +37,7 @@ KNOWN_FIELDS = {"id", "level", "tapped_at", "sent_at", "service_area", "official
 # Fields that make a tap what it is; ``sent_at`` changes on every retry so it is left out.
 HASHED_FIELDS = ("id", "level", "tapped_at", "service_area", "official", "reasons", "dossier_code", "criteria")
 
+
 @dataclass
 class RatingIn:
     """A tap as the client sent it, checked but not yet stored."""

@@ -28,7 +28,6 @@ MAX_OPTIONS = 20
 MAX_TEXT = 500
 
 
-
 def tr(texts: dict | None, locale: str) -> str:
     """The text in ``locale``, falling back to Vietnamese (every survey is written in vi first)."""
     texts = texts or {}

@@ -27,6 +27,7 @@ TOKEN_MAX_AGE = timedelta(days=14)  # a phone may keep a filled-in survey throug
 BURST_WINDOW = timedelta(minutes=10)
 BURST_LIMIT = 10  # answers to one survey from one address (or token family) within the window, before flagging
 
+
 class Refused(DomainError):
     status = 403
     code = "forbidden_origin"
