@@ -316,8 +316,8 @@ def report_sheets(report: dict) -> list[tuple[str, list[Column], list[list]]]:
     months = [[f"{m.period.start:%m/%Y}", m.ratings.total, m.ratings.suspect_excluded, m.ratings.satisfaction.value,
                m.feedback.received, m.feedback.on_time_rate.value, m.feedback.resolved_rate.value,
                small(m.ratings.total)] for m in report["months"]]
-    level_header = [Column(_("Lượt được tính"), count), Column(_("Rất hài lòng"), count), Column(_("Hài lòng"), count),
-                    Column(_("Không hài lòng"), count), Column(_("Tỷ lệ hài lòng"), rate), note]
+    levels = [Column(str(label), count) for label in labels.LEVELS.values()]
+    level_header = [Column(_("Lượt được tính"), count), *levels, Column(_("Tỷ lệ hài lòng"), rate), note]
     communes = [[row["unit"].name, row["ratings"].satisfaction.value, row["status_labels"]["satisfaction"],
                  row["ratings"].total, row["ratings"].suspect_excluded, row["feedback"].received,
                  row["feedback"].on_time_rate.value, row["status_labels"]["feedback_on_time"],
