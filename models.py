@@ -2,6 +2,10 @@
 
 Timestamps are timezone-aware UTC; every row that is counted by local day also keeps
 its local date in Asia/Ho_Chi_Minh (``local_date``) so periods are plain date ranges.
+
+Ordered by domain, each enum beside the tables that use it: units and people; kiosk and
+ratings; PAKN and their workflow; surveys; dossiers; figures, totals and closing; audit and
+settings. The words people read for each enum live in hailong/labels.py.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
+
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -64,12 +69,14 @@ def enum_field(enum_cls, default=None, index=False):
     return Field(**kwargs)
 
 
-# --- enums -------------------------------------------------------------------------------
+# --- shared types ---------------------------------------------------------------------------------
 
 
 class StrEnum(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
+
+# --- units and people -----------------------------------------------------------------------------
 
 
 class UnitKind(StrEnum):
@@ -89,72 +96,6 @@ class Role(StrEnum):
     HANDLER = "handler"
     DESK = "desk"
     VIEWER = "viewer"
-
-
-class Level(StrEnum):
-    VERY_SATISFIED = "very_satisfied"
-    SATISFIED = "satisfied"
-    DISSATISFIED = "dissatisfied"
-
-
-class Reason(StrEnum):
-    """Why a citizen was dissatisfied: the "3 không" and the usual complaints."""
-
-    WAITED_TOO_LONG = "waited_too_long"
-    DOCUMENTS_MORE_THAN_ONCE = "documents_more_than_once"
-    LATE = "late"
-    UNCLEAR_GUIDANCE = "unclear_guidance"
-    ATTITUDE = "attitude"
-    OTHER = "other"
-
-
-class Channel(StrEnum):
-    KIOSK = "kiosk"
-    QR = "qr"
-    WEB = "web"
-    DESK = "desk"
-    API = "api"
-
-
-class TargetCode(StrEnum):
-    SATISFACTION = "satisfaction"
-    SECTOR_SATISFACTION = "sector_satisfaction"
-    FEEDBACK_RESOLVED = "feedback_resolved"
-    FEEDBACK_ON_TIME = "feedback_on_time"
-
-
-# The values of the commune's reform plan (ke-hoach-cchc-2021-2025): seeded per unit and year.
-PLAN_TARGETS = {
-    TargetCode.SATISFACTION: 0.95,
-    TargetCode.SECTOR_SATISFACTION: 0.90,
-    TargetCode.FEEDBACK_RESOLVED: 0.95,
-    TargetCode.FEEDBACK_ON_TIME: 1.0,
-}
-
-
-class FeedbackKind(StrEnum):
-    PHAN_ANH = "phan_anh"
-    KIEN_NGHI = "kien_nghi"
-
-
-class FeedbackStatus(StrEnum):
-    """The NĐ 20/2008 steps a phản ánh, kiến nghị goes through."""
-
-    RECEIVED = "received"  # logged in the intake register, not yet classified
-    IN_PROGRESS = "in_progress"  # accepted, within competence, assigned
-    WAITING = "waiting"  # waiting for the citizen; the deadline clock is paused
-    ANSWERED = "answered"  # a public reply was given
-    CLOSED = "closed"  # closed as resolved or not resolved
-    TRANSFERRED = "transferred"  # outside competence, sent to the competent body
-    REJECTED = "rejected"  # refused: not a PAKN, missing information, duplicate
-
-
-class Resolution(StrEnum):
-    RESOLVED = "resolved"
-    NOT_RESOLVED = "not_resolved"
-
-
-# --- organisation ------------------------------------------------------------------------
 
 
 class Unit(SQLModel, table=True):
@@ -232,59 +173,6 @@ class DeskDuty(SQLModel, table=True):
     ended_at: datetime | None = ts_field(nullable=True)
 
 
-class Kiosk(SQLModel, table=True):
-    """A rating tablet. Only a hash of its token is kept: a leaked database pairs nothing."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id", index=True)
-    name: str = Field(max_length=120)
-    token_hash: str = Field(max_length=64, unique=True)
-    desk_id: int | None = Field(default=None, foreign_key="desk.id")
-    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")
-    criteria_enabled: bool = Field(default=False)
-    created_at: datetime = ts_field(default_now=True)
-    paired_at: datetime | None = ts_field(nullable=True)
-    revoked_at: datetime | None = ts_field(nullable=True)
-    last_seen_at: datetime | None = ts_field(nullable=True)
-    queue_length: int = Field(default=0)
-    app_version: str = Field(default="", max_length=40)
-
-
-class Rating(SQLModel, table=True):
-    """One satisfaction tap, from a kiosk or a phone. Every tap is kept, even a suspect one."""
-
-    __table_args__ = (
-        # Covers a commune's breakdowns (by area, official, desk, kiosk, channel, hour, weekday):
-        # a year of its taps is counted from the index without reading the taps.
-        sa.Index("ix_rating_unit_date", "unit_id", "local_date", "suspect", "level", "service_area_id", "official_id",
-                 "desk_id", "kiosk_id", "channel", "tapped_at"),
-        sa.Index("ix_rating_kiosk_tapped", "kiosk_id", "tapped_at"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: uuid.UUID = Field(unique=True)
-    body_hash: str = Field(max_length=64)
-    unit_id: int = Field(foreign_key="unit.id")
-    channel: str = enum_field(Channel, default=Channel.KIOSK)
-    kiosk_id: int | None = Field(default=None, foreign_key="kiosk.id")
-    desk_id: int | None = Field(default=None, foreign_key="desk.id", index=True)
-    official_id: int | None = Field(default=None, foreign_key="official.id", index=True)
-    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id", index=True)
-    level: str = enum_field(Level)
-    reasons: list = json_field()
-    # One-stop criteria (NĐ 118/2025): {"on_time": bool, "visits": int, "attitude": level}
-    criteria: dict = json_field(default_factory=dict)
-    dossier_code: str | None = Field(default=None, max_length=64)
-    tapped_at: datetime = ts_field()
-    sent_at: datetime | None = ts_field(nullable=True)
-    received_at: datetime = ts_field(default_now=True)
-    local_date: date
-    suspect: bool = Field(default=False)
-    suspect_reasons: list = json_field()
-
-
-# --- people ------------------------------------------------------------------------------
-
-
 class User(SQLModel, table=True):
     """A back-office account."""
 
@@ -321,51 +209,174 @@ class UserServiceArea(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     service_area_id: int = Field(foreign_key="servicearea.id", primary_key=True)
 
-
-class Target(SQLModel, table=True):
-    """A reform-plan target of a unit for one year, as a share in 0..1."""
-
-    __table_args__ = (sa.UniqueConstraint("unit_id", "year", "code"),)
-    id: int | None = Field(default=None, primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id")
-    year: int
-    code: str = enum_field(TargetCode)
-    value: float
+# --- kiosk and ratings: taps at the desk, QR codes and phone ratings ------------------------------
 
 
-class PeriodClosing(SQLModel, table=True):
-    """A period whose report went to the province (chốt số liệu): the report is kept exactly as issued.
+class Level(StrEnum):
+    VERY_SATISFIED = "very_satisfied"
+    SATISFIED = "satisfied"
+    DISSATISFIED = "dissatisfied"
 
-    Later arrivals for the period change the live figures only; ``snapshot`` holds the issued
-    figures so the report prints again unchanged and the difference can be shown beside it.
-    """
 
-    __table_args__ = (sa.UniqueConstraint("unit_id", "period_start", "period_end"),)
+class Reason(StrEnum):
+    """Why a citizen was dissatisfied: the "3 không" and the usual complaints."""
+
+    WAITED_TOO_LONG = "waited_too_long"
+    DOCUMENTS_MORE_THAN_ONCE = "documents_more_than_once"
+    LATE = "late"
+    UNCLEAR_GUIDANCE = "unclear_guidance"
+    ATTITUDE = "attitude"
+    OTHER = "other"
+
+
+class Channel(StrEnum):
+    KIOSK = "kiosk"
+    QR = "qr"
+    WEB = "web"
+    DESK = "desk"
+    API = "api"
+
+
+class Kiosk(SQLModel, table=True):
+    """A rating tablet. Only a hash of its token is kept: a leaked database pairs nothing."""
+
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
-    kind: str = Field(max_length=16)  # month, quarter, half, nine, year, custom
-    period_start: date
-    period_end: date
-    number: str = Field(max_length=40)  # số báo cáo, e.g. "125/BC-UBND"
-    issued_on: date
-    as_of: date  # the report's "số liệu tính đến ngày"
-    closed_by_id: int = Field(foreign_key="user.id")
-    closed_at: datetime = ts_field(default_now=True)
-    snapshot: dict = json_field(default_factory=dict)
+    name: str = Field(max_length=120)
+    token_hash: str = Field(max_length=64, unique=True)
+    desk_id: int | None = Field(default=None, foreign_key="desk.id")
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")
+    criteria_enabled: bool = Field(default=False)
+    created_at: datetime = ts_field(default_now=True)
+    paired_at: datetime | None = ts_field(nullable=True)
+    revoked_at: datetime | None = ts_field(nullable=True)
+    last_seen_at: datetime | None = ts_field(nullable=True)
+    queue_length: int = Field(default=0)
+    app_version: str = Field(default="", max_length=40)
 
 
-class CalendarDay(SQLModel, table=True):
-    """The administrator's table of announced swaps: an extra day off or a make-up work day."""
+class KioskDevice(SQLModel, table=True):
+    """A tablet paired with a kiosk: its own long-lived credential, so the pairing code can rotate."""
 
-    __table_args__ = (sa.UniqueConstraint("unit_id", "day"),)
     id: int | None = Field(default=None, primary_key=True)
-    unit_id: int | None = Field(default=None, foreign_key="unit.id")  # None: the whole country
-    day: date
-    working: bool  # True: a make-up working day (e.g. a Saturday); False: an extra day off
-    note: str = Field(default="", max_length=200)
+    kiosk_id: int = Field(foreign_key="kiosk.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    paired_at: datetime = ts_field(default_now=True)
+    user_agent: str = Field(default="", max_length=200)
+    revoked_at: datetime | None = ts_field(nullable=True)
 
 
-# --- phản ánh, kiến nghị -----------------------------------------------------------------
+class Rating(SQLModel, table=True):
+    """One satisfaction tap, from a kiosk or a phone. Every tap is kept, even a suspect one."""
+
+    __table_args__ = (
+        # Covers a commune's breakdowns (by area, official, desk, kiosk, channel, hour, weekday):
+        # a year of its taps is counted from the index without reading the taps.
+        sa.Index("ix_rating_unit_date", "unit_id", "local_date", "suspect", "level", "service_area_id", "official_id",
+                 "desk_id", "kiosk_id", "channel", "tapped_at"),
+        sa.Index("ix_rating_kiosk_tapped", "kiosk_id", "tapped_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: uuid.UUID = Field(unique=True)
+    body_hash: str = Field(max_length=64)
+    unit_id: int = Field(foreign_key="unit.id")
+    channel: str = enum_field(Channel, default=Channel.KIOSK)
+    kiosk_id: int | None = Field(default=None, foreign_key="kiosk.id")
+    desk_id: int | None = Field(default=None, foreign_key="desk.id", index=True)
+    official_id: int | None = Field(default=None, foreign_key="official.id", index=True)
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id", index=True)
+    level: str = enum_field(Level)
+    reasons: list = json_field()
+    # One-stop criteria (NĐ 118/2025): {"on_time": bool, "visits": int, "attitude": level}
+    criteria: dict = json_field(default_factory=dict)
+    dossier_code: str | None = Field(default=None, max_length=64)
+    tapped_at: datetime = ts_field()
+    sent_at: datetime | None = ts_field(nullable=True)
+    received_at: datetime = ts_field(default_now=True)
+    local_date: date
+    suspect: bool = Field(default=False)
+    suspect_reasons: list = json_field()
+
+
+# Why citizens were dissatisfied: a commune's dissatisfied taps without reading the others.
+sa.Index("ix_rating_unit_level_date", Rating.unit_id, Rating.level, Rating.local_date)
+
+
+class QrTarget(StrEnum):
+    """What a printed QR code opens on the citizen's phone."""
+
+    UNIT = "unit"  # rate the commune's centre
+    DESK = "desk"  # rate a counter (and whoever serves there)
+    OFFICIAL = "official"  # rate one official
+    SERVICE_AREA = "service_area"  # rate a lĩnh vực
+    SURVEY = "survey"  # answer a survey (/survey/<slug>)
+    FEEDBACK = "feedback"  # send a phản ánh, kiến nghị
+
+
+class QrCode(SQLModel, table=True):
+    """A printed short link ``/q/<code>`` and the context its scans land in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    target: str = enum_field(QrTarget)
+    label: str = Field(default="", max_length=120)
+    desk_id: int | None = Field(default=None, foreign_key="desk.id")
+    official_id: int | None = Field(default=None, foreign_key="official.id")
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")
+    # Plain text, not a foreign key: surveys live on their own branch and a slug is what the link carries.
+    survey_slug: str | None = Field(default=None, max_length=80)
+    active: bool = Field(default=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = ts_field(default_now=True)
+    scan_count: int = Field(default=0)
+    last_scan_at: datetime | None = ts_field(nullable=True)
+
+
+class QrScanDay(SQLModel, table=True):
+    """Scans of one QR code on one local day: enough to show where posters work, no tracking of people."""
+
+    qr_code_id: int = Field(foreign_key="qrcode.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    count: int = Field(default=0)
+
+
+class QrRating(SQLModel, table=True):
+    """Which QR code a phone rating came through, and a hash of the phone's visit marker.
+
+    The marker is a random cookie, hashed so the table links no rating to a person; it backs
+    the soft "one rating per phone per visit" rule.
+    """
+
+    __table_args__ = (sa.Index("ix_qrrating_qr_visitor_at", "qr_code_id", "visitor_hash", "at"),)
+    rating_id: int = Field(foreign_key="rating.id", primary_key=True)
+    qr_code_id: int = Field(foreign_key="qrcode.id")
+    visitor_hash: str = Field(max_length=64)
+    at: datetime = ts_field(default_now=True)
+
+# --- phản ánh, kiến nghị and their workflow: register, events, replies, extensions, outbox --------
+
+
+class FeedbackKind(StrEnum):
+    PHAN_ANH = "phan_anh"
+    KIEN_NGHI = "kien_nghi"
+
+
+class FeedbackStatus(StrEnum):
+    """The NĐ 20/2008 steps a phản ánh, kiến nghị goes through."""
+
+    RECEIVED = "received"  # logged in the intake register, not yet classified
+    IN_PROGRESS = "in_progress"  # accepted, within competence, assigned
+    WAITING = "waiting"  # waiting for the citizen; the deadline clock is paused
+    ANSWERED = "answered"  # a public reply was given
+    CLOSED = "closed"  # closed as resolved or not resolved
+    TRANSFERRED = "transferred"  # outside competence, sent to the competent body
+    REJECTED = "rejected"  # refused: not a PAKN, missing information, duplicate
+
+
+class Resolution(StrEnum):
+    RESOLVED = "resolved"
+    NOT_RESOLVED = "not_resolved"
 
 
 class Feedback(SQLModel, table=True):
@@ -425,6 +436,13 @@ class Feedback(SQLModel, table=True):
     dossier_code: str | None = Field(default=None, max_length=64)  # the receipt's code, when the PAKN names one
 
 
+# The inbox sorts a unit's tickets by due date whatever their state, and desk officials see
+# the tickets they filed: both stay index-only scans at 100,000 tickets.
+sa.Index("ix_feedback_unit_due", Feedback.unit_id, Feedback.due_date, Feedback.id)
+sa.Index("ix_feedback_filed_by", Feedback.filed_by_id)
+sa.Index("ix_feedback_unit_assignee_status", Feedback.unit_id, Feedback.assignee_id, Feedback.status)
+
+
 class RegisterCounter(SQLModel, table=True):
     """The last intake-register number given per unit and year (sổ tiếp nhận, numbered per year)."""
 
@@ -459,19 +477,64 @@ class Attachment(SQLModel, table=True):
     created_at: datetime = ts_field(default_now=True)
 
 
-class AuditLog(SQLModel, table=True):
-    """Append-only: who did what to which record, including every view of personal data."""
+class ReplyTemplate(SQLModel, table=True):
+    """A canned reply with placeholders, offered for tickets in a state (and optionally an area)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = ts_field(default_now=True, index=True)
-    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
-    action: str = Field(max_length=40)
-    object_type: str = Field(max_length=40)
-    object_id: int | None = Field(default=None, index=True)
-    details: dict = json_field(default_factory=dict)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(max_length=120)
+    status: str | None = Field(default=None, max_length=32)  # None: offered in every state
+    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")  # None: every area
+    body: str = Field(sa_column=Column(sa.Text, nullable=False))
+    active: bool = Field(default=True)
 
 
-# --- surveys -----------------------------------------------------------------------------
+class Extension(SQLModel, table=True):
+    """The one extension of a ticket's deadline and its apology letter (Phiếu xin lỗi và hẹn lại)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int = Field(foreign_key="feedback.id", unique=True)
+    letter_number: str = Field(max_length=40)
+    letter_date: date
+    state_when_late: str = Field(max_length=32)
+    original_due_date: date
+    new_due_date: date
+    reason: str = Field(sa_column=Column(sa.Text, nullable=False))
+    apology: str = Field(sa_column=Column(sa.Text, nullable=False))
+    signer_name: str = Field(max_length=120)
+    signer_title: str = Field(max_length=120)
+    requested_by_id: int = Field(foreign_key="user.id")
+    requested_at: datetime = ts_field(default_now=True)
+    approved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    approved_at: datetime | None = ts_field(nullable=True)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail or SMS to send; kept with its delivery state so the ticket shows what reached whom."""
+
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int | None = Field(default=None, foreign_key="feedback.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")  # staff recipient
+    channel: str = Field(max_length=8)  # "email" or "sms"
+    recipient: str = Field(max_length=200)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(sa_column=Column(sa.Text, nullable=False))
+    reason: str = Field(max_length=32)  # received, answered, extended, closed, assigned, overdue
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = ts_field(default_now=True)
+    last_error: str = Field(default="", max_length=300)
+    created_at: datetime = ts_field(default_now=True)
+    sent_at: datetime | None = ts_field(nullable=True)
+
+# --- surveys --------------------------------------------------------------------------------------
 
 
 class SurveyStatus(StrEnum):
@@ -539,7 +602,7 @@ class SurveyResponse(SQLModel, table=True):
     locale: str = Field(default="vi", max_length=5)
     submitted_at: datetime = ts_field(default_now=True)
     local_date: date
-    # The page's signed token is single use (issue 10): its nonce is unique among responses.
+    # The page's signed token is single use: its nonce is unique among responses.
     token_nonce: str | None = Field(default=None, max_length=32, unique=True)
     # Keyed hashes, never an address: who sent it and which address the page was given to.
     source_hash: str | None = Field(default=None, max_length=16)
@@ -560,174 +623,79 @@ class SurveyAnswer(SQLModel, table=True):
     # copied from the frozen version so element indexes and sector figures need no JSON in SQL
     element: str | None = Field(default=None, max_length=32, index=True)
     overall: bool = Field(default=False)
-# --- kiosk devices (issue 3) -----------------------------------------------------------------
+
+# --- dossiers: the province's register of procedure files -----------------------------------------
 
 
-class KioskDevice(SQLModel, table=True):
-    """A tablet paired with a kiosk: its own long-lived credential, so the pairing code can rotate."""
+class DossierChannel(StrEnum):
+    """How the dossier was lodged (Hình thức nộp), as Biểu II.06a splits it."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    kiosk_id: int = Field(foreign_key="kiosk.id", index=True)
-    token_hash: str = Field(max_length=64, unique=True)
-    paired_at: datetime = ts_field(default_now=True)
-    user_agent: str = Field(default="", max_length=200)
-    revoked_at: datetime | None = ts_field(nullable=True)
-# --- QR codes and phone ratings (issue 4) ------------------------------------------------
+    ONLINE = "online"  # trực tuyến
+    IN_PERSON = "in_person"  # trực tiếp
+    POST = "post"  # bưu chính công ích
 
 
-class QrTarget(StrEnum):
-    """What a printed QR code opens on the citizen's phone."""
+class Dossier(SQLModel, table=True):
+    """A hồ sơ thủ tục hành chính as the province's procedure system exported it.
 
-    UNIT = "unit"  # rate the commune's centre
-    DESK = "desk"  # rate a counter (and whoever serves there)
-    OFFICIAL = "official"  # rate one official
-    SERVICE_AREA = "service_area"  # rate a lĩnh vực
-    SURVEY = "survey"  # answer a survey (/survey/<slug>)
-    FEEDBACK = "feedback"  # send a phản ánh, kiến nghị
-
-
-class QrCode(SQLModel, table=True):
-    """A printed short link ``/q/<code>`` and the context its scans land in."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=16, unique=True)
-    unit_id: int = Field(foreign_key="unit.id", index=True)
-    target: str = enum_field(QrTarget)
-    label: str = Field(default="", max_length=120)
-    desk_id: int | None = Field(default=None, foreign_key="desk.id")
-    official_id: int | None = Field(default=None, foreign_key="official.id")
-    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")
-    # Plain text, not a foreign key: surveys live on their own branch and a slug is what the link carries.
-    survey_slug: str | None = Field(default=None, max_length=80)
-    active: bool = Field(default=True)
-    created_by_id: int | None = Field(default=None, foreign_key="user.id")
-    created_at: datetime = ts_field(default_now=True)
-    scan_count: int = Field(default=0)
-    last_scan_at: datetime | None = ts_field(nullable=True)
-
-
-class QrScanDay(SQLModel, table=True):
-    """Scans of one QR code on one local day: enough to show where posters work, no tracking of people."""
-
-    qr_code_id: int = Field(foreign_key="qrcode.id", primary_key=True)
-    day: date = Field(primary_key=True)
-    count: int = Field(default=0)
-
-
-class QrRating(SQLModel, table=True):
-    """Which QR code a phone rating came through, and a hash of the phone's visit marker.
-
-    The marker is a random cookie, hashed so the table links no rating to a person; it backs
-    the soft "one rating per phone per visit" rule.
+    The import never owns it: importing again overwrites every field by code. Ratings and
+    PAKN name a dossier by its code (``Rating.dossier_code``, ``Feedback.dossier_code``) and
+    are joined on (unit, code), so one that arrived before its dossier links by itself once
+    the register is imported.
     """
 
-    __table_args__ = (sa.Index("ix_qrrating_qr_visitor_at", "qr_code_id", "visitor_hash", "at"),)
-    rating_id: int = Field(foreign_key="rating.id", primary_key=True)
-    qr_code_id: int = Field(foreign_key="qrcode.id")
-    visitor_hash: str = Field(max_length=64)
-    at: datetime = ts_field(default_now=True)
-# --- back office: PAKN workflow, replies, extensions, outbox (issue 5) ----------------------
-
-# The inbox sorts a unit's tickets by due date whatever their state, and desk officials see
-# the tickets they filed: both stay index-only scans at 100,000 tickets.
-sa.Index("ix_feedback_unit_due", Feedback.unit_id, Feedback.due_date, Feedback.id)
-sa.Index("ix_feedback_filed_by", Feedback.filed_by_id)
-sa.Index("ix_feedback_unit_assignee_status", Feedback.unit_id, Feedback.assignee_id, Feedback.status)
-
-
-class ReplyTemplate(SQLModel, table=True):
-    """A canned reply with placeholders, offered for tickets in a state (and optionally an area)."""
-
+    __table_args__ = (
+        sa.UniqueConstraint("unit_id", "code"),
+        sa.Index("ix_dossier_unit_received", "unit_id", "received_on"),
+        sa.Index("ix_dossier_code", "code"),  # /d/<code> finds a receipt's dossier without knowing its commune
+    )
     id: int | None = Field(default=None, primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id", index=True)
-    name: str = Field(max_length=120)
-    status: str | None = Field(default=None, max_length=32)  # None: offered in every state
-    service_area_id: int | None = Field(default=None, foreign_key="servicearea.id")  # None: every area
-    body: str = Field(sa_column=Column(sa.Text, nullable=False))
-    active: bool = Field(default=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    code: str = Field(max_length=64)
+    procedure_name: str = Field(max_length=300)
+    procedure_code: str = Field(max_length=64)
+    area_name: str = Field(default="", max_length=200)
+    received_on: date
+    due_on: date
+    returned_on: date | None = None
+    channel: str | None = Field(default=None, max_length=16)
+    official_name: str = Field(default="", max_length=120)
+    official_id: int | None = Field(default=None, foreign_key="official.id")
+    imported_at: datetime = ts_field(default_now=True)
 
 
-class Extension(SQLModel, table=True):
-    """The one extension of a ticket's deadline and its apology letter (Phiếu xin lỗi và hẹn lại)."""
+# Ratings and PAKN are looked up by the dossier they name (indicator 5.4, figures by procedure).
+sa.Index("ix_rating_unit_dossier", Rating.unit_id, Rating.dossier_code)
+sa.Index("ix_feedback_unit_dossier", Feedback.unit_id, Feedback.dossier_code)
 
+# --- figures: targets, daily and monthly totals, alerts, closing a period -------------------------
+
+
+class TargetCode(StrEnum):
+    SATISFACTION = "satisfaction"
+    SECTOR_SATISFACTION = "sector_satisfaction"
+    FEEDBACK_RESOLVED = "feedback_resolved"
+    FEEDBACK_ON_TIME = "feedback_on_time"
+
+
+# The values of the commune's reform plan (ke-hoach-cchc-2021-2025): seeded per unit and year.
+PLAN_TARGETS = {
+    TargetCode.SATISFACTION: 0.95,
+    TargetCode.SECTOR_SATISFACTION: 0.90,
+    TargetCode.FEEDBACK_RESOLVED: 0.95,
+    TargetCode.FEEDBACK_ON_TIME: 1.0,
+}
+
+
+class Target(SQLModel, table=True):
+    """A reform-plan target of a unit for one year, as a share in 0..1."""
+
+    __table_args__ = (sa.UniqueConstraint("unit_id", "year", "code"),)
     id: int | None = Field(default=None, primary_key=True)
-    feedback_id: int = Field(foreign_key="feedback.id", unique=True)
-    letter_number: str = Field(max_length=40)
-    letter_date: date
-    state_when_late: str = Field(max_length=32)
-    original_due_date: date
-    new_due_date: date
-    reason: str = Field(sa_column=Column(sa.Text, nullable=False))
-    apology: str = Field(sa_column=Column(sa.Text, nullable=False))
-    signer_name: str = Field(max_length=120)
-    signer_title: str = Field(max_length=120)
-    requested_by_id: int = Field(foreign_key="user.id")
-    requested_at: datetime = ts_field(default_now=True)
-    approved_by_id: int | None = Field(default=None, foreign_key="user.id")
-    approved_at: datetime | None = ts_field(nullable=True)
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"  # gave up after the last retry
-
-
-class OutboxMessage(SQLModel, table=True):
-    """An e-mail or SMS to send; kept with its delivery state so the ticket shows what reached whom."""
-
-    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    feedback_id: int | None = Field(default=None, foreign_key="feedback.id", index=True)
-    user_id: int | None = Field(default=None, foreign_key="user.id")  # staff recipient
-    channel: str = Field(max_length=8)  # "email" or "sms"
-    recipient: str = Field(max_length=200)
-    subject: str = Field(default="", max_length=200)
-    body: str = Field(sa_column=Column(sa.Text, nullable=False))
-    reason: str = Field(max_length=32)  # received, answered, extended, closed, assigned, overdue
-    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
-    attempts: int = Field(default=0)
-    next_attempt_at: datetime = ts_field(default_now=True)
-    last_error: str = Field(default="", max_length=300)
-    created_at: datetime = ts_field(default_now=True)
-    sent_at: datetime | None = ts_field(nullable=True)
-
-
-# The audit log is append-only: the database itself refuses to change or remove a row, so not
-# even a bug or a hand-typed query in the back office can rewrite who did what.
-AUDIT_GUARD_SQLITE = [
-    "CREATE TRIGGER IF NOT EXISTS auditlog_no_update BEFORE UPDATE ON auditlog "
-    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS auditlog_no_delete BEFORE DELETE ON auditlog "
-    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
-    # INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse a taken id.
-    "CREATE TRIGGER IF NOT EXISTS auditlog_no_replace BEFORE INSERT ON auditlog "
-    "WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM auditlog WHERE id = NEW.id) "
-    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
-]
-AUDIT_GUARD_POSTGRESQL = [
-    "CREATE OR REPLACE FUNCTION auditlog_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN RAISE EXCEPTION 'auditlog is append-only'; END $$",
-    "DROP TRIGGER IF EXISTS auditlog_append_only ON auditlog",
-    "CREATE TRIGGER auditlog_append_only BEFORE UPDATE OR DELETE ON auditlog "
-    "FOR EACH ROW EXECUTE FUNCTION auditlog_append_only()",
-    # TRUNCATE fires no row trigger: a statement trigger refuses emptying the table.
-    "DROP TRIGGER IF EXISTS auditlog_no_truncate ON auditlog",
-    "CREATE TRIGGER auditlog_no_truncate BEFORE TRUNCATE ON auditlog "
-    "FOR EACH STATEMENT EXECUTE FUNCTION auditlog_append_only()",
-]
-
-
-def install_audit_guard(connection) -> None:
-    """Create the triggers that refuse UPDATE, DELETE, REPLACE and TRUNCATE on auditlog (after create_all or
-    migrations)."""
-    statements = AUDIT_GUARD_POSTGRESQL if connection.dialect.name == "postgresql" else AUDIT_GUARD_SQLITE
-    for statement in statements:
-        connection.exec_driver_sql(statement)
-
-
-sa.event.listen(AuditLog.__table__, "after_create", lambda _table, connection, **_kw: install_audit_guard(connection))
-# --- figures: daily totals and alerts (issue 6) -------------------------------------------
+    unit_id: int = Field(foreign_key="unit.id")
+    year: int
+    code: str = enum_field(TargetCode)
+    value: float
 
 
 class _RatingCounts(SQLModel):
@@ -824,48 +792,83 @@ class Alert(SQLModel, table=True):
     comment: str = Field(default="", sa_column=Column(sa.Text, nullable=False, server_default=""))
 
 
-# Why citizens were dissatisfied: a commune's dissatisfied taps without reading the others.
-sa.Index("ix_rating_unit_level_date", Rating.unit_id, Rating.level, Rating.local_date)
-# --- dossiers: the province's register of procedure files (issue 16) ---------------------
+class PeriodClosing(SQLModel, table=True):
+    """A period whose report went to the province (chốt số liệu): the report is kept exactly as issued.
 
-
-class DossierChannel(StrEnum):
-    """How the dossier was lodged (Hình thức nộp), as Biểu II.06a splits it."""
-
-    ONLINE = "online"  # trực tuyến
-    IN_PERSON = "in_person"  # trực tiếp
-    POST = "post"  # bưu chính công ích
-
-
-class Dossier(SQLModel, table=True):
-    """A hồ sơ thủ tục hành chính as the province's procedure system exported it.
-
-    The import never owns it: importing again overwrites every field by code. Ratings and
-    PAKN name a dossier by its code (``Rating.dossier_code``, ``Feedback.dossier_code``) and
-    are joined on (unit, code), so one that arrived before its dossier links by itself once
-    the register is imported.
+    Later arrivals for the period change the live figures only; ``snapshot`` holds the issued
+    figures so the report prints again unchanged and the difference can be shown beside it.
     """
 
-    __table_args__ = (
-        sa.UniqueConstraint("unit_id", "code"),
-        sa.Index("ix_dossier_unit_received", "unit_id", "received_on"),
-        sa.Index("ix_dossier_code", "code"),  # /d/<code> finds a receipt's dossier without knowing its commune
-    )
+    __table_args__ = (sa.UniqueConstraint("unit_id", "period_start", "period_end"),)
     id: int | None = Field(default=None, primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id")
-    code: str = Field(max_length=64)
-    procedure_name: str = Field(max_length=300)
-    procedure_code: str = Field(max_length=64)
-    area_name: str = Field(default="", max_length=200)
-    received_on: date
-    due_on: date
-    returned_on: date | None = None
-    channel: str | None = Field(default=None, max_length=16)
-    official_name: str = Field(default="", max_length=120)
-    official_id: int | None = Field(default=None, foreign_key="official.id")
-    imported_at: datetime = ts_field(default_now=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str = Field(max_length=16)  # month, quarter, half, nine, year, custom
+    period_start: date
+    period_end: date
+    number: str = Field(max_length=40)  # số báo cáo, e.g. "125/BC-UBND"
+    issued_on: date
+    as_of: date  # the report's "số liệu tính đến ngày"
+    closed_by_id: int = Field(foreign_key="user.id")
+    closed_at: datetime = ts_field(default_now=True)
+    snapshot: dict = json_field(default_factory=dict)
+
+# --- audit and settings: the append-only log, the working-day calendar ----------------------------
 
 
-# Ratings and PAKN are looked up by the dossier they name (indicator 5.4, figures by procedure).
-sa.Index("ix_rating_unit_dossier", Rating.unit_id, Rating.dossier_code)
-sa.Index("ix_feedback_unit_dossier", Feedback.unit_id, Feedback.dossier_code)
+class AuditLog(SQLModel, table=True):
+    """Append-only: who did what to which record, including every view of personal data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = ts_field(default_now=True, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    action: str = Field(max_length=40)
+    object_type: str = Field(max_length=40)
+    object_id: int | None = Field(default=None, index=True)
+    details: dict = json_field(default_factory=dict)
+
+
+# The audit log is append-only: the database itself refuses to change or remove a row, so not
+# even a bug or a hand-typed query in the back office can rewrite who did what.
+AUDIT_GUARD_SQLITE = [
+    "CREATE TRIGGER IF NOT EXISTS auditlog_no_update BEFORE UPDATE ON auditlog "
+    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS auditlog_no_delete BEFORE DELETE ON auditlog "
+    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
+    # INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse a taken id.
+    "CREATE TRIGGER IF NOT EXISTS auditlog_no_replace BEFORE INSERT ON auditlog "
+    "WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM auditlog WHERE id = NEW.id) "
+    "BEGIN SELECT RAISE(ABORT, 'auditlog is append-only'); END",
+]
+AUDIT_GUARD_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION auditlog_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'auditlog is append-only'; END $$",
+    "DROP TRIGGER IF EXISTS auditlog_append_only ON auditlog",
+    "CREATE TRIGGER auditlog_append_only BEFORE UPDATE OR DELETE ON auditlog "
+    "FOR EACH ROW EXECUTE FUNCTION auditlog_append_only()",
+    # TRUNCATE fires no row trigger: a statement trigger refuses emptying the table.
+    "DROP TRIGGER IF EXISTS auditlog_no_truncate ON auditlog",
+    "CREATE TRIGGER auditlog_no_truncate BEFORE TRUNCATE ON auditlog "
+    "FOR EACH STATEMENT EXECUTE FUNCTION auditlog_append_only()",
+]
+
+
+def install_audit_guard(connection) -> None:
+    """Create the triggers that refuse UPDATE, DELETE, REPLACE and TRUNCATE on auditlog (after create_all or
+    migrations)."""
+    statements = AUDIT_GUARD_POSTGRESQL if connection.dialect.name == "postgresql" else AUDIT_GUARD_SQLITE
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+sa.event.listen(AuditLog.__table__, "after_create", lambda _table, connection, **_kw: install_audit_guard(connection))
+
+
+class CalendarDay(SQLModel, table=True):
+    """The administrator's table of announced swaps: an extra day off or a make-up work day."""
+
+    __table_args__ = (sa.UniqueConstraint("unit_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")  # None: the whole country
+    day: date
+    working: bool  # True: a make-up working day (e.g. a Saturday); False: an extra day off
+    note: str = Field(default="", max_length=200)

@@ -7,6 +7,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hailong import labels
+
 ACTIONS = {
     "view_personal_data": _l("Xem thông tin cá nhân của người gửi"), "view_attachment": _l("Xem ảnh gửi kèm"),
     "privacy.search": _l("Tìm dữ liệu cá nhân"), "privacy.correct": _l("Sửa dữ liệu cá nhân theo yêu cầu"),
@@ -33,19 +35,12 @@ KEYS = {"status": _l("trạng thái"), "page": _l("trang"), "role": _l("vai trò
         "active": _l("đang hoạt động"), "password": _l("đổi mật khẩu"), "attachment_id": _l("ảnh số"),
         "paused_days": _l("số ngày tạm dừng"), "level": _l("mức đánh giá"), "duplicate_of": _l("trùng với")}
 PERSON_KEYS = {"assignee_id", "from", "to"}
-ROLES = {"admin": _l("Quản trị"), "leader": _l("Lãnh đạo"), "handler": _l("Cán bộ xử lý"), "desk": _l("Cán bộ một cửa"),
-         "viewer": _l("Chỉ xem số liệu")}
-LEVELS = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "dissatisfied": _l("Không hài lòng")}
-RESOLUTIONS = {"resolved": _l("đã giải quyết"), "not_resolved": _l("chưa giải quyết được")}
 
 
 def _words_for(key: str) -> dict:
     """The words for a coded value under ``key`` (a rating level, a status, a refusal reason)."""
-    from admin.settings_forms import STATUS_LABELS
-    from hailong.workflow import REJECTION_REASONS
-
-    return {"level": LEVELS, "status": STATUS_LABELS, "resolution": RESOLUTIONS, "reason": REJECTION_REASONS,
-            "role": ROLES}.get(key, {})
+    return {"level": labels.LEVELS, "status": labels.FEEDBACK_STATUSES, "resolution": labels.RESOLUTIONS,
+            "reason": labels.REJECTION_REASONS, "role": labels.ROLES}.get(key, {})
 
 
 def action_label(action: str) -> str:

@@ -60,8 +60,7 @@ def dossier_import():
     _forget_old_previews(path.parent)
     path.write_bytes(data)
     return render_template("admin/dossiers/preview.html", unit=unit, plan=plan, rows=plan.rows[:PREVIEW_ROWS],
-                           filename=name, form=RegisterConfirmForm(token=token),
-                           channel_labels=dossiers.CHANNEL_LABELS)
+                           filename=name, form=RegisterConfirmForm(token=token))
 
 
 @bp.post("/dossiers/import/confirm")

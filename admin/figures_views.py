@@ -6,19 +6,17 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin.access import unit_row_or_404
 from admin.figures_forms import AcknowledgeForm
 from admin.views import bp, landing_url
 from hailong import (
-    access, alerts, audit, charts, dossier_figures, exports, papers, periodic_report, reporting, workdays, workflow,
+    access, alerts, audit, charts, dossier_figures, exports, labels, papers, periodic_report, reporting, workdays,
+    workflow,
 )
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
-from hailong.i18n import percent
-from hailong.ratings import SUSPECT_LABELS
 from models import Official, local_date_of, utcnow
 
 EXPORTS = ("register", "ratings", "tickets")
@@ -72,25 +70,26 @@ def _overdue_in_working_days(session, rows, today: date) -> list[tuple]:
 
 def _dashboard_charts(context: dict) -> dict:
     report, months = context["report"], context["report"]["months"]
-    labels = [f"{m.period.start:%m/%y}" for m in months]
+    axis = [f"{m.period.start:%m/%y}" for m in months]
     targets = {card.code: card.target for card in report["cards"]}
     result = {
-        "satisfaction": charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels,
+        "satisfaction": charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), axis,
                                          {_("Hài lòng"): [m.ratings.satisfaction.value for m in months]},
                                          targets["satisfaction"]),
-        "feedback": charts.rate_line(_("PAKN theo tháng"), labels, {
+        "feedback": charts.rate_line(_("PAKN theo tháng"), axis, {
             _("Đúng hạn"): [m.feedback.on_time_rate.value for m in months],
             _("Giải quyết dứt điểm"): [m.feedback.resolved_rate.value for m in months]}),
     }
     if context["reasons"]:
         result["reasons"] = charts.horizontal_bars(_("Lý do không hài lòng"), [
-            (str(REASON_LABELS.get(code, code)), count) for code, count in context["reasons"]])
+            (str(labels.REASONS.get(code, code)), count) for code, count in context["reasons"]])
     if context["when"]:
         hours, weekdays = context["when"]
         result["hours"] = charts.stacked_counts(_("Theo giờ trong ngày"), [f"{h}h" for h in hours], {
             _("Không hài lòng"): [f.dissatisfied for f in hours.values()],
             _("Hài lòng và rất hài lòng"): [f.satisfied + f.very_satisfied for f in hours.values()]})
-        result["weekdays"] = charts.stacked_counts(_("Theo thứ trong tuần"), [str(WEEKDAYS[d]) for d in weekdays], {
+        result["weekdays"] = charts.stacked_counts(_("Theo thứ trong tuần"),
+                                                    [str(labels.WEEKDAYS[d]) for d in weekdays], {
             _("Không hài lòng"): [f.dissatisfied for f in weekdays.values()],
             _("Hài lòng và rất hài lòng"): [f.satisfied + f.very_satisfied for f in weekdays.values()]})
     return result
@@ -139,11 +138,11 @@ def _official_page(official: Official):
                                          number=request.args.get("n"), start=request.args.get("from"),
                                          end=request.args.get("to"), today=_today())
     figures = reporting.official_figures(session, official, period)
-    labels = [f"{m.start:%m/%y}" for m, _ in figures["months"]]
-    chart = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels,
+    axis = [f"{m.start:%m/%y}" for m, _ in figures["months"]]
+    chart = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), axis,
                              {official.full_name: [f.satisfaction.value for _, f in figures["months"]]})
     return render_template("admin/official.html", official=official, figures=figures, period=period, kind=kind,
-                           chart=chart, reason_labels=REASON_LABELS)
+                           chart=chart)
 
 
 # --- the periodic report and the exports --------------------------------------------------------
@@ -153,8 +152,8 @@ def _official_page(official: Official):
 def report():
     context = _periodic_report()
     built = context["report"]
-    labels = [f"{m.period.start:%m/%y}" for m in built["months"]]
-    context["chart"] = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), labels, {
+    axis = [f"{m.period.start:%m/%y}" for m in built["months"]]
+    context["chart"] = charts.rate_line(_("Tỷ lệ hài lòng theo tháng"), axis, {
         _("Hài lòng"): [m.ratings.satisfaction.value for m in built["months"]],
         _("PAKN đúng hạn"): [m.feedback.on_time_rate.value for m in built["months"]]},
         built["cards"][0].target)
@@ -187,7 +186,7 @@ def report_xlsx():
     context = _periodic_report()
     scope, period = context["scope"], context["period"]
     body = exports.xlsx_bytes(exports.report_sheets(context["report"])
-                              + dossier_figures.sheets(context["report"]["dossiers"], REASON_LABELS),
+                              + dossier_figures.sheets(context["report"]["dossiers"], labels.REASONS),
                               title=_sheet_title(_("Báo cáo kết quả công tác cải cách hành chính"), context))
     return _download(body, f"bao-cao-{_slug(scope)}-{period.start}-{period.end}.xlsx", XLSX)
 
@@ -225,7 +224,7 @@ def export(what: str, fmt: str):
         columns, rows = exports.rating_columns(personal), exports.rating_rows(session, scope.unit_ids, period, personal)
     elif what == "register":
         columns = exports.register_columns(personal)
-        rows = exports.register_rows(session, scope.unit_ids, period, personal, _today(), CHANNEL_LABELS)
+        rows = exports.register_rows(session, scope.unit_ids, period, personal, _today())
     else:
         columns, rows = exports.ticket_columns(personal), exports.ticket_rows(session, scope.unit_ids, period, personal)
     name = f"{what}-{_slug(scope)}-{period.start}-{period.end}.{fmt}"
@@ -255,27 +254,6 @@ def _download(body, filename: str, mimetype: str) -> Response:
 
 def _slug(scope: reporting.Scope) -> str:
     return scope.unit.code if scope.unit else "all"
-
-
-# --- labels the templates share -------------------------------------------------------------------
-
-REASON_LABELS = {
-    "waited_too_long": _l("Chờ quá lâu"), "documents_more_than_once": _l("Phải bổ sung giấy tờ nhiều lần"),
-    "late": _l("Trễ hẹn"), "unclear_guidance": _l("Hướng dẫn không rõ"),
-    "attitude": _l("Thái độ, phiền hà, sách nhiễu"), "other": _l("Lý do khác"),
-}
-WEEKDAYS = {1: _l("Thứ Hai"), 2: _l("Thứ Ba"), 3: _l("Thứ Tư"), 4: _l("Thứ Năm"), 5: _l("Thứ Sáu"), 6: _l("Thứ Bảy"),
-            7: _l("Chủ Nhật")}
-CHANNEL_LABELS = {"kiosk": _l("Máy đánh giá"), "qr": _l("Mã QR"), "web": _l("Trang web"), "desk": _l("Tại quầy"),
-                  "api": _l("API")}
-
-
-@bp.app_context_processor
-def _figure_labels():
-    return {"reason_labels": REASON_LABELS, "weekday_labels": WEEKDAYS, "channel_labels": CHANNEL_LABELS,
-            "target_labels": periodic_report.TARGET_LABELS, "status_labels": periodic_report.STATUS_LABELS,
-            "period_labels": periodic_report.PERIOD_LABELS, "percent": percent,
-            "suspect_labels": SUSPECT_LABELS}
 
 
 from admin import closing as closing_views  # noqa: E402  (closing a period: its routes join this blueprint)

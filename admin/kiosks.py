@@ -14,10 +14,9 @@ from wtforms.validators import DataRequired, Length
 
 from admin.views import bp
 from hailong import kiosks as devices  # the view below is named kiosks
+from hailong import qr
 from hailong.db import db_session
 from hailong.errors import DomainError
-from hailong.qr_inline import qr_svg
-from hailong.ratings import SUSPECT_LABELS
 from models import Desk, Kiosk, Official, Role, ServiceArea, Unit, utcnow
 
 SERVING_ROLES = (Role.DESK, Role.ADMIN, Role.LEADER, Role.HANDLER)
@@ -83,8 +82,7 @@ def kiosks():
         _choices(form, unit)
         rows.append({"kiosk": kiosk, "form": form, "silent": devices.is_silent(kiosk, unit, now),
                      "suspect": suspect.get(kiosk.id, {})})
-    return render_template("admin/kiosks.html", rows=rows, action=ActionForm(), unit=unit,
-                           suspect_labels=SUSPECT_LABELS)
+    return render_template("admin/kiosks.html", rows=rows, action=ActionForm(), unit=unit)
 
 
 @bp.route("/kiosks/new", methods=["GET", "POST"])
@@ -114,7 +112,7 @@ def _code_page(kiosk: Kiosk, code: str):
     # which may not be PUBLIC_URL (the address phones reach), so the link is built from the request.
     link = url_for("kiosk.pair", code=code, _external=True)
     response = render_template("admin/kiosk_code.html", kiosk=kiosk, code=code, link=link,
-                               qr=qr_svg(link, label=_("Mã QR ghép nối thiết bị")))
+                               qr=qr.inline_svg(link, label=_("Mã QR ghép nối thiết bị")))
     return response, 200, {"Cache-Control": "no-store"}
 
 

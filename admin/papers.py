@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from admin.tickets import _ticket
 from admin.views import bp
-from hailong import audit, papers, qr, workflow
+from hailong import audit, labels, papers, qr, workflow
 from hailong.db import db_session
 from hailong.feedback import format_code
 from models import Extension, Feedback, FeedbackEvent, FeedbackStatus, Unit, User, local_date_of
@@ -21,7 +21,7 @@ DECIDING_EVENT = {"transfer": "transferred", "refusal": "rejected", "answer": "a
 
 
 def _kind_word(feedback: Feedback) -> str:
-    return _("phản ánh") if feedback.kind == "phan_anh" else _("kiến nghị")
+    return str(labels.FEEDBACK_KINDS[feedback.kind]).lower()
 
 
 def _paper(feedback: Feedback, kind: str, day, signer: tuple[str, str], **fields) -> papers.Paper:

@@ -12,25 +12,16 @@ from sqlmodel import select
 from wtforms import SelectChoice, SelectField, StringField
 
 from admin.views import bp
-from hailong import qr
+from hailong import labels, qr
 from hailong.units import commune_for
 from hailong.db import db_session
 from hailong.errors import ValidationError
-from models import Desk, Official, QrCode, QrTarget, ServiceArea, Unit, User, local_date_of, utcnow
-
-TARGET_LABELS = {
-    QrTarget.UNIT: _l("Đánh giá đơn vị"),
-    QrTarget.DESK: _l("Đánh giá một quầy"),
-    QrTarget.OFFICIAL: _l("Đánh giá một cán bộ"),
-    QrTarget.SERVICE_AREA: _l("Đánh giá một lĩnh vực"),
-    QrTarget.SURVEY: _l("Mở một phiếu khảo sát"),
-    QrTarget.FEEDBACK: _l("Gửi phản ánh, kiến nghị"),
-}
+from models import Desk, Official, QrCode, ServiceArea, Unit, User, local_date_of, utcnow
 
 
 class QrForm(FlaskForm):
     target = SelectField(_l("Mã QR dùng để"),
-                         choices=[SelectChoice(t.value, label) for t, label in TARGET_LABELS.items()])
+                         choices=[SelectChoice(t, label) for t, label in labels.QR_TARGETS.items()])
     label = StringField(_l("Tên gợi nhớ (in trên áp phích)"))
     desk_id = SelectField(_l("Quầy"), choices=[], validate_choice=False)
     official_id = SelectField(_l("Cán bộ"), choices=[], validate_choice=False)
@@ -85,7 +76,7 @@ def qr_list():
                                                                              QrCode.id.desc())).all()
     recent = qr.scans_since(db, [c.id for c in codes], local_date_of(utcnow()) - timedelta(days=29))
     return render_template("admin/qr_list.html", form=form, errors=errors, unit=unit, codes=codes, recent=recent,
-                           contexts={c.id: qr.context_of(db, c) for c in codes}, labels=TARGET_LABELS,
+                           contexts={c.id: qr.context_of(db, c) for c in codes},
                            public_url=current_app.config["PUBLIC_URL"]), status
 
 

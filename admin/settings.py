@@ -13,7 +13,7 @@ from sqlmodel import select
 from admin import settings_forms as forms
 from admin.access import unit_row_or_404
 from admin.views import bp
-from hailong import access, audit, replies, reporting, workdays, workflow
+from hailong import access, audit, labels, replies, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.figures import set_targets, targets_for
@@ -73,7 +73,7 @@ def _register():
     SECTIONS["templates"] = Section(_l("Mẫu trả lời"), ReplyTemplate, forms.TemplateForm,
                                     [(_l("Tên"), lambda r: r.name),
                                      (_l("Trạng thái"),
-                                      lambda r: forms.STATUS_LABELS[r.status] if r.status else _("Mọi trạng thái")),
+                                      lambda r: labels.FEEDBACK_STATUSES.get(r.status) or _("Mọi trạng thái")),
                                      (_l("Đang dùng"), lambda r: _yes(r.active))],
                                     prepare=_prepare_template, check=_check_template)
     SECTIONS["holidays"] = Section(_l("Ngày nghỉ, ngày làm bù"), CalendarDay, forms.CalendarDayForm,
@@ -280,7 +280,7 @@ def users():
     elif request.method == "POST":
         status = 422
     rows = session.exec(select(User).where(User.unit_id == current_user.unit_id).order_by(User.username)).all()
-    return render_template("admin/users.html", form=form, rows=rows, roles=forms.ROLE_LABELS), status
+    return render_template("admin/users.html", form=form, rows=rows, roles=labels.ROLES), status
 
 
 @bp.route("/settings/users/<int:user_id>", methods=["GET", "POST"])

@@ -9,12 +9,10 @@ from wtforms import BooleanField, DateField, EmailField, FloatField, IntegerFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from models import FeedbackStatus, Role, Sector, UnitKind
+from hailong import labels
+from models import FeedbackStatus, Role, Sector
 
 REQUIRED = _l("Vui lòng điền mục này.")
-ROLE_LABELS = {"admin": _l("Quản trị"), "leader": _l("Lãnh đạo"), "handler": _l("Cán bộ xử lý"),
-               "desk": _l("Cán bộ một cửa"), "viewer": _l("Chỉ xem số liệu")}
-SECTOR_LABELS = {"administrative": _l("Hành chính"), "health": _l("Y tế"), "education": _l("Giáo dục")}
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -32,7 +30,7 @@ class UserForm(FlaskForm):
                        validators=[Optional(), Email(_l("Địa chỉ thư điện tử không hợp lệ.")), Length(max=200)])
     phone = StringField(_l("Điện thoại"),
                         validators=[Optional(), Regexp(r"^0\d{9,10}$", message=_l("Số điện thoại không hợp lệ."))])
-    role = SelectField(_l("Vai trò"), choices=choices((r.value, ROLE_LABELS[r.value]) for r in Role))
+    role = SelectField(_l("Vai trò"), choices=choices((r.value, labels.ROLES[r.value]) for r in Role))
     areas = SelectMultipleField(_l("Lĩnh vực phụ trách (cán bộ xử lý)"), coerce=int, choices=[])
     password = PasswordField(_l("Mật khẩu (để trống nếu không đổi)"),
                              validators=[Optional(),
@@ -44,7 +42,7 @@ class UnitForm(FlaskForm):
     code = StringField(_l("Mã"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Cấp"),
-                       choices=choices([(UnitKind.COMMUNE.value, _l("Xã")), (UnitKind.PROVINCE.value, _l("Tỉnh"))]))
+                       choices=choices(labels.UNIT_KINDS.items()))
     address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=300)])
 
 
@@ -52,7 +50,7 @@ class AreaForm(FlaskForm):
     code = StringField(_l("Mã"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
     name_vi = StringField(_l("Tên lĩnh vực"), validators=[DataRequired(REQUIRED), Length(max=200)])
     name_en = StringField(_l("Tên tiếng Anh"), validators=[Optional(), Length(max=200)])
-    sector = SelectField(_l("Ngành"), choices=choices((s.value, SECTOR_LABELS[s.value]) for s in Sector))
+    sector = SelectField(_l("Ngành"), choices=choices((s.value, labels.SECTORS[s.value]) for s in Sector))
     classify_days = IntegerField(_l("Hạn phân loại (ngày làm việc)"), default=5,
                                  validators=[NumberRange(1, 60, _l("Từ 1 đến 60 ngày."))])
     resolve_days = IntegerField(_l("Hạn giải quyết (ngày làm việc)"), default=10,
@@ -92,11 +90,7 @@ class EmptyForm(FlaskForm):
     """Only the CSRF token: for buttons that change something."""
 
 
-STATUS_LABELS = {"received": _l("Đã tiếp nhận, đang phân loại"), "in_progress": _l("Đang xử lý"),
-                 "waiting": _l("Đang chờ người gửi bổ sung thông tin"), "answered": _l("Đã trả lời"),
-                 "closed": _l("Đã kết thúc"), "transferred": _l("Đã chuyển cơ quan có thẩm quyền"),
-                 "rejected": _l("Không tiếp nhận xử lý")}
-STATUS_PAIRS = [("", _l("Mọi trạng thái"))] + [(s.value, STATUS_LABELS[s.value]) for s in FeedbackStatus]
+STATUS_PAIRS = [("", _l("Mọi trạng thái"))] + [(s.value, labels.FEEDBACK_STATUSES[s.value]) for s in FeedbackStatus]
 
 
 class OfficialForm(FlaskForm):

@@ -9,14 +9,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from hailong.surveys.definitions import ELEMENT_LABELS, MAX_TEXT, QUESTION_TYPES, SECTOR_LABELS, TYPE_LABELS
+from hailong import labels
+from hailong.surveys.definitions import MAX_TEXT, QUESTION_TYPES
 from hailong.surveys.shipped import TEMPLATES
 
 REQUIRED = _l("Vui lòng điền mục này.")
 
 
 def _sector_choices():
-    return [SelectChoice(key, label) for key, label in SECTOR_LABELS.items()]
+    return [SelectChoice(key, label) for key, label in labels.SECTORS.items()]
 
 
 class SurveyForm(FlaskForm):
@@ -36,7 +37,7 @@ class TemplateForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    type = SelectField(_l("Loại câu hỏi"), choices=[SelectChoice(t, TYPE_LABELS[t]) for t in QUESTION_TYPES],
+    type = SelectField(_l("Loại câu hỏi"), choices=[SelectChoice(t, labels.QUESTION_TYPES[t]) for t in QUESTION_TYPES],
                        validators=[InputRequired(REQUIRED)])
     text_vi = TextAreaField(_l("Câu hỏi (tiếng Việt)"), validators=[DataRequired(REQUIRED), Length(max=MAX_TEXT)])
     text_en = TextAreaField(_l("Câu hỏi (tiếng Anh)"), validators=[Optional(), Length(max=MAX_TEXT)])
@@ -45,7 +46,7 @@ class QuestionForm(FlaskForm):
                             validators=[Optional(), Length(max=5000)])
     element = SelectField(_l("Yếu tố SIPAS (chỉ câu thang điểm)"),
                           choices=[SelectChoice("", _l("Không gắn"))]
-                          + [SelectChoice(k, v) for k, v in ELEMENT_LABELS.items()],
+                          + [SelectChoice(k, v) for k, v in labels.SURVEY_ELEMENTS.items()],
                           validators=[Optional()])
     overall = BooleanField(_l("Là câu hỏi hài lòng chung (tính vào chỉ tiêu hài lòng của ngành)"))
 

@@ -15,7 +15,7 @@ from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.figures import Period, Rate, sector_figures, status_against, targets_for
 from hailong.i18n import current_locale
-from hailong.surveys import campaigns, definitions, integrity, page, results, shipped
+from hailong.surveys import campaigns, definitions, page, results, shipped
 from models import Role, Sector, Survey, Unit, local_date_of, utcnow
 
 BUILDERS = (Role.ADMIN,)
@@ -313,7 +313,6 @@ def survey_results(survey_id: int):
     return render_template("admin/surveys/results.html", survey=survey, version=version, d=definitions, args=args,
                            count=results.response_count(session, survey, filters), per_question=per_question,
                            suspect=results.suspect_summary(session, survey, filters),
-                           suspect_labels=integrity.SUSPECT_LABELS,
                            indexes=indexes, sipas=results.overall_index(indexes), sector=sector,
                            campaigns=campaigns.campaigns_of(session, survey), locale=current_locale())
 

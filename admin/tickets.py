@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
 
@@ -18,7 +17,6 @@ from hailong.errors import DomainError
 from hailong.feedback import format_code
 from models import Channel, Feedback, FeedbackStatus, Role, User, local_date_of, utcnow
 
-LEVEL_LABELS = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "dissatisfied": _l("Không hài lòng")}
 S = FeedbackStatus
 
 
@@ -64,7 +62,7 @@ def render_ticket(feedback: Feedback, *, error: DomainError | None = None, form:
         deadline=workflow.deadline(calendar, feedback, today), today=today, code=format_code(feedback.tracking_code),
         reasons=workflow.REJECTION_REASONS, error=error, form=form or {},
         suggested_due=calendar.add_working_days(max(feedback.due_date, today), 5),
-        is_leader=current_user.role == Role.LEADER, level_labels=LEVEL_LABELS,
+        is_leader=current_user.role == Role.LEADER,
         action_label=audit_words.action_label, details_text=audit_words.details_text,
         can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN) if feedback.answered_at else None,
     )

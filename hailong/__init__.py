@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import format_date, format_datetime
 
-from hailong import compression, db, errors, security
+from hailong import compression, db, errors, labels, security
 from hailong.config import INSTANCE_DIR, PROJECT_DIR, Config
 from hailong.extensions import babel, csrf, limiter, login_manager
 from hailong.i18n import compile_catalogs, current_locale, number, percent, select_locale
@@ -100,3 +100,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(percent=percent, number=number, current_locale=current_locale, app_version=__version__,
                             format_date=format_date, format_datetime=format_datetime)
+    app.context_processor(_labels)
+
+
+def _labels() -> dict:
+    """Every template reads coded values in words through ``labels`` (hailong/labels.py), one wording each."""
+    return {"labels": labels}

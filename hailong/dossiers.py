@@ -43,8 +43,6 @@ COLUMNS = {
 }
 CHANNEL_WORDS = {"trực tuyến": DossierChannel.ONLINE, "trực tiếp": DossierChannel.IN_PERSON,
                  "bưu chính": DossierChannel.POST}
-CHANNEL_LABELS = {DossierChannel.ONLINE: _l("Trực tuyến"), DossierChannel.IN_PERSON: _l("Trực tiếp"),
-                  DossierChannel.POST: _l("Bưu chính")}
 # A PAKN that turned out not to be one (a complaint, a denunciation, a duplicate…) flags nothing.
 NOT_PAKN_REASONS = {"complaint", "denunciation", "out_of_scope", "duplicate"}
 
@@ -432,6 +430,3 @@ def state_of(dossier: Dossier, today: date) -> str:
     return "overdue" if dossier.due_on < today else "in_progress"
 
 
-STATE_LABELS = {"early": _l("Đã trả kết quả trước hẹn"), "on_time": _l("Đã trả kết quả đúng hẹn"),
-                "late": _l("Đã trả kết quả trễ hẹn"), "in_progress": _l("Đang giải quyết, còn trong hạn"),
-                "overdue": _l("Đang giải quyết, đã quá ngày hẹn trả")}

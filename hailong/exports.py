@@ -19,10 +19,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, select
 
+from hailong import labels
 from hailong.feedback import format_code
 from hailong.figures import SMALL_COUNT, Period
 from hailong.i18n import cut_percent
-from hailong.workflow import REJECTION_REASONS
 from models import LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Official, Rating, Resolution, ServiceArea, Unit
 
 XLSX_MAX_ROWS = 1_000_000  # Excel opens at most 1,048,576 rows; larger exports go to CSV
@@ -39,18 +39,17 @@ def register_columns(personal: bool) -> list[Column]:
             Column(_("Kết quả xử lý")), Column(_("Thời hạn"))]
 
 
-def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool, today: date,
-                  channel_labels: dict) -> Iterator[list]:
+def register_rows(session: Session, unit_ids: list[int] | None, period: Period, personal: bool,
+                  today: date) -> Iterator[list]:
     """The period's register lines, names rather than codes and codes as printed: what came in,
     what was decided and whether it was in time."""
-    kinds = {"phan_anh": _("Phản ánh"), "kien_nghi": _("Kiến nghị")}
     units = dict(session.exec(select(Unit.id, Unit.name)).all())
     areas = dict(session.exec(select(ServiceArea.id, ServiceArea.name_vi)).all())
     for ticket, _unit_code, _area_code in _tickets(session, unit_ids, period):
         sender = [ticket.name, ticket.phone, ticket.address, ticket.content] if personal else []
         yield [units.get(ticket.unit_id), f"{ticket.register_number}/{ticket.register_year}",
                format_code(ticket.tracking_code), ticket.received_date,
-               str(channel_labels.get(ticket.channel, ticket.channel)), kinds.get(ticket.kind, ticket.kind),
+               labels.label(labels.CHANNELS, ticket.channel), labels.label(labels.FEEDBACK_KINDS, ticket.kind),
                areas.get(ticket.service_area_id, ""),
                *sender, {True: _("Có"), False: _("Không")}.get(ticket.within_competence, _("Chưa phân loại")),
                ticket.due_date, ticket.handled_date, _outcome(ticket), _timeliness(ticket, today)]
@@ -60,7 +59,7 @@ def _outcome(ticket: Feedback) -> str:
     if ticket.status == FeedbackStatus.TRANSFERRED:
         return _("Chuyển %(body)s", body=ticket.transferred_to or "")
     if ticket.status == FeedbackStatus.REJECTED:
-        return _("Không tiếp nhận: %(reason)s", reason=REJECTION_REASONS.get(ticket.rejection_reason, ""))
+        return _("Không tiếp nhận: %(reason)s", reason=labels.REJECTION_REASONS.get(ticket.rejection_reason, ""))
     if ticket.resolution == Resolution.RESOLVED:
         return _("Đã giải quyết dứt điểm")
     if ticket.resolution:
@@ -317,8 +316,8 @@ def report_sheets(report: dict) -> list[tuple[str, list[Column], list[list]]]:
     months = [[f"{m.period.start:%m/%Y}", m.ratings.total, m.ratings.suspect_excluded, m.ratings.satisfaction.value,
                m.feedback.received, m.feedback.on_time_rate.value, m.feedback.resolved_rate.value,
                small(m.ratings.total)] for m in report["months"]]
-    level_header = [Column(_("Lượt được tính"), count), Column(_("Rất hài lòng"), count), Column(_("Hài lòng"), count),
-                    Column(_("Không hài lòng"), count), Column(_("Tỷ lệ hài lòng"), rate), note]
+    levels = [Column(str(label), count) for label in labels.LEVELS.values()]
+    level_header = [Column(_("Lượt được tính"), count), *levels, Column(_("Tỷ lệ hài lòng"), rate), note]
     communes = [[row["unit"].name, row["ratings"].satisfaction.value, row["status_labels"]["satisfaction"],
                  row["ratings"].total, row["ratings"].suspect_excluded, row["feedback"].received,
                  row["feedback"].on_time_rate.value, row["status_labels"]["feedback_on_time"],

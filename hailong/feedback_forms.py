@@ -13,8 +13,9 @@ from wtforms import (
 from hailong.feedback import CONSENT_TEXT
 from hailong.i18n import current_locale
 from models import ServiceArea, Unit
+from hailong.labels import FEEDBACK_KINDS
 
-KIND_CHOICES = [SelectChoice("phan_anh", _l("Phản ánh")), SelectChoice("kien_nghi", _l("Kiến nghị"))]
+KIND_CHOICES = [SelectChoice(kind, label) for kind, label in FEEDBACK_KINDS.items()]
 
 
 class FeedbackForm(FlaskForm):

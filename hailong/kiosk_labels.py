@@ -1,4 +1,4 @@
-"""The words the kiosk shows (DESIGN.md's levels, the "3 không" reasons, the one-stop criteria).
+"""The words the kiosk shows: its questions and buttons, with hailong.labels' levels and reasons.
 
 The kiosk switches language without the network, so the page carries every string in vi and
 en: ``STRINGS`` is rendered once per language into the page.
@@ -6,22 +6,7 @@ en: ``STRINGS`` is rendered once per language into the page.
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
-from models import Level, Reason
-
-LEVEL_LABELS = {
-    Level.VERY_SATISFIED: _l("Rất hài lòng"),
-    Level.SATISFIED: _l("Hài lòng"),
-    Level.DISSATISFIED: _l("Không hài lòng"),
-}
-
-REASON_LABELS = {
-    Reason.WAITED_TOO_LONG: _l("Chờ quá lâu"),
-    Reason.DOCUMENTS_MORE_THAN_ONCE: _l("Phải bổ sung giấy tờ nhiều lần"),
-    Reason.LATE: _l("Trễ hẹn trả kết quả"),
-    Reason.UNCLEAR_GUIDANCE: _l("Hướng dẫn không rõ ràng"),
-    Reason.ATTITUDE: _l("Thái độ không tốt, gây phiền hà, sách nhiễu"),
-    Reason.OTHER: _l("Lý do khác"),
-}
+from hailong.labels import LEVELS, REASONS
 
 STRINGS = {
     "title": _l("Đánh giá mức độ hài lòng"),
@@ -52,8 +37,8 @@ STRINGS = {
     "unpaired_text": _l("Thiết bị đã bị thu hồi hoặc chưa được ghép nối. Các lượt đánh giá chưa gửi vẫn được giữ trên "
                         "máy này."),
     "lang_other": _l("English"),
-} | {f"level_{level.value}": label for level, label in LEVEL_LABELS.items()} \
-  | {f"reason_{reason.value}": label for reason, label in REASON_LABELS.items()}
+} | {f"level_{level}": label for level, label in LEVELS.items()} \
+  | {f"reason_{reason}": label for reason, label in REASONS.items()}
 
 
 def strings_in(locale: str) -> dict[str, str]:

@@ -7,20 +7,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from hailong import qd766, reporting
+from hailong import labels, qd766, reporting
 from hailong.figures import Period, RatingFigures
-
-TARGET_LABELS = {
-    "satisfaction": _l("Người dân hài lòng với việc giải quyết thủ tục hành chính"),
-    "sector_satisfaction": _l("Hài lòng với dịch vụ y tế, giáo dục công"),
-    "feedback_resolved": _l("PAKN thuộc thẩm quyền được xử lý dứt điểm"),
-    "feedback_on_time": _l("PAKN được xử lý đúng hạn"),
-}
-STATUS_LABELS = {"pass": _l("Đạt"), "at_risk": _l("Có nguy cơ không đạt"), "fail": _l("Chưa đạt"),
-                 "no_data": _l("Chưa có dữ liệu")}
-PERIOD_LABELS = {"month": _l("Tháng"), "quarter": _l("Quý"), "half": _l("6 tháng"), "nine": _l("9 tháng"),
-                 "year": _l("Năm"), "custom": _l("Tùy chọn")}
-
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -54,9 +42,9 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date,
     breakdowns = reporting.breakdowns(session, scope.unit_ids, period) if detailed else None
     return {
         "ratings": ratings, "feedback": feedback, "cards": cards,
-        "targets": [{"code": c.code, "label": str(TARGET_LABELS[c.code]), "target": c.target, "value": c.rate.value,
+        "targets": [{"code": c.code, "label": str(labels.TARGETS[c.code]), "target": c.target, "value": c.rate.value,
                      "numerator": c.rate.numerator, "denominator": c.rate.denominator, "small": c.rate.small,
-                     "interval": c.rate.interval, "status": c.status, "status_label": str(STATUS_LABELS[c.status])}
+                     "interval": c.rate.interval, "status": c.status, "status_label": str(labels.VERDICTS[c.status])}
                     for c in cards],
         "register": register_summary(feedback, group5["5.3"]) if group5 else [],
         "qd766": qd766_figures(group5) if group5 else [],
@@ -67,7 +55,7 @@ def build(session: Session, scope: reporting.Scope, period: Period, today: date,
         "months": months,
         "suspect": reporting.suspect_summary(session, scope.unit_ids, period),
         "communes": [
-            row | {"status_labels": {code: str(STATUS_LABELS[verdict]) for code, verdict in row["status"].items()}}
+            row | {"status_labels": {code: str(labels.VERDICTS[verdict]) for code, verdict in row["status"].items()}}
                      for row in reporting.unit_comparison(session, scope.communes, period, today,
                                                           feedback=feedback_units)]
         if not scope.is_commune else [],

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import qrcode
 import qrcode.image.svg
+from markupsafe import Markup
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
@@ -172,18 +173,28 @@ def short_link(public_url: str, qr: QrCode) -> str:
     return f"{public_url.rstrip('/')}/q/{qr.code}"
 
 
-def _qr(data: str) -> qrcode.QRCode:
-    # Level M survives a smudge or a fold while keeping modules large on an A6 card.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+# --- the one QR builder: printed codes, the kiosk's feedback code, pairing, receipts -----------
+
+
+def _qr(data: str, border: int = 4) -> qrcode.QRCode:
+    # Level M survives a smudge or a fold (or a scuffed screen) while keeping modules large on an A6 card.
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=border)
     code.add_data(data)
     code.make(fit=True)
     return code
 
 
-def svg(data: str) -> str:
+def svg(data: str, border: int = 4) -> str:
     """The code as one SVG path: vector, so it prints sharp at any size."""
-    image = _qr(data).make_image(image_factory=qrcode.image.svg.SvgPathImage)
+    image = _qr(data, border).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     return image.to_string(encoding="unicode")
+
+
+def inline_svg(data: str, *, label: str = "") -> Markup:
+    """The code to place in a page (no image file, no request to anyone else's server), named for screen readers;
+    a narrow quiet zone, as a screen has no printed margin around it."""
+    code = svg(data, border=2)
+    return Markup(code.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(label)}" class="qr" ', 1))
 
 
 def png(data: str, box_size: int = 10) -> bytes:

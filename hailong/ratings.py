@@ -37,15 +37,6 @@ KNOWN_FIELDS = {"id", "level", "tapped_at", "sent_at", "service_area", "official
 # Fields that make a tap what it is; ``sent_at`` changes on every retry so it is left out.
 HASHED_FIELDS = ("id", "level", "tapped_at", "service_area", "official", "reasons", "dossier_code", "criteria")
 
-SUSPECT_LABELS = {
-    "too_close": _l("Chạm quá gần lần trước trên cùng thiết bị"),
-    "burst": _l("Quá nhiều lượt trong thời gian ngắn"),
-    "outside_hours": _l("Ngoài giờ làm việc"),
-    "clock_skew": _l("Đồng hồ thiết bị lệch nhiều so với máy chủ"),
-    "official_mismatch": _l("Thiết bị ghi một cán bộ không trực quầy lúc đó"),
-    "dossier_repeat": _l("Hồ sơ này đã được đánh giá trước đó"),
-}
-
 
 @dataclass
 class RatingIn:

@@ -14,13 +14,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
+from hailong import labels
 from hailong.errors import DomainError, ValidationError
 from hailong.figures import (
     SMALL_COUNT, FeedbackFigures, Period, Rate, RatingFigures, feedback_figures, feedback_figures_by_unit,
     feedback_figures_multi, rating_figures, rating_totals, sector_rate, status_against, targets_by_unit, targets_for,
 )
 from models import (
-    Desk, Feedback, FeedbackEvent, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, Sector, ServiceArea,
+    Desk, Feedback, FeedbackEvent, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, ServiceArea,
     TargetCode, Unit, UnitKind,
 )
 
@@ -288,15 +289,11 @@ def _labels(session: Session, unit_ids: list[int]) -> dict[str, dict]:
     }
 
 
-SECTOR_LABELS = {Sector.ADMINISTRATIVE.value: _l("Thủ tục hành chính"), Sector.HEALTH.value: _l("Y tế"),
-                 Sector.EDUCATION.value: _l("Giáo dục")}
-
-
 def sector_rows(session: Session, unit_ids: list[int] | None, period: Period) -> list[Row]:
     """Satisfaction by sector (administrative procedures, health, education), from the tap totals."""
     figures = {sector: counted[0]
                for sector, counted in rating_totals(session, unit_ids, [period], by="sector").items()}
-    return ranked([Row(sector, str(SECTOR_LABELS.get(sector, sector)), value) for sector, value in figures.items()])
+    return ranked([Row(sector, labels.label(labels.SECTORS, sector), value) for sector, value in figures.items()])
 
 
 def area_rows(session: Session, unit_ids: list[int], period: Period) -> list[Row]:

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from hailong import audit, outbox, workdays
 from hailong.errors import Conflict, DomainError, ValidationError
 from hailong.feedback import find_by_code, format_code
+from hailong.labels import REJECTION_REASONS
 from models import (
     LOCAL_TZ, AuditLog, Extension, Feedback, FeedbackEvent, FeedbackStatus, Level, Resolution, Role, ServiceArea, User,
     local_date_of, utcnow,
@@ -28,13 +29,6 @@ DUE_SOON_DAYS = 2
 REOPEN_WITHIN = timedelta(days=30)
 NOTE_MAX = 5000
 
-REJECTION_REASONS = {
-    "complaint": _l("Là khiếu nại, không phải phản ánh, kiến nghị"),
-    "denunciation": _l("Là tố cáo, không phải phản ánh, kiến nghị"),
-    "missing_info": _l("Thiếu thông tin theo quy định (họ tên, địa chỉ, số điện thoại hoặc thư điện tử)"),
-    "duplicate": _l("Trùng với phản ánh, kiến nghị đã tiếp nhận"),
-    "out_of_scope": _l("Không phải phản ánh, kiến nghị về quy định hành chính"),
-}
 # What the citizen is told to do instead: a complaint or a denunciation has its own procedure.
 REJECTION_GUIDANCE = {
     "complaint": _l("Nội dung của ông/bà là khiếu nại, được giải quyết theo Luật Khiếu nại năm 2011, không theo thủ "

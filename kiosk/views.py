@@ -5,12 +5,11 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from hailong import __version__, kiosks, ratings
+from hailong import __version__, kiosks, qr, ratings
 from hailong.config import PROJECT_DIR
 from hailong.db import db_session
 from hailong.i18n import current_locale
-from hailong.kiosk_labels import LEVEL_LABELS, REASON_LABELS, strings_in
-from hailong.qr_inline import qr_svg
+from hailong.kiosk_labels import strings_in
 from models import Desk, Kiosk, ServiceArea, Unit
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates")
@@ -61,9 +60,9 @@ def index():
     feedback_url = f"{current_app.config['PUBLIC_URL']}/feedback/new?unit={unit.code}"
     response = make_response(render_template(
         "kiosk/kiosk.html", kiosk=kiosk, token=token, unit=unit, desk=desk, official=official,
-        official_json=kiosks.official_json(official), areas=areas, levels=LEVEL_LABELS, reasons=REASON_LABELS,
+        official_json=kiosks.official_json(official), areas=areas,
         t=strings[lang], lang=lang, strings=strings, timeouts=TIMEOUTS | current_app.config.get("KIOSK_TIMEOUTS", {}),
-        feedback_qr=qr_svg(feedback_url, label=strings[lang]["qr_caption"]), version=__version__))
+        feedback_qr=qr.inline_svg(feedback_url, label=strings[lang]["qr_caption"]), version=__version__))
     response.headers["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline use
     response.add_etag()  # its background revalidation is a 304 while nothing changed
     return response.make_conditional(request)

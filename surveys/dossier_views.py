@@ -8,7 +8,7 @@ from hailong import dossiers
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.extensions import limiter
-from hailong.kiosk_labels import LEVEL_LABELS, REASON_LABELS
+from hailong.labels import DOSSIER_STATES
 from models import Dossier, Level, Unit, local_date_of, utcnow
 from surveys.views import bp
 
@@ -66,8 +66,8 @@ def _today():
 def _page(dossier: Dossier, *, rated: bool = False, error: str | None = None):
     today = _today()
     return render_template("surveys/dossier_rate.html", dossier=dossier, unit=db_session().get(Unit, dossier.unit_id),
-                           state=dossiers.STATE_LABELS[dossiers.state_of(dossier, today)], levels=LEVEL_LABELS,
-                           reasons=REASON_LABELS, rated=rated, error=error, form=request.form,
+                           state=DOSSIER_STATES[dossiers.state_of(dossier, today)], rated=rated, error=error,
+                           form=request.form,
                            closed=dossiers.rating_closed(dossier, today), open_days=dossiers.RATING_OPEN_DAYS)
 
 

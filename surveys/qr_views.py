@@ -10,7 +10,6 @@ from hailong import qr
 from hailong.db import db_session
 from hailong.errors import Conflict, NotFound
 from hailong.extensions import limiter
-from hailong.kiosk_labels import LEVEL_LABELS, REASON_LABELS
 from models import Level, QrTarget, utcnow
 from surveys.views import bp
 
@@ -50,12 +49,11 @@ def qr_rate(code: str):
     visitor = request.cookies.get(VISIT_COOKIE) or secrets.token_urlsafe(16)
     if request.method == "GET":
         rated = qr.already_rated(db_session(), context.qr, request.cookies.get(VISIT_COOKIE), utcnow())
-        return _with_visitor(render_template("surveys/qr_rate.html", context=context, levels=LEVEL_LABELS,
-                                             rated=rated), visitor)
+        return _with_visitor(render_template("surveys/qr_rate.html", context=context, rated=rated), visitor)
     level = request.form.get("level", "")
     reasons = request.form.getlist("reasons")
     if level == Level.DISSATISFIED and not request.form.get("reasons_step"):
-        return _with_visitor(render_template("surveys/qr_reasons.html", context=context, reasons=REASON_LABELS),
+        return _with_visitor(render_template("surveys/qr_reasons.html", context=context),
                              visitor)
     try:
         qr.record_phone_rating(db_session(), context=context, level=level, reasons=reasons, visitor=visitor)

@@ -27,21 +27,6 @@ MAX_QUESTIONS = 60
 MAX_OPTIONS = 20
 MAX_TEXT = 500
 
-TYPE_LABELS = {
-    "scale": _l("Thang điểm 1–5"), "single": _l("Chọn một"), "multiple": _l("Chọn nhiều"),
-    "yes_no": _l("Có / Không"), "short_text": _l("Trả lời ngắn"), "long_text": _l("Trả lời dài"),
-}
-ELEMENT_LABELS = {
-    "access": _l("Tiếp cận dịch vụ"), "procedures": _l("Thủ tục hành chính"), "officials": _l("Công chức phục vụ"),
-    "result": _l("Kết quả giải quyết"), "feedback_handling": _l("Tiếp nhận, xử lý phản ánh, kiến nghị"),
-}
-SCALE_LABELS = {
-    1: _l("Rất không hài lòng"), 2: _l("Không hài lòng"), 3: _l("Bình thường"), 4: _l("Hài lòng"),
-    5: _l("Rất hài lòng"),
-}
-STATUS_LABELS = {"draft": _l("Nháp"), "published": _l("Đang mở"), "closed": _l("Đã đóng")}
-SECTOR_LABELS = {"administrative": _l("Hành chính công"), "health": _l("Y tế"), "education": _l("Giáo dục")}
-
 
 def tr(texts: dict | None, locale: str) -> str:
     """The text in ``locale``, falling back to Vietnamese (every survey is written in vi first)."""

@@ -27,11 +27,6 @@ TOKEN_MAX_AGE = timedelta(days=14)  # a phone may keep a filled-in survey throug
 BURST_WINDOW = timedelta(minutes=10)
 BURST_LIMIT = 10  # answers to one survey from one address (or token family) within the window, before flagging
 
-SUSPECT_LABELS = {
-    "burst_address": _l("nhiều câu trả lời liên tiếp từ cùng một địa chỉ mạng"),
-    "burst_token_family": _l("nhiều phiếu được phát cho cùng một địa chỉ mạng"),
-}
-
 
 class Refused(DomainError):
     status = 403

@@ -1,8 +1,10 @@
 // The kiosk: one tap, optional follow-ups, thanks, back to idle. Offline first:
 // a tap is written to IndexedDB the moment it happens and sent later through the batch
 // API; the server keeps it exactly once by its client id, so resending is always safe.
+// What each answer of the server means, the backoff and the ids come from queue.js.
 (function () {
   "use strict";
+  var Q = window.HailongQueue;
   var body = document.body;
   var token = body.dataset.token;
   var strings = JSON.parse(byId("kiosk-strings").textContent);
@@ -92,7 +94,7 @@
   // --- the flow ------------------------------------------------------------------------
   function tapFace(level) {
     if (current || revoked || screens.idle.hidden) return;  // ignores presses during thanks and follow-ups
-    current = {id: uuid(), level: level, tapped_at: isoNow()};
+    current = {id: Q.uuid(), level: level, tapped_at: isoNow()};
     body.dataset.taps = (+body.dataset.taps || 0) + 1;
     if (serving) current.official = serving.code;
     save(current, false);
@@ -252,24 +254,20 @@
       if (revoked) return;
       failures += 1;
       showPending();
-      // Exponential backoff with jitter, so a room of kiosks does not hammer a server coming back.
-      var delay = Math.min(cfg.maxRetry, cfg.retry * Math.pow(2, failures - 1));
-      retryTimer = setTimeout(flush, delay * (0.5 + Math.random() * 0.5));
+      retryTimer = setTimeout(flush, Q.backoff(failures, cfg.retry, cfg.maxRetry));
     });
   }
 
-  // Delivered (201) and replays (200) leave the queue; a tap the server will never accept
-  // (4xx) is moved aside, still in the browser for staff, instead of blocking the queue.
+  // Delivered (201), replays (200) and settled ids (409) leave the queue; a tap the server
+  // will never accept is moved aside, still in the browser for staff, instead of blocking the
+  // queue; the rest wait for the next send.
   function settle(batch, results) {
     return store(["taps", "rejected"], "readwrite", function (tx) {
       results.forEach(function (result, i) {
-        var tap = batch[i];
-        if (!tap) return;
-        if (result.status === 200 || result.status === 201) tx.objectStore("taps").delete(tap.id);
-        else if (result.status >= 400 && result.status < 500) {
-          tx.objectStore("rejected").put({id: tap.id, body: tap.body, error: result.error});
-          tx.objectStore("taps").delete(tap.id);
-        }
+        var tap = batch[i], verdict = tap && Q.verdict(result.status);
+        if (!tap || verdict === "retry") return;
+        if (verdict === "refused") tx.objectStore("rejected").put({id: tap.id, body: tap.body, error: result.error});
+        tx.objectStore("taps").delete(tap.id);
       });
     }).then(countPending);
   }
@@ -306,14 +304,6 @@
   }
 
   // --- helpers -------------------------------------------------------------------------
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
   function isoNow() {
     var d = new Date(), off = -d.getTimezoneOffset(), sign = off >= 0 ? "+" : "-";
     var local = new Date(d.getTime() + off * 60000).toISOString().slice(0, 23);

@@ -1,12 +1,14 @@
 // The phone survey: one question per step, answers kept in localStorage so a reload or a
-// dropped connection loses nothing, and a submit queued and retried until the server has it.
+// dropped connection loses nothing, and a submit queued in HailongQueue (queue.js): retried
+// until the server has it, or kept aside if the server refuses it.
 // Without this script the form still works: every question shows and posts as a plain form.
 (function () {
   "use strict";
   var form = document.getElementById("survey");
   if (!form) return;
-  var OUTBOX = "hailong.survey.outbox";
-  var RETRY_MS = 4000;
+  var Q = window.HailongQueue;
+  var outbox = Q.localQueue("hailong.survey.outbox");
+  var RETRY_MS = 4000, MAX_RETRY_MS = 60000;
   var key = form.dataset.storageKey;
   var preview = form.dataset.preview === "true";
   var steps = Array.prototype.slice.call(form.querySelectorAll(".step"));
@@ -18,7 +20,7 @@
   var bar = form.querySelector(".survey-progress .bar span");
   var progressText = form.querySelector(".progress-text");
   var thanks = document.getElementById("thanks");
-  var retryTimer = null;
+  var retryTimer = null, failures = 0;
 
   function load(name, fallback) {
     try { return JSON.parse(localStorage.getItem(name)) || fallback; } catch (e) { return fallback; }
@@ -26,14 +28,8 @@
   function save(name, value) {
     try { localStorage.setItem(name, JSON.stringify(value)); } catch (e) { /* private mode: keep going */ }
   }
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
-      return (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
-    });
-  }
 
-  var draft = load(key, null) || { id: uuid(), step: 0, answers: {} };
+  var draft = load(key, null) || { id: Q.uuid(), step: 0, answers: {} };
 
   function answerOf(fieldset) {
     var type = fieldset.dataset.type;
@@ -108,42 +104,35 @@
   }
 
   // --- sending: the outbox survives reloads; each item carries its own client id -------------
-  function enqueue(item) {
-    var box = load(OUTBOX, []).filter(function (o) { return o.payload.id !== item.payload.id; });
-    box.push(item);
-    save(OUTBOX, box);
-  }
-  function dequeue(id) {
-    save(OUTBOX, load(OUTBOX, []).filter(function (o) { return o.payload.id !== id; }));
-  }
   function send(item) {
     return fetch(item.url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
       body: JSON.stringify(item.payload)
     }).then(function (response) {
-      if (response.ok) { dequeue(item.payload.id); return { ok: true }; }
-      if (response.status >= 400 && response.status < 500 && response.status !== 429 && response.status !== 408) {
-        dequeue(item.payload.id);  // the server refused it: retrying will not help
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          return { ok: false, error: body.error || {} };
-        });
-      }
-      return { ok: false, retry: true };
+      var verdict = Q.verdict(response.status);
+      if (verdict === "delivered") { outbox.remove(item.id); return { ok: true }; }
+      if (verdict === "retry") return { ok: false, retry: true };
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        var error = body.error || {};
+        // Refused answers stay on the phone, aside; a settled one (409) is already decided.
+        if (verdict === "refused") outbox.refuse(item, error); else outbox.remove(item.id);
+        return { ok: false, error: error };
+      });
     }, function () { return { ok: false, retry: true }; });
   }
   function flush() {
     clearTimeout(retryTimer);
     var mine = null;
-    var box = load(OUTBOX, []);
-    var pending = box.map(function (item) {
+    var pending = outbox.all().map(function (item) {
       return send(item).then(function (result) {
         if (item.key === key) mine = result;
         return result;
       });
     });
     return Promise.all(pending).then(function (results) {
-      if (results.some(function (r) { return r.retry; })) retryTimer = setTimeout(flush, RETRY_MS);
+      failures = results.some(function (r) { return r.retry; }) ? failures + 1 : 0;
+      if (failures) retryTimer = setTimeout(flush, Q.backoff(failures, RETRY_MS, MAX_RETRY_MS));
       if (mine) settle(mine);
     });
   }
@@ -187,26 +176,27 @@
     status.className = "survey-status";
     // The page's signed token goes with the answers: it stays valid for days, so a queued answer still counts.
     var token = form.elements.token ? form.elements.token.value : null;
-    enqueue({ key: key, url: form.action, payload: { id: draft.id, version: version, answers: answers, token: token } });
+    outbox.put({ id: draft.id, key: key, url: form.action,
+                 payload: { id: draft.id, version: version, answers: answers, token: token } });
     flush();
   });
   back.addEventListener("click", function () { go(-1); });
   next.addEventListener("click", function () { go(1); });
   form.addEventListener("change", collect);
   form.addEventListener("input", collect);
-  window.addEventListener("online", flush);
+  window.addEventListener("online", function () { failures = 0; flush(); });
 
   form.classList.add("js");
   form.querySelector(".survey-progress").hidden = false;
   questions.forEach(function (q) {
     if (q.querySelector(".field-error").hidden) restore(q, draft.answers[q.dataset.key]);
   });
-  var queued = load(OUTBOX, []).some(function (o) { return o.key === key; });
+  var queued = outbox.all().some(function (o) { return o.key === key; });
   show(draft.step);
   if (queued) {
     submit.disabled = true;
     status.textContent = form.dataset.msgOffline;
     status.className = "survey-status offline";
   }
-  if (load(OUTBOX, []).length) flush();
+  if (outbox.all().length) flush();
 })();

@@ -25,6 +25,7 @@ def test_assets_come_from_the_cache_and_the_page_is_a_304_when_unchanged(live_se
     page.reload()
     expect(kiosk.idle()).to_be_visible()
     assert served["kiosk.js"] == (True, 200) and served["kiosk.css"] == (True, 200)  # no wait for the server
+    assert served["queue.js"] == (True, 200)  # the offline queue the kiosk shares with the phones
     # The page asks the server each time, conditionally: unchanged, it is answered without its body.
     etag = page.evaluate("async () => (await fetch('/kiosk', {cache: 'no-cache'})).headers.get('ETag')")
     status = page.evaluate("async (tag) => (await fetch('/kiosk', {headers: {'If-None-Match': tag}, cache: "

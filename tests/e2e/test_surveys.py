@@ -112,3 +112,24 @@ def test_english_phone_survey_and_the_back_office(live_server, new_context, sess
     closed = PhoneSurvey(new_context(PHONE).new_page(), live_server.url).open("giao-duc")
     expect(closed.page.get_by_role("heading", name="Khảo sát đã kết thúc")).to_be_visible()
     screenshot(closed.page, "survey-phone-09-closed")
+
+
+def test_an_answer_the_server_refuses_is_kept_aside_and_not_resent(live_server, new_context, session, world):
+    """queue.js: a 4xx other than 409/429 leaves the queue for a list kept on the phone, with the reason shown."""
+    survey_data.published(session, world.unit, "health")
+    phone = PhoneSurvey(new_context(PHONE).new_page(), live_server.url).open("y-te")
+    phone.page.evaluate("document.getElementById('survey').elements.token.value = 'not-the-page-token'")
+    phone.button("Bắt đầu").tap()
+    phone.choose("Tiêm chủng")
+    for label in ("Rất hài lòng", "Hài lòng", "Bình thường", "Rất hài lòng", "Hài lòng", "Rất hài lòng"):
+        phone.choose(label)
+    phone.expect_step(8, 9)
+    phone.choose("Có")
+    with phone.page.expect_response(lambda r: r.url.endswith("/survey/y-te") and r.request.method == "POST") as sent:
+        phone.send()
+    assert 400 <= sent.value.status < 500 and sent.value.status not in (409, 429)
+    expect(phone.status()).to_have_class("survey-status error")
+    assert stored(session) == []
+    assert phone.page.evaluate("localStorage.getItem('hailong.survey.outbox')") == "[]"
+    refused = phone.page.evaluate("JSON.parse(localStorage.getItem('hailong.survey.outbox.refused'))")
+    assert len(refused) == 1 and refused[0]["item"]["payload"]["answers"]["purpose"] == "o2"
