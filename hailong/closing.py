@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
-from hailong import periodic_report, reporting
+from hailong import labels, reporting
 from hailong.errors import Conflict, ValidationError
 from hailong.figures import Period, Rate
 from models import Feedback, FeedbackEvent, PeriodClosing, Rating, Unit, utcnow
@@ -112,7 +112,7 @@ def snapshot(context: dict) -> dict:
     report, scope, period = context["report"], context["scope"], context["period"]
     return {
         "unit": scope.unit.name, "kind": context["kind"],
-        "kind_label": str(periodic_report.PERIOD_LABELS[context["kind"]]),
+        "kind_label": str(labels.PERIODS[context["kind"]]),
         "start": period.start.isoformat(), "end": period.end.isoformat(), "as_of": context["today"].isoformat(),
         "targets": [_plain(card) for card in report["targets"]],
         "counts": {"ratings": _plain(report["ratings"]), "feedback": _plain(report["feedback"])},

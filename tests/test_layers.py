@@ -80,13 +80,6 @@ def test_the_checker_sees_function_local_and_relative_imports(tmp_path):
 # Templates: each blueprint's folder (its prefix) and the shared top-level templates/ (no prefix).
 TEMPLATE_PREFIXES = {"admin": "admin", "kiosk": "kiosk", "surveys": "surveys", "transparency": "public"}
 TEMPLATE_REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+[\"']([^\"']+)[\"']")
-# The PAKN status labels are Jinja if-chains in the phone pages' folder until one labels module replaces them
-# (worktree `vocab`): remove these with that change.
-PENDING_LABELS_MOVE = {
-    ("admin/templates/admin/inbox.html", "surveys/_feedback_labels.html"),
-    ("admin/templates/admin/papers/apology.html", "surveys/_feedback_labels.html"),
-    ("admin/templates/admin/ticket.html", "surveys/_feedback_labels.html"),
-}
 
 
 def template_crossings() -> set[tuple[str, str]]:
@@ -103,12 +96,9 @@ def template_crossings() -> set[tuple[str, str]]:
 
 
 def test_no_blueprint_template_uses_another_blueprints_templates():
-    unexpected = sorted(template_crossings() - PENDING_LABELS_MOVE)
-    stale = sorted(PENDING_LABELS_MOVE - template_crossings())
-    assert not unexpected, "templates across blueprints (share them from templates/):\n" + "\n".join(
-        f"  {name} uses {other}" for name, other in unexpected)
-    assert not stale, "exceptions that no longer match a template, remove them: " + ", ".join(
-        name for name, _ in stale)
+    crossing = sorted(template_crossings())
+    assert not crossing, "templates across blueprints (share them from templates/):\n" + "\n".join(
+        f"  {name} uses {other}" for name, other in crossing)
 
 
 def layout_sections() -> dict[str, set[str]]:
