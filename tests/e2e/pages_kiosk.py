@@ -5,6 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import words
+
 # Short timeouts so the tests never wait the real 30 s; the test app's config carries them to the page.
 FAST = "idle:1500,thanks:400,poll:300,retry:200,maxRetry:1000"
 
@@ -26,11 +28,14 @@ def wait_until(page, predicate: str, timeout_ms: int = 30_000) -> bool:
 
 
 class Kiosk:
+    """The kiosk tablet: opened with ``?lang=`` when a language is given; buttons are named in that language."""
+
     def __init__(self, page: Page, server, timeouts: str = FAST, lang: str = ""):
         self.page = page
         self.base_url = server.url
         server.app.config["KIOSK_TIMEOUTS"] = {k: int(v) for k, v in (p.split(":") for p in timeouts.split(","))}
         self.lang = lang
+        self._ = words(lang or "vi")
 
     @property
     def url(self) -> str:
@@ -63,16 +68,19 @@ class Kiosk:
         return self.page.get_by_role("heading", name=re.compile("có hài lòng|satisfied with"))
 
     def face(self, label: str):
-        return self.page.get_by_role("button", name=label, exact=True)
+        return self.page.get_by_role("button", name=self._(label), exact=True)
 
     def tap(self, label: str):
         self.face(label).tap()
 
     def choice(self, label: str):
-        return self.page.get_by_role("button", name=label, exact=True)
+        return self.page.get_by_role("button", name=self._(label), exact=True)
 
     def button(self, label: str):
-        return self.page.get_by_role("button", name=label, exact=True)
+        return self.page.get_by_role("button", name=self._(label), exact=True)
+
+    def group(self, label: str):
+        return self.page.get_by_role("group", name=self._(label))
 
     def thanks(self):
         return self.page.get_by_role("heading", name=re.compile("Cảm ơn|Thank you"))

@@ -104,19 +104,19 @@ def test_every_screen_in_both_languages_is_accessible(live_server, new_context, 
     assert [(r.level, r.reasons) for r in stored(session)] == [("dissatisfied", ["waited_too_long"])] * 2
 
 
-def test_whole_flow_with_reasons_area_and_criteria(live_server, new_context, session, world):
+def test_whole_flow_with_reasons_area_and_criteria(live_server, new_context, session, world, lang):
     full_kiosk(session, world)
-    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server).pair(world.code)
+    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server, lang=lang).pair(world.code)
+    health = world.areas["YT"]
     kiosk.tap("Không hài lòng")
     kiosk.choice("Chờ quá lâu").tap()
     kiosk.choice("Trễ hẹn trả kết quả").tap()
     expect(kiosk.choice("Chờ quá lâu")).to_have_attribute("aria-pressed", "true")
     kiosk.button("Tiếp tục").tap()
-    kiosk.choice("Y tế").tap()  # one tap on an area moves on
+    kiosk.choice(health.name_en if lang == "en" else health.name_vi).tap()  # one tap on an area moves on
     kiosk.choice("Không").tap()
     kiosk.choice("2 lần").tap()
-    kiosk.page.get_by_role("group", name="Thái độ của cán bộ tiếp nhận?").get_by_role(
-        "button", name="Hài lòng", exact=True).tap()
+    kiosk.group("Thái độ của cán bộ tiếp nhận?").get_by_role("button", name=kiosk._("Hài lòng"), exact=True).tap()
     with kiosk.page.expect_response(lambda r: "/ratings/batch" in r.url) as sent:
         kiosk.button("Gửi đánh giá").tap()
         expect(kiosk.thanks()).to_be_visible()
