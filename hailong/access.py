@@ -35,7 +35,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
 }
 
 # Every /admin endpoint and the capability it needs; None: open to strangers (login, logout).
-# An endpoint missing here is refused to everyone (and tests/functional/test_permissions.py says which).
+# An endpoint missing here is refused to everyone (and tests/admin/test_permissions.py says which).
 ENDPOINTS: dict[str, str | None] = {
     "admin.login": None, "admin.logout": None,
     "admin.dashboard": "figures", "admin.my_figures": "figures",

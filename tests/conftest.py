@@ -6,6 +6,7 @@ tables are created once and emptied after each test.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -119,6 +120,27 @@ def csrf_app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def login(request):
+    """Sign a member of staff in: `login("leader.xa01")` returns a test client with the session cookie.
+
+    `who` is a username or a User. The client is a new one on the test's `app`, on `app=` (e.g. csrf_app or one
+    built by make_app), or the given `client=`. When the app checks CSRF, the login form's token is sent too.
+    """
+
+    def sign_in(who, *, app=None, client=None, password=factories.PASSWORD):
+        client = client or (app or request.getfixturevalue("app")).test_client()
+        data = {"username": getattr(who, "username", who), "password": password}
+        if client.application.config.get("WTF_CSRF_ENABLED"):
+            page = client.get("/admin/login").get_data(as_text=True)
+            data["csrf_token"] = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        response = client.post("/admin/login", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

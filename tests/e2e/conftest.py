@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -19,6 +20,7 @@ KIOSK = {"viewport": {"width": 1280, "height": 800}, "has_touch": True}
 KIOSK_PORTRAIT = {"viewport": {"width": 800, "height": 1280}, "has_touch": True}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 
 # Every wait is for a state (a row, a screen, a text); on a loaded 2-core machine a state can take
 # longer than Playwright's 5 s default to arrive, never a reason to fail. A state that never comes
@@ -41,6 +43,24 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"],
     }
+
+
+@pytest.fixture(params=["vi", "en"])
+def lang(request) -> str:
+    """The citizen's language: a test that takes it runs once in Vietnamese and once in English."""
+    return request.param
+
+
+def words(lang: str):
+    """gettext in ``lang`` from the compiled catalogue (msgids are the Vietnamese wording): tests name
+    buttons and headings by the Vietnamese text and read the English one from the same catalogue the app
+    uses, so no label is written twice. Data (area names, survey questions) passes through unchanged."""
+    return Translations.load(str(TRANSLATIONS), [lang]).gettext if lang != "vi" else str
+
+
+@pytest.fixture
+def _(lang):
+    return words(lang)
 
 
 class LiveServer:

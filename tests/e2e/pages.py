@@ -1,32 +1,8 @@
-"""One page object per audience; selectors are roles and labels, as a person sees them."""
+"""The back office's sign-in; each audience has its page objects beside it (pages_kiosk, pages_phone, …)."""
 from __future__ import annotations
 
-import re
 
-from playwright.sync_api import Page, expect
-
-
-class KioskPage:
-    def __init__(self, page: Page, base_url: str):
-        self.page = page
-        self.base_url = base_url
-
-    def pair(self, token: str):
-        self.page.goto(f"{self.base_url}/kiosk/pair?code={token}")
-        expect(self.page).to_have_url(re.compile(r"/kiosk$"))
-        return self
-
-    def face(self, label: str):
-        return self.page.get_by_role("button", name=label, exact=True)
-
-    def tap(self, label: str):
-        self.face(label).tap()
-
-    def reason(self, label: str):
-        return self.page.get_by_role("button", name=label)
-
-    def thanks(self):
-        return self.page.get_by_role("heading", name=re.compile("Cảm ơn|Thank you"))
+from playwright.sync_api import Page
 
 
 class AdminPage:

@@ -5,6 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import words
+
 # Short timeouts so the tests never wait the real 30 s; the test app's config carries them to the page.
 FAST = "idle:1500,thanks:400,poll:300,retry:200,maxRetry:1000"
 
@@ -25,12 +27,26 @@ def wait_until(page, predicate: str, timeout_ms: int = 30_000) -> bool:
     }}""")
 
 
+# Records every screen the kiosk shows (``body[data-screen]``), so a test can wait on "the thank-you screen was
+# shown" even when it lasted 250 ms and a loaded machine looked too late to see it.
+WATCH_SCREENS = """() => {
+    if (window.hlScreens) return;
+    window.hlScreens = [];
+    new MutationObserver(() => window.hlScreens.push(document.body.dataset.screen))
+        .observe(document.body, {attributes: true, attributeFilter: ['data-screen']});
+}"""
+THANKS_SHOWN = "(window.hlScreens || []).filter(s => s === 'thanks').length"
+
+
 class Kiosk:
+    """The kiosk tablet: opened with ``?lang=`` when a language is given; buttons are named in that language."""
+
     def __init__(self, page: Page, server, timeouts: str = FAST, lang: str = ""):
         self.page = page
         self.base_url = server.url
         server.app.config["KIOSK_TIMEOUTS"] = {k: int(v) for k, v in (p.split(":") for p in timeouts.split(","))}
         self.lang = lang
+        self._ = words(lang or "vi")
 
     @property
     def url(self) -> str:
@@ -44,7 +60,17 @@ class Kiosk:
     def open(self) -> "Kiosk":
         self.page.goto(self.url)
         expect(self.idle()).to_be_visible()
+        self.watch()
         return self
+
+    def watch(self) -> int:
+        """Record the screens shown from now on (kept until the page reloads); how many thank-yous so far."""
+        self.page.evaluate(WATCH_SCREENS)
+        return self.page.evaluate(THANKS_SHOWN)
+
+    def thanked(self, before: int = 0):
+        """Wait until the thank-you screen has been shown (more than ``before`` times), however briefly."""
+        assert wait_until(self.page, f"() => {THANKS_SHOWN} > {before}"), "the thank-you screen never came"
 
     def wait_offline_ready(self) -> "Kiosk":
         """Wait until the service worker is active and has cached the page (so reloads work offline).
@@ -63,16 +89,19 @@ class Kiosk:
         return self.page.get_by_role("heading", name=re.compile("có hài lòng|satisfied with"))
 
     def face(self, label: str):
-        return self.page.get_by_role("button", name=label, exact=True)
+        return self.page.get_by_role("button", name=self._(label), exact=True)
 
     def tap(self, label: str):
         self.face(label).tap()
 
     def choice(self, label: str):
-        return self.page.get_by_role("button", name=label, exact=True)
+        return self.page.get_by_role("button", name=self._(label), exact=True)
 
     def button(self, label: str):
-        return self.page.get_by_role("button", name=label, exact=True)
+        return self.page.get_by_role("button", name=self._(label), exact=True)
+
+    def group(self, label: str):
+        return self.page.get_by_role("group", name=self._(label))
 
     def thanks(self):
         return self.page.get_by_role("heading", name=re.compile("Cảm ơn|Thank you"))
@@ -88,8 +117,9 @@ class Kiosk:
 
     def rate(self, label: str):
         """One whole satisfied/very satisfied visit: tap, thanks, back to idle."""
+        before = self.watch()
         self.tap(label)
-        expect(self.thanks()).to_be_visible()
+        self.thanked(before)
         expect(self.idle()).to_be_visible()
 
     def queued(self) -> int:

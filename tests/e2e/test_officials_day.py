@@ -175,9 +175,9 @@ def test_an_official_with_a_photo_appears_on_the_kiosk_and_public_desks(live_ser
     public.screenshot(path=str(SHOTS / "public-desks.png"), full_page=True)
 
     from tests.e2e.conftest import KIOSK
-    from tests.e2e.pages import KioskPage
+    from tests.e2e.pages_kiosk import Kiosk
 
-    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.code)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server).pair(world.code)
     expect(kiosk.page.locator("#serving-name")).to_have_text("Trần Văn Bình")
     expect(kiosk.page.locator("#serving-avatar img")).to_have_js_property("naturalWidth", 256)
     kiosk.page.screenshot(path=str(SHOTS / "kiosk-serving.png"))

@@ -4,12 +4,13 @@ from sqlmodel import select
 
 from models import Rating
 from tests.e2e.conftest import KIOSK, DESKTOP, screenshot
-from tests.e2e.pages import AdminPage, KioskPage
+from tests.e2e.pages import AdminPage
+from tests.e2e.pages_kiosk import Kiosk
 from tests.factories import PASSWORD
 
 
 def test_tap_a_face_and_find_it_in_stats_and_dashboard(live_server, new_context, session, world):
-    kiosk = KioskPage(new_context(KIOSK).new_page(), live_server.url).pair(world.code)
+    kiosk = Kiosk(new_context(KIOSK).new_page(), live_server, "idle:600000,thanks:600000,poll:300").pair(world.code)
     screenshot(kiosk.page, "slice-kiosk-question")
     with kiosk.page.expect_response(lambda r: "/api/v1/ratings" in r.url and r.request.method == "POST") as sent:
         kiosk.tap("Rất hài lòng")

@@ -11,26 +11,29 @@ from tests.e2e.pages_surveys import PhoneSurvey
 from tests.factories import PASSWORD
 
 
+OFFLINE = "Chưa có kết nối mạng. Câu trả lời đã được lưu trên điện thoại và sẽ tự động gửi khi có mạng trở lại."
+
+
 def stored(session):
     session.expire_all()
     return session.exec(select(SurveyResponse)).all()
 
 
-def test_whole_survey_with_a_dropped_connection(live_server, new_context, session, world):
+def test_whole_survey_with_a_dropped_connection(live_server, new_context, session, world, lang):
     survey_data.published(session, world.unit, "health")
     context = new_context(PHONE)
-    phone = PhoneSurvey(context.new_page(), live_server.url).open("y-te")
-    expect(phone.page.get_by_role("heading", name="Khảo sát sự hài lòng về dịch vụ y tế")).to_be_visible()
-    screenshot(phone.page, "survey-phone-01-intro")
+    phone = PhoneSurvey(context.new_page(), live_server.url, lang).open("y-te")
+    expect(phone.page.get_by_role("heading", name=phone.say("Khảo sát sự hài lòng về dịch vụ y tế"))).to_be_visible()
+    screenshot(phone.page, f"survey-phone-01-intro-{lang}")
     phone.button("Bắt đầu").tap()
     phone.expect_step(1, 9)
     phone.next()  # nothing chosen on a required question
-    expect(phone.error()).to_have_text("Vui lòng trả lời câu hỏi này.")
+    expect(phone.error()).to_have_text(phone.say("Vui lòng trả lời câu hỏi này."))
     phone.expect_step(1, 9)
-    screenshot(phone.page, "survey-phone-02-required")
+    screenshot(phone.page, f"survey-phone-02-required-{lang}")
     phone.choose("Tiêm chủng")
     phone.expect_step(2, 9)
-    screenshot(phone.page, "survey-phone-03-scale")
+    screenshot(phone.page, f"survey-phone-03-scale-{lang}")
     phone.choose("Rất hài lòng")
 
     phone.page.reload()  # answers and the step survive a reload
@@ -43,20 +46,20 @@ def test_whole_survey_with_a_dropped_connection(live_server, new_context, sessio
     for label in ("Hài lòng", "Bình thường", "Rất hài lòng", "Hài lòng", "Rất hài lòng"):
         phone.choose(label)
     phone.expect_step(8, 9)
-    screenshot(phone.page, "survey-phone-04-yes-no")
+    screenshot(phone.page, f"survey-phone-04-yes-no-{lang}")
     phone.choose("Có")
     phone.write("Bác sĩ tận tình, nên có thêm ghế chờ.")
-    screenshot(phone.page, "survey-phone-05-long-text")
+    screenshot(phone.page, f"survey-phone-05-long-text-{lang}")
     phone.send()
-    expect(phone.status()).to_contain_text("Chưa có kết nối mạng")
-    screenshot(phone.page, "survey-phone-06-offline")
+    expect(phone.status()).to_have_text(phone.say(OFFLINE))
+    screenshot(phone.page, f"survey-phone-06-offline-{lang}")
     assert stored(session) == []
 
     with phone.page.expect_response(lambda r: r.url.endswith("/survey/y-te") and r.request.method == "POST") as sent:
         context.set_offline(False)
     assert sent.value.status == 201
     expect(phone.thanks()).to_be_visible()
-    screenshot(phone.page, "survey-phone-07-thanks")
+    screenshot(phone.page, f"survey-phone-07-thanks-{lang}")
     [response] = stored(session)
     answers = {a.question_key: (a.value_int, a.value_text) for a in session.exec(select(SurveyAnswer))}
     assert answers == {"purpose": (None, "o2"), "h_access": (5, None), "h_clean": (4, None), "h_proc": (3, None),

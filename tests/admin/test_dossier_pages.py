@@ -10,13 +10,7 @@ from sqlmodel import func, select
 from hailong import dossiers
 from models import AuditLog, Dossier, Rating, local_date_of
 from tests.dossier_data import csv_bytes, register_rows, xlsx_bytes
-from tests.factories import PASSWORD, local
-
-
-def login(app, username, **kwargs):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
+from tests.factories import local
 
 
 def upload(client, data: bytes, name: str):
@@ -29,8 +23,8 @@ def stored(session) -> int:
     return session.exec(select(func.count()).select_from(Dossier)).one()
 
 
-def test_preview_then_save_then_save_again(app, session, world):
-    client = login(app, "admin.xa01")
+def test_preview_then_save_then_save_again(login, app, session, world):
+    client = login("admin.xa01")
     preview = upload(client, xlsx_bytes(register_rows(40)), "so-ho-so.xlsx")
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "40 dòng: 40 thêm, 0 cập nhật" in page and "H01-0020" in page
@@ -47,33 +41,29 @@ def test_preview_then_save_then_save_again(app, session, world):
     assert stored(session) == 40
 
 
-def test_a_bad_file_is_refused_with_every_line_named(app, session, world):
+def test_a_bad_file_is_refused_with_every_line_named(login, app, session, world):
     rows = register_rows(6)
     rows[1][5] = "31/02/2026"
     rows[4][1] = ""
-    response = upload(login(app, "admin.xa01"), csv_bytes(rows), "bad.csv")
+    response = upload(login("admin.xa01"), csv_bytes(rows), "bad.csv")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'name="token"' not in page
     assert "dòng 3, cột Ngày tiếp nhận: 31/02/2026 không phải ngày" in page
     assert "dòng 6, cột Mã hồ sơ: không được để trống" in page
-    assert upload(login(app, "admin.xa01"), b"%PDF", "so.pdf").status_code == 400
+    assert upload(login("admin.xa01"), b"%PDF", "so.pdf").status_code == 400
     assert stored(session) == 0
 
 
-def test_the_upload_needs_its_csrf_token(csrf_app, session, world):
-    client = csrf_app.test_client()
-    login_page = client.get("/admin/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    signed_in = client.post("/admin/login", data={"username": "admin.xa01", "password": PASSWORD, "csrf_token": csrf})
-    assert signed_in.status_code == 302
+def test_the_upload_needs_its_csrf_token(login, csrf_app, session, world):
+    client = login("admin.xa01", app=csrf_app)
     response = client.post("/admin/dossiers/import", data={"file": (io.BytesIO(csv_bytes(register_rows(2))), "r.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 400 and stored(session) == 0
 
 
-def test_only_the_administrator_imports(app, session, world):
+def test_only_the_administrator_imports(login, app, session, world):
     for role in ("leader", "viewer", "desk", "handler"):
-        client = login(app, f"{role}.xa01")
+        client = login(f"{role}.xa01")
         assert client.get("/admin/dossiers").status_code == 403
         assert upload(client, csv_bytes(register_rows(2)), "r.csv").status_code == 403
     assert stored(session) == 0
@@ -85,7 +75,7 @@ def rate(session, world, code, level, reasons=()):
                        dossier_code=code, tapped_at=moment, local_date=local_date_of(moment)))
 
 
-def test_figures_by_procedure_and_the_ii06a_table(app, session, world):
+def test_figures_by_procedure_and_the_ii06a_table(login, app, session, world):
     dossiers.import_register(session, world.unit, "r.csv", csv_bytes(register_rows(40, start=date(2026, 2, 20))))
     for n in range(1, 36):  # 35 answers on "Đăng ký khai sinh" dossiers: ranked; the rest are not
         rate(session, world, f"H01-{(n % 14) * 3 + 1:04d}", "dissatisfied" if n % 7 == 0 else "satisfied",
@@ -101,7 +91,7 @@ def test_figures_by_procedure_and_the_ii06a_table(app, session, world):
     assert total["received"] == 40 and total["carried"] == 0 and total["online"] + total["direct"] == 40
     assert total["resolved"] + total["pending"] == 40
     assert total["early"] + total["on_time"] + total["late"] == total["resolved"]
-    client = login(app, "leader.xa01")
+    client = login("leader.xa01")
     page = client.get("/admin/dossiers/figures?kind=quarter&year=2026&n=1").get_data(as_text=True)
     assert "Đăng ký khai sinh" in page and "Biểu II.06a" in page and "Chỉ số 5.4" in page
     report = client.get("/admin/reports?kind=quarter&year=2026&n=1").get_data(as_text=True)

@@ -8,13 +8,6 @@ from hailong import ratings
 from hailong import kiosks
 from models import AuditLog, Desk, Kiosk, KioskDevice, Rating, User
 from tests.conftest import rating_body
-from tests.factories import PASSWORD
-
-
-def login(client, username):
-    response = client.post("/admin/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def pair(client, code):
@@ -89,8 +82,8 @@ def test_thanks_links_to_the_public_feedback_form(client, world):
 
 
 @pytest.mark.parametrize("role", ["leader", "handler", "desk", "viewer"])
-def test_only_admins_manage_kiosks(client, world, role):
-    login(client, f"{role}.xa01")
+def test_only_admins_manage_kiosks(login, client, world, role):
+    login(f"{role}.xa01", client=client)
     kiosk_id = world.kiosk.id
     assert client.get("/admin/kiosks").status_code == 403
     assert client.get("/admin/kiosks/new").status_code == 403
@@ -104,8 +97,8 @@ def test_strangers_are_sent_to_login(client, world):
     assert client.get("/admin/serving").status_code == 302
 
 
-def test_admin_registers_a_kiosk_and_gets_a_code_that_pairs(client, session, world):
-    login(client, "admin.xa01")
+def test_admin_registers_a_kiosk_and_gets_a_code_that_pairs(login, client, session, world):
+    login("admin.xa01", client=client)
     page = client.post("/admin/kiosks/new", data={"name": "Máy quầy 2", "desk": 0, "service_area": world.areas["YT"].id,
                                                   "criteria": "y"})
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
@@ -119,14 +112,14 @@ def test_admin_registers_a_kiosk_and_gets_a_code_that_pairs(client, session, wor
     pair(client.application.test_client(), link.split("code=")[1])
 
 
-def test_admin_registration_needs_a_name(client, world):
-    login(client, "admin.xa01")
+def test_admin_registration_needs_a_name(login, client, world):
+    login("admin.xa01", client=client)
     response = client.post("/admin/kiosks/new", data={"name": " ", "desk": 0, "service_area": 0})
     assert response.status_code == 400 and "Vui lòng nhập tên thiết bị." in response.get_data(as_text=True)
 
 
-def test_admin_lists_revokes_and_changes_settings(client, session, world):
-    login(client, "admin.xa01")
+def test_admin_lists_revokes_and_changes_settings(login, client, session, world):
+    login("admin.xa01", client=client)
     listing = client.get("/admin/kiosks")
     assert listing.status_code == 200 and "Kiosk 1" in listing.get_data(as_text=True)
     response = client.post(f"/admin/kiosks/{world.kiosk.id}/settings",
@@ -142,29 +135,29 @@ def test_admin_lists_revokes_and_changes_settings(client, session, world):
     assert ratings.kiosk_for_token(session, world.token) is None
 
 
-def test_admin_cannot_touch_another_units_kiosk(client, session, world):
+def test_admin_cannot_touch_another_units_kiosk(login, client, session, world):
     from tests.factories import world as make_world
 
     other = make_world(session, code="XA02")
-    login(client, "admin.xa01")
+    login("admin.xa01", client=client)
     assert client.post(f"/admin/kiosks/{other.kiosk.id}/revoke").status_code == 404
     assert client.post(f"/admin/kiosks/{other.kiosk.id}/code").status_code == 404
 
 
-def test_silent_kiosk_is_flagged_during_opening_hours(client, session, world):
-    login(client, "admin.xa01")
+def test_silent_kiosk_is_flagged_during_opening_hours(login, client, session, world):
+    login("admin.xa01", client=client)
     assert "Không liên lạc được trong giờ làm việc" in client.get("/admin/kiosks").get_data(as_text=True)
     kiosks.heartbeat(session.get(Kiosk, world.kiosk.id), queue_length=3, app_version="0.1.0")
     session.commit()
     assert "Không liên lạc được trong giờ làm việc" not in client.get("/admin/kiosks").get_data(as_text=True)
 
 
-def test_desk_official_marks_serving_and_stops(client, session, world):
+def test_desk_official_marks_serving_and_stops(login, client, session, world):
     user = session.exec(select(User).where(User.username == "desk.xa01")).one()
     user.official_id = world.officials["CB01"].id
     session.add(user)
     session.commit()
-    login(client, "desk.xa01")
+    login("desk.xa01", client=client)
     assert client.post("/admin/serving", data={"desk": world.desk.id}).status_code == 302
     session.expire_all()
     assert session.get(Desk, world.desk.id).official_id == world.officials["CB01"].id
@@ -174,16 +167,16 @@ def test_desk_official_marks_serving_and_stops(client, session, world):
     assert session.get(Desk, world.desk.id).official_id is None
 
 
-def test_serving_needs_an_account_linked_to_an_official(client, session, world):
-    login(client, "handler.xa01")
+def test_serving_needs_an_account_linked_to_an_official(login, client, session, world):
+    login("handler.xa01", client=client)
     response = client.post("/admin/serving", data={"desk": world.desk.id})
     assert response.status_code == 422
     session.expire_all()
     assert session.get(Desk, world.desk.id).official_id is None
 
 
-def test_viewers_may_not_mark_serving(client, world):
-    login(client, "viewer.xa01")
+def test_viewers_may_not_mark_serving(login, client, world):
+    login("viewer.xa01", client=client)
     assert client.get("/admin/serving").status_code == 403
     assert client.post("/admin/serving", data={"desk": world.desk.id}).status_code == 403
 
@@ -195,7 +188,7 @@ def test_create_kiosk_prints_a_token_that_pairs(app, client, session, world):
     pair(client, token)
 
 
-def test_kiosks_page_shows_what_was_set_aside_and_why(client, session, world):
+def test_kiosks_page_shows_what_was_set_aside_and_why(login, client, session, world):
     from datetime import timedelta
 
     from hailong.config import Config
@@ -207,7 +200,7 @@ def test_kiosks_page_shows_what_was_set_aside_and_why(client, session, world):
         ratings.record_kiosk_rating(session, kiosk=world.kiosk, rating_in=ratings.parse_rating(body),
                                     config=Config(env="testing", secret_key="x" * 20))
     session.commit()
-    login(client, "admin.xa01")
+    login("admin.xa01", client=client)
     page = client.get("/admin/kiosks").get_data(as_text=True)
     cell = re.search(rf'data-testid="suspect-{world.kiosk.id}">(.*?)</td>', page, re.S).group(1)
     assert cell.strip().startswith("2") and "Chạm quá gần lần trước trên cùng thiết bị: 2" in cell

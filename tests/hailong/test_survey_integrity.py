@@ -11,7 +11,6 @@ from hailong.figures import Period, sector_rate
 from hailong.surveys import integrity
 from models import SurveyResponse, local_date_of, utcnow
 from tests import survey_data
-from tests.factories import PASSWORD
 
 URL = "/survey/y-te"
 TODAY = local_date_of(utcnow())
@@ -117,7 +116,7 @@ def test_missing_forged_and_foreign_tokens_are_refused(app, session, world, heal
     assert responses(session) == 8 and other.id != health.id
 
 
-def test_a_burst_from_one_address_is_kept_but_set_aside_visibly(app, session, world, health):
+def test_a_burst_from_one_address_is_kept_but_set_aside_visibly(login, app, session, world, health):
     client = phone(app, "198.51.100.9")
     for _ in range(integrity.BURST_LIMIT + 3):
         assert client.post(URL, json=answers(1, survey_data.page_token(client, URL))).status_code == 201
@@ -126,8 +125,7 @@ def test_a_burst_from_one_address_is_kept_but_set_aside_visibly(app, session, wo
     assert len(flagged) == 3 and all("burst_address" in r.suspect_reasons for r in flagged)
     assert responses(session) == 8 + integrity.BURST_LIMIT + 3  # every answer is kept
     assert sector_figure(session, world) == (6, 8 + integrity.BURST_LIMIT)  # the burst is not counted
-    admin = app.test_client()
-    admin.post("/admin/login", data={"username": world.users["admin"].username, "password": PASSWORD})
+    admin = login(world.users["admin"])
     page = admin.get(f"/admin/surveys/{health.id}/results").get_data(as_text=True)
     assert "3 phiếu đáng ngờ đã được lưu nhưng để riêng" in page
     assert "nhiều câu trả lời liên tiếp từ cùng một địa chỉ mạng (3)" in page

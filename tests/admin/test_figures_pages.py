@@ -20,12 +20,6 @@ TODAY = local_date_of(utcnow())
 THIS_MONTH = TODAY.replace(day=1)
 
 
-def login(client, user):
-    response = client.post("/admin/login", data={"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
 @pytest.fixture
 def data(session, world):
     """Taps in two areas this month, a few tickets with citizens' names and phones, a public reply."""
@@ -68,7 +62,7 @@ BACK_OFFICE_GETS = ["/admin", "/admin/reports", "/admin/reports.xlsx", "/admin/e
 
 
 @pytest.mark.parametrize("url", BACK_OFFICE_GETS)
-def test_strangers_are_sent_to_login(client, world, url):
+def test_strangers_are_sent_to_login(login, client, world, url):
     response = client.get(url)
     assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
 
@@ -76,8 +70,8 @@ def test_strangers_are_sent_to_login(client, world, url):
 @pytest.mark.parametrize("role", ["handler", "desk"])
 @pytest.mark.parametrize("url", ["/admin/reports", "/admin/reports.xlsx", "/admin/exports/register.csv",
                                  "/admin/exports/ratings.xlsx", "/admin/exports/tickets.xlsx"])
-def test_desk_officials_and_handlers_get_no_reports_or_exports(client, world, role, url):
-    assert login(client, world.users[role]).get(url).status_code == 403
+def test_desk_officials_and_handlers_get_no_reports_or_exports(login, client, world, role, url):
+    assert login(world.users[role]).get(url).status_code == 403
 
 
 @pytest.mark.parametrize(("role", "landing"), [("handler", "/admin/tickets"), ("desk", "/admin/tickets"),
@@ -91,22 +85,22 @@ def test_each_role_lands_where_its_work_is(client, world, role, landing):
 
 
 @pytest.mark.parametrize("role", ["viewer", "handler", "desk"])
-def test_only_leaders_and_admins_open_another_officials_page(client, world, role):
+def test_only_leaders_and_admins_open_another_officials_page(login, client, world, role):
     official = world.officials["CB01"]
-    assert login(client, world.users[role]).get(f"/admin/officials/{official.id}").status_code == 403
+    assert login(world.users[role]).get(f"/admin/officials/{official.id}").status_code == 403
 
 
 @pytest.mark.parametrize("role", ["leader", "handler", "desk"])
-def test_an_account_without_an_official_is_told_so_without_a_404(client, world, role):
+def test_an_account_without_an_official_is_told_so_without_a_404(login, client, world, role):
     world_user = world.users[role]
     assert world_user.official_id is None
-    login(client, world_user)
+    login(world_user, client=client)
     assert "Số liệu của tôi" not in client.get("/admin/tickets").get_data(as_text=True)
     response = client.get("/admin/me", follow_redirects=True)
     assert response.status_code == 200 and "chưa gắn với cán bộ nào" in response.get_data(as_text=True)
 
 
-def test_an_official_sees_their_figures_and_reasons(client, session, data):
+def test_an_official_sees_their_figures_and_reasons(login, client, session, data):
     user = data.users["desk"]
     user.official_id = data.officials["CB01"].id
     session.add(user)
@@ -114,32 +108,28 @@ def test_an_official_sees_their_figures_and_reasons(client, session, data):
         official=data.officials["CB01"],
         reasons=["attitude"])
     session.commit()
-    page = login(client, user).get("/admin/me").get_data(as_text=True)
+    page = login(user).get("/admin/me").get_data(as_text=True)
     assert "Nguyễn Thị Lan" in page and "Thái độ không tốt, gây phiền hà, sách nhiễu" in page
     assert "95,2%" in page  # 20 of 21
 
 
-def test_a_leader_of_another_commune_cannot_open_this_communes_official(client, session, world):
+def test_a_leader_of_another_commune_cannot_open_this_communes_official(login, client, session, world):
     other = factories.world(session, code="XA09")
-    assert login(client, other.users["leader"]).get(f"/admin/officials/{world.officials['CB01'].id}").status_code == 404
+    assert login(other.users["leader"]).get(f"/admin/officials/{world.officials['CB01'].id}").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["admin", "viewer", "handler", "desk"])
-def test_only_a_leader_acknowledges_an_alert(client, session, world, role):
+def test_only_a_leader_acknowledges_an_alert(login, client, session, world, role):
     alert = _alert(session, world)
-    response = login(client, world.users[role]).post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": "ok"})
+    response = login(world.users[role]).post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": "ok"})
     assert response.status_code == 403
     session.refresh(alert)
     assert alert.acknowledged_at is None
 
 
-def test_acknowledging_needs_the_csrf_token_and_a_comment(csrf_app, session, world):
+def test_acknowledging_needs_the_csrf_token_and_a_comment(login, csrf_app, session, world):
     alert = _alert(session, world)
-    client = csrf_app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post("/admin/login",
-                data={"username": world.users["leader"].username, "password": PASSWORD, "csrf_token": token})
+    client = login(world.users["leader"], app=csrf_app)
     assert client.post(f"/admin/alerts/{alert.id}/acknowledge", data={"comment": "Đã nhắc nhở"}).status_code == 400
     dashboard = client.get("/admin").get_data(as_text=True)
     token = dashboard.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
@@ -165,19 +155,19 @@ def _alert(session, world) -> Alert:
 # --- many units ---------------------------------------------------------------------------------
 
 
-def test_a_commune_user_sees_only_its_own_commune(client, session, data):
+def test_a_commune_user_sees_only_its_own_commune(login, client, session, data):
     _viewer, other = viewer_of_province(session, data)
-    client = login(client, data.users["leader"])
+    client = login(data.users["leader"], client=client)
     assert client.get(f"/admin?unit={other.unit.code}").status_code == 403
     assert client.get("/admin/reports?unit=TINH").status_code == 403
     assert "So sánh các xã" not in client.get("/admin").get_data(as_text=True)
 
 
-def test_a_province_viewer_compares_its_communes(client, session, data):
+def test_a_province_viewer_compares_its_communes(login, client, session, data):
     viewer, other = viewer_of_province(session, data)
     taps(session, other, 3, Level.DISSATISFIED, day=THIS_MONTH)
     session.commit()
-    page = login(client, viewer).get("/admin?kind=month").get_data(as_text=True)
+    page = login(viewer, client=client).get("/admin?kind=month").get_data(as_text=True)
     assert "So sánh các xã" in page and data.unit.name in page and other.unit.name in page
     assert "80,0%" in page and "0,0%" in page  # 20 of 25 in the first commune, 0 of 3 in the second
     # Judged against each commune's own targets, the ones missing most first: the first commune misses
@@ -196,7 +186,7 @@ def test_a_province_viewer_compares_its_communes(client, session, data):
     compared = {row[0]: row for row in book["So sánh các xã"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert compared[data.unit.name][1:4] == (0.8, "Chưa đạt", 25) and compared[data.unit.name][-2] == 2
     assert compared[other.unit.name][1:4] == (0.0, "Đạt", 3) and compared[other.unit.name][-2] == 0
-    assert login(client, viewer).get(f"/admin?unit={other.unit.code}").status_code == 200
+    assert login(viewer, client=client).get(f"/admin?unit={other.unit.code}").status_code == 200
     foreign = factories.world(session, code="XA77")
     assert client.get(f"/admin?unit={foreign.unit.code}").status_code == 403
 
@@ -204,8 +194,8 @@ def test_a_province_viewer_compares_its_communes(client, session, data):
 # --- reports and exports ---------------------------------------------------------------------------
 
 
-def test_dashboard_shows_the_four_targets_and_the_overdue_ticket(client, data):
-    page = login(client, data.users["leader"]).get("/admin?kind=month").get_data(as_text=True)
+def test_dashboard_shows_the_four_targets_and_the_overdue_ticket(login, client, data):
+    page = login(data.users["leader"]).get("/admin?kind=month").get_data(as_text=True)
     for label in ("Người dân hài lòng với việc giải quyết thủ tục hành chính",
                   "Hài lòng với dịch vụ y tế, giáo dục công",
                   "PAKN thuộc thẩm quyền được xử lý dứt điểm", "PAKN được xử lý đúng hạn"):
@@ -214,13 +204,13 @@ def test_dashboard_shows_the_four_targets_and_the_overdue_ticket(client, data):
     assert "Quá hạn" in page and "T0000" in page  # the tracking code of the overdue ticket
 
 
-def test_bad_period_is_a_clear_422(client, world):
-    response = login(client, world.users["leader"]).get("/admin?kind=custom&from=2026-06-30&to=2026-06-01")
+def test_bad_period_is_a_clear_422(login, client, world):
+    response = login(world.users["leader"]).get("/admin?kind=custom&from=2026-06-30&to=2026-06-01")
     assert response.status_code == 422 and "Ngày kết thúc phải sau ngày bắt đầu" in response.get_data(as_text=True)
 
 
-def test_report_xlsx_sums_match(client, data):
-    response = login(client, data.users["leader"]).get("/admin/reports.xlsx?kind=month")
+def test_report_xlsx_sums_match(login, client, data):
+    response = login(data.users["leader"]).get("/admin/reports.xlsx?kind=month")
     assert response.status_code == 200 and response.mimetype.endswith("sheet")
     book = load_workbook(io.BytesIO(response.data), read_only=True)
     areas = list(book["Theo lĩnh vực"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
@@ -236,21 +226,21 @@ def test_report_xlsx_sums_match(client, data):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_exports_hide_personal_data_from_a_viewer(client, data, fmt):
+def test_exports_hide_personal_data_from_a_viewer(login, client, data, fmt):
     url = f"/admin/exports/register.{fmt}?kind=year&year={TODAY.year}"
-    viewer_body = _download(login(client, data.users["viewer"]), url)
-    leader_body = _download(login(client.application.test_client(), data.users["leader"]), url)
+    viewer_body = _download(login(data.users["viewer"]), url)
+    leader_body = _download(login(data.users["leader"]), url)
     viewer_text, leader_text = _text(viewer_body, fmt), _text(leader_body, fmt)
     for secret in ("Lưu Thị Phượng", "0912345678", "Lưu Văn Tám"):
         assert secret not in viewer_text
         assert secret in leader_text
 
 
-def test_ratings_export_has_every_tap_and_marks_suspect_ones(client, session, data):
+def test_ratings_export_has_every_tap_and_marks_suspect_ones(login, client, session, data):
     tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 9, 0, 1), Level.SATISFIED,
         suspect_reasons=["too_close"])
     session.commit()
-    response = login(client, data.users["viewer"]).get("/admin/exports/ratings.xlsx?kind=month")
+    response = login(data.users["viewer"]).get("/admin/exports/ratings.xlsx?kind=month")
     rows = _table(response.data)
     header, body = rows[0], rows[1:]
     assert len(body) == 26 and "dossier_code" not in header
@@ -277,8 +267,8 @@ def _text(body: bytes, fmt: str) -> str:
     return "\n".join(str(cell) for row in book.active.iter_rows(values_only=True) for cell in row)
 
 
-def test_printable_report_has_every_section(client, data):
-    page = login(client, data.users["viewer"]).get("/admin/reports?kind=quarter").get_data(as_text=True)
+def test_printable_report_has_every_section(login, client, data):
+    page = login(data.users["viewer"]).get("/admin/reports?kind=quarter").get_data(as_text=True)
     for heading in ("1. Kết quả so với chỉ tiêu kế hoạch", "2. Tình hình tiếp nhận, xử lý PAKN",
                     "3. Chỉ số PAKN theo Quyết định 766/QĐ-TTg", "4. Mức độ hài lòng theo lĩnh vực", "6. Theo tháng"):
         assert heading in page
@@ -328,8 +318,8 @@ def test_stats_api_feedback_part_is_complete(client, data):
     assert body["sector"] == {"total": 5, "satisfied": 0, "satisfaction_rate": 0.0}
 
 
-def test_dashboard_in_english(client, data):
-    page = login(client, data.users["leader"]).get("/admin?kind=month&lang=en").get_data(as_text=True)
+def test_dashboard_in_english(login, client, data):
+    page = login(data.users["leader"]).get("/admin?kind=month&lang=en").get_data(as_text=True)
     assert "Administrative reform targets" in page and "80.0%" in page
 
 
@@ -347,12 +337,12 @@ def test_province_scale_loader_writes_exact_totals(app, session):
     assert scale.load_province(session, communes=2, ratings=600, tickets=120, log=lambda _line: None) == {}
 
 
-def test_register_reads_as_the_office_keeps_it_and_the_tickets_export_has_every_field(client, session, data):
+def test_register_reads_as_the_office_keeps_it_and_the_tickets_export_has_every_field(login, client, session, data):
     late = ticket(session, data.unit, received=THIS_MONTH, due=THIS_MONTH, handled=THIS_MONTH + timedelta(days=1),
                   status=FeedbackStatus.TRANSFERRED, within=False)
     late.transferred_to = "UBND huyện"
     session.commit()
-    leader = login(client, data.users["leader"])
+    leader = login(data.users["leader"])
     rows = _table(_download(leader, "/admin/exports/register.xlsx?kind=month"))
     header, body = rows[0], {row[2]: dict(zip(rows[0], row, strict=False)) for row in rows[1:]}
     assert header[:4] == ("Đơn vị", "Số vào sổ", "Mã tra cứu", "Ngày tiếp nhận") and "Người gửi" in header
@@ -367,14 +357,14 @@ def test_register_reads_as_the_office_keeps_it_and_the_tickets_export_has_every_
     assert english.startswith("Unit,") and "Resolved for good" in english
 
 
-def test_spreadsheets_read_as_an_office_forwards_them(client, session, data):
+def test_spreadsheets_read_as_an_office_forwards_them(login, client, session, data):
     """Title block, percent rates with counts, real date cells, names not codes, codes with their dash;
     control characters in a name (a NUL too, where the database keeps one) are dropped, never a 500."""
     nul = "\x00" if session.get_bind().dialect.name == "sqlite" else ""  # PostgreSQL never stores a NUL
     nasty = ticket(session, data.unit, received=THIS_MONTH, due=THIS_MONTH, name=f"Lê\x07{nul}Văn\x1b =Ba",
                    content='=HYPERLINK("http://evil.example","Bấm")', area=data.areas["HT"])
     session.commit()
-    leader = login(client, data.users["leader"])
+    leader = login(data.users["leader"])
     book = load_workbook(io.BytesIO(_download(leader, "/admin/exports/register.xlsx?kind=month")))
     sheet = book.active
     assert sheet["A1"].value == "Sổ theo dõi phản ánh, kiến nghị" and data.unit.name in sheet["A2"].value
@@ -403,8 +393,8 @@ def test_spreadsheets_read_as_an_office_forwards_them(client, session, data):
     assert month[3].number_format == "0.0%" and month[3].value == 0.8 and month[1].value == 25
 
 
-def test_report_cover_names_the_quarter_in_the_document_form(client, data):
-    page = login(client, data.users["leader"]).get("/admin/reports?kind=quarter").get_data(as_text=True)
+def test_report_cover_names_the_quarter_in_the_document_form(login, client, data):
+    page = login(data.users["leader"]).get("/admin/reports?kind=quarter").get_data(as_text=True)
     quarter = ("I", "II", "III", "IV")[(TODAY.month - 1) // 3]
     assert f"Kết quả đánh giá sự hài lòng và xử lý phản ánh, kiến nghị Quý {quarter} năm {TODAY.year}" in page
     for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "/BC-UBND", "Nơi nhận:",

@@ -10,7 +10,6 @@ import pytest
 
 from hailong import access
 from models import Role
-from tests.factories import PASSWORD
 from tests.workflow_helpers import accepted
 
 ALL = set(Role)
@@ -60,7 +59,7 @@ def ticket_args(session, world):
             "official_id": world.officials["CB01"].id, "what": "ratings", "closing_id": 1}
 
 
-def test_the_matrix(app, world, ticket_args):
+def test_the_matrix(login, app, world, ticket_args):
     requests = [r for r in admin_requests(app, ticket_args) if ALLOWED[r[0]] is not None]
     assert len(requests) >= 30
     stranger = app.test_client()
@@ -68,9 +67,7 @@ def test_the_matrix(app, world, ticket_args):
         response = stranger.open(url, method=method)
         assert response.status_code == 302 and "/admin/login" in response.headers["Location"], (endpoint, method)
     for role in Role:
-        client = app.test_client()
-        assert client.post("/admin/login",
-                           data={"username": f"{role.value}.xa01", "password": PASSWORD}).status_code == 302
+        client = login(f"{role.value}.xa01")
         for endpoint, method, url in requests:
             response = client.open(url, method=method)
             status = response.status_code
@@ -82,10 +79,9 @@ def test_the_matrix(app, world, ticket_args):
                 assert status == 403, (role.value, endpoint, method, status)
 
 
-def test_logout_for_every_role(app, world):
+def test_logout_for_every_role(login, app, world):
     for role in Role:
-        client = app.test_client()
-        client.post("/admin/login", data={"username": f"{role.value}.xa01", "password": PASSWORD})
+        client = login(f"{role.value}.xa01")
         assert client.post("/admin/logout").status_code == 302
         assert client.get("/admin/").status_code == 302
     assert app.test_client().post("/admin/logout").status_code == 302

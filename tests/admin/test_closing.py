@@ -11,18 +11,12 @@ from sqlmodel import select
 from hailong import workflow
 from models import AuditLog, Level, PeriodClosing, Resolution
 from tests import factories
-from tests.factories import PASSWORD, local
+from tests.factories import local
 from tests.figures_data import taps
 from tests.workflow_helpers import accepted
 
 Q3 = {"kind": "quarter", "year": "2026", "n": "3"}
 Q3_QUERY = "kind=quarter&year=2026&n=3"
-
-
-def login(app, user):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def close(client, number="125/BC-UBND", issued_on="2026-10-05", query=Q3_QUERY):
@@ -53,8 +47,8 @@ def the_closing(session) -> PeriodClosing:
     return session.exec(select(PeriodClosing)).one()
 
 
-def test_a_leader_closes_the_quarter_and_it_is_kept_as_issued(app, session, world, quarter):
-    leader = login(app, world.users["leader"])
+def test_a_leader_closes_the_quarter_and_it_is_kept_as_issued(login, app, session, world, quarter):
+    leader = login(world.users["leader"])
     response = close(leader)
     assert response.status_code == 303
     closing = the_closing(session)
@@ -72,10 +66,10 @@ def test_a_leader_closes_the_quarter_and_it_is_kept_as_issued(app, session, worl
     assert "125/BC-UBND" in listing and f"/admin/reports/issued/{closing.id}" in listing
 
 
-def test_backdated_tap_after_closing(app, session, world, quarter):
+def test_backdated_tap_after_closing(login, app, session, world, quarter):
     """Defect 11: a kiosk tap backdated into a quarter whose report was sent. It is stored and counted
     live, shown as "sau khi chốt" with the difference, and the issued report prints the same."""
-    leader = login(app, world.users["leader"])
+    leader = login(world.users["leader"])
     close(leader)
     closing = the_closing(session)
     before = issued_article(leader, closing.id)
@@ -103,8 +97,8 @@ def test_backdated_tap_after_closing(app, session, world, quarter):
     assert satisfied[0] == "90,0%" and satisfied[1].startswith("87,")  # 27/30 issued, 27/31 live
 
 
-def test_the_live_report_of_a_closed_period_counts_the_late_tap(app, session, world, quarter):
-    leader = login(app, world.users["leader"])
+def test_the_live_report_of_a_closed_period_counts_the_late_tap(login, app, session, world, quarter):
+    leader = login(world.users["leader"])
     close(leader)
     stats = app.test_client().get("/api/v1/stats?from=2026-07-01&to=2026-09-30").get_json()
     assert stats["ratings"]["total"] == 30
@@ -113,8 +107,8 @@ def test_the_live_report_of_a_closed_period_counts_the_late_tap(app, session, wo
     assert app.test_client().get("/api/v1/stats?from=2026-07-01&to=2026-09-30").get_json()["ratings"]["total"] == 31
 
 
-def test_a_period_is_closed_once(app, session, world, quarter):
-    leader = login(app, world.users["leader"])
+def test_a_period_is_closed_once(login, app, session, world, quarter):
+    leader = login(world.users["leader"])
     close(leader)
     response = close(leader, number="126/BC-UBND")
     assert response.status_code == 303
@@ -124,8 +118,8 @@ def test_a_period_is_closed_once(app, session, world, quarter):
 
 @pytest.mark.parametrize("number, issued_on", [("", "2026-10-05"), ("x" * 41, "2026-10-05"), ("12/BC", ""),
                                                 ("12/BC", "05/10/2026"), ("12/BC", "2026-06-30")])
-def test_bad_input_stores_nothing(app, session, world, quarter, number, issued_on):
-    leader = login(app, world.users["leader"])
+def test_bad_input_stores_nothing(login, app, session, world, quarter, number, issued_on):
+    leader = login(world.users["leader"])
     response = close(leader, number=number, issued_on=issued_on)
     assert response.status_code == 303
     assert session.exec(select(PeriodClosing)).first() is None
@@ -133,8 +127,8 @@ def test_bad_input_stores_nothing(app, session, world, quarter, number, issued_o
 
 
 @pytest.mark.parametrize("role", ["handler", "desk", "viewer", "admin"])
-def test_who_may_not_close(app, session, world, quarter, role):
-    response = close(login(app, world.users[role]))
+def test_who_may_not_close(login, app, session, world, quarter, role):
+    response = close(login(world.users[role]))
     assert response.status_code == 403
     assert session.exec(select(PeriodClosing)).first() is None
 
@@ -145,36 +139,32 @@ def test_a_stranger_may_not_close(app, session, world, quarter):
     assert session.exec(select(PeriodClosing)).first() is None
 
 
-def test_another_units_leader_may_not_close_nor_read(app, session, world, quarter):
+def test_another_units_leader_may_not_close_nor_read(login, app, session, world, quarter):
     other = factories.world(session, code="XA02")
-    outsider = login(app, other.users["leader"])
+    outsider = login(other.users["leader"])
     assert close(outsider, query=f"{Q3_QUERY}&unit=XA01").status_code == 403
     assert session.exec(select(PeriodClosing)).first() is None
-    close(login(app, world.users["leader"]))
+    close(login(world.users["leader"]))
     closing = the_closing(session)
     assert outsider.get(f"/admin/reports/issued/{closing.id}").status_code == 404
     assert "125/BC-UBND" not in outsider.get("/admin/reports/issued").get_data(as_text=True)
 
 
-def test_a_viewer_reads_the_issued_report_but_sees_no_close_form(app, session, world, quarter):
-    close(login(app, world.users["leader"]))
-    viewer = login(app, world.users["viewer"])
+def test_a_viewer_reads_the_issued_report_but_sees_no_close_form(login, app, session, world, quarter):
+    close(login(world.users["leader"]))
+    viewer = login(world.users["viewer"])
     assert viewer.get(f"/admin/reports/issued/{the_closing(session).id}").status_code == 200
     page = viewer.get("/admin/reports?kind=quarter&year=2026&n=2").get_data(as_text=True)
     assert "Chốt số liệu</button>" not in page and "Kỳ này chưa chốt số liệu." in page
 
 
-def test_closing_needs_the_forms_csrf_token(csrf_app, session, world, quarter):
-    client = csrf_app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/admin/login", data={"username": world.users["leader"].username, "password": PASSWORD,
-                                      "csrf_token": token})
+def test_closing_needs_the_forms_csrf_token(login, csrf_app, session, world, quarter):
+    client = login(world.users["leader"], app=csrf_app)
     assert close(client).status_code == 400
     assert session.exec(select(PeriodClosing)).first() is None
 
 
-def test_the_demo_commune_has_a_closed_quarter_with_a_late_tap(app, session, world):
+def test_the_demo_commune_has_a_closed_quarter_with_a_late_tap(login, app, session, world):
     from hailong.closing_demo import load_closing
     from hailong import closing as closing_rules
     from hailong.figures import Period
@@ -192,12 +182,12 @@ def test_the_demo_commune_has_a_closed_quarter_with_a_late_tap(app, session, wor
     assert "Người dân hài lòng" in closing.snapshot["targets"][0]["label"]  # issued in Vietnamese
     late = closing_rules.late_arrivals(session, closing, [world.unit.id])
     assert late.taps == 1 and late.any
-    page = login(app, world.users["leader"]).get(
+    page = login(world.users["leader"]).get(
         f"/admin/reports?kind=quarter&year={last_quarter.start.year}&n={last_quarter.end.month // 3}")
     assert "sau khi chốt" in page.get_data(as_text=True)
 
 
-def test_a_province_leader_closes_the_province_and_the_communes_are_kept(app, session, world, quarter):
+def test_a_province_leader_closes_the_province_and_the_communes_are_kept(login, app, session, world, quarter):
     from models import Role, Unit, User
 
     province = Unit(code="TINH", name="Tỉnh Thử", kind="province")
@@ -211,7 +201,7 @@ def test_a_province_leader_closes_the_province_and_the_communes_are_kept(app, se
                   unit_id=province.id, full_name="Lãnh đạo tỉnh")
     session.add(leader)
     session.commit()
-    client = login(app, leader)
+    client = login(leader)
     assert close(client, number="9/BC-UBND", query=f"{Q3_QUERY}&unit=TINH").status_code == 303
     closing = the_closing(session)
     assert closing.unit_id == province.id

@@ -6,24 +6,17 @@ from sqlmodel import select
 
 from hailong import totals
 from models import AuditLog, Extension, FeedbackEvent, OutboxMessage, ReplyTemplate
-from tests.factories import PASSWORD
 from tests.workflow_helpers import accepted, file_ticket, give_area
 
 
-def login(client, username):
-    response = client.post("/admin/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return client
+@pytest.fixture
+def leader(login, app, world):
+    return login("leader.xa01")
 
 
 @pytest.fixture
-def leader(app, world):
-    return login(app.test_client(), "leader.xa01")
-
-
-@pytest.fixture
-def handler(app, world):
-    return login(app.test_client(), "handler.xa01")
+def handler(login, app, world):
+    return login("handler.xa01")
 
 
 def test_leader_accepts_and_assigns(leader, session, world):
@@ -83,9 +76,9 @@ def test_handler_without_the_area_cannot_see_the_ticket(handler, session, world)
     assert ticket.content[:30] not in handler.get("/admin/tickets").get_data(as_text=True)
 
 
-def test_desk_sees_only_what_they_filed(app, session, world):
+def test_desk_sees_only_what_they_filed(login, app, session, world):
     ticket = file_ticket(session, world)
-    desk = login(app.test_client(), "desk.xa01")
+    desk = login("desk.xa01")
     assert desk.get(f"/admin/tickets/{ticket.id}").status_code == 200
     assert desk.post(f"/admin/tickets/{ticket.id}/answer", data={"body": "x" * 20}).status_code == 403
 

@@ -86,10 +86,9 @@ def test_find_export_and_correct(session, world):
     assert audit.details == {"fields": ["phone"]}  # which field, never the value
 
 
-def test_privacy_pages(app, session, world):
+def test_privacy_pages(login, session, world):
     ticket = file_ticket(session, world)
-    client = app.test_client()
-    client.post("/admin/login", data={"username": "admin.xa01", "password": "correct-horse-battery"})
+    client = login("admin.xa01")
     assert "Trần Thị Bích Ngọc" in client.get("/admin/privacy?q=0912345678").get_data(as_text=True)
     assert client.get("/admin/privacy?q=xyz").status_code == 422
     export = client.get("/admin/privacy/export?q=0912345678&format=json")

@@ -7,21 +7,14 @@ from sqlmodel import select
 from hailong import papers
 from models import Channel, Feedback
 from tests import factories
-from tests.factories import PASSWORD
 
 SPOKEN = {"kind": "kien_nghi", "content": "Đề nghị bố trí thêm ghế chờ ở sảnh một cửa.", "name": "Lê Văn Bình",
           "phone": "0241 234 5678", "address": "Thôn Đông", "consent": "y", "service_area": "HT"}
 
 
-def login(app, username):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
-
-
 @pytest.mark.parametrize("username", ["desk.xa01", "admin.xa01", "leader.xa01"])
-def test_an_official_files_for_a_citizen_and_prints_a_receipt(app, session, world, username):
-    client = login(app, username)
+def test_an_official_files_for_a_citizen_and_prints_a_receipt(login, app, session, world, username):
+    client = login(username)
     assert "Tiếp nhận phản ánh, kiến nghị tại quầy" in client.get("/admin/feedback/file").get_data(as_text=True)
     response = client.post("/admin/feedback/file", data=SPOKEN)
     assert response.status_code == 302
@@ -41,17 +34,17 @@ def test_an_official_files_for_a_citizen_and_prints_a_receipt(app, session, worl
     assert 'class="doc A6"' in client.get(response.headers["Location"] + "?size=A6").get_data(as_text=True)
 
 
-def test_without_the_citizens_consent_nothing_is_filed(app, session, world):
-    response = login(app, "desk.xa01").post("/admin/feedback/file", data=SPOKEN | {"consent": ""})
+def test_without_the_citizens_consent_nothing_is_filed(login, app, session, world):
+    response = login("desk.xa01").post("/admin/feedback/file", data=SPOKEN | {"consent": ""})
     assert response.status_code == 422 and "Cần đánh dấu đồng ý" in response.get_data(as_text=True)
     assert session.exec(select(Feedback)).all() == []
 
 
 @pytest.mark.parametrize("username", [None, "handler.xa01", "viewer.xa01"])
-def test_who_may_not_file_or_print(app, session, world, username):
-    desk = login(app, "desk.xa01")
+def test_who_may_not_file_or_print(login, app, session, world, username):
+    desk = login("desk.xa01")
     receipt = desk.post("/admin/feedback/file", data=SPOKEN).headers["Location"]
-    client = login(app, username) if username else app.test_client()
+    client = login(username) if username else app.test_client()
     for response in (client.get("/admin/feedback/file"),
                      client.post("/admin/feedback/file",
                                  data=SPOKEN | {"content": "Nội dung khác hẳn để không trùng."}),
@@ -63,15 +56,14 @@ def test_who_may_not_file_or_print(app, session, world, username):
     assert len(session.exec(select(Feedback)).all()) == 1
 
 
-def test_a_receipt_of_another_commune_is_not_shown(app, session, world):
+def test_a_receipt_of_another_commune_is_not_shown(login, app, session, world):
     factories.world(session, code="XA02")
-    receipt = login(app, "desk.xa01").post("/admin/feedback/file", data=SPOKEN).headers["Location"]
-    assert login(app, "desk.xa02").get(receipt).status_code == 404
+    receipt = login("desk.xa01").post("/admin/feedback/file", data=SPOKEN).headers["Location"]
+    assert login("desk.xa02").get(receipt).status_code == 404
 
 
-def test_missing_csrf_token_is_refused(csrf_app, session):
+def test_missing_csrf_token_is_refused(login, csrf_app, session):
     factories.world(session)
-    client = csrf_app.test_client()
-    client.post("/admin/login", data={"username": "desk.xa01", "password": PASSWORD})
+    client = login("desk.xa01", app=csrf_app)
     assert client.post("/admin/feedback/file", data=SPOKEN).status_code == 400
     assert session.exec(select(Feedback)).all() == []

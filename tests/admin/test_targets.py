@@ -4,15 +4,8 @@ from sqlmodel import select
 
 from models import Role, Target, Unit, User
 from tests import factories
-from tests.factories import PASSWORD
 
 TARGETS = {"satisfaction": 97, "sector_satisfaction": 90, "feedback_resolved": 95, "feedback_on_time": 100}
-
-
-def login(app, username):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def province_with_two_communes(session, world):
@@ -29,9 +22,9 @@ def province_with_two_communes(session, world):
     return other
 
 
-def test_a_province_sets_one_communes_target_for_one_year(app, session, world):
+def test_a_province_sets_one_communes_target_for_one_year(login, app, session, world):
     other = province_with_two_communes(session, world)
-    admin = login(app, "tinh.admin")
+    admin = login("tinh.admin")
     page = admin.get("/admin/settings/targets?year=2025&unit=XA02").get_data(as_text=True)
     assert other.unit.name in page and 'id="target-unit"' in page
     assert admin.post("/admin/settings/targets?year=2025&unit=XA02", data=TARGETS).status_code == 303
@@ -47,9 +40,9 @@ def test_a_province_sets_one_communes_target_for_one_year(app, session, world):
     assert "≥ 97,0%" not in admin.get("/admin/reports?kind=year&year=2025&unit=XA01").get_data(as_text=True)
 
 
-def test_a_communes_administrator_may_not_set_another_communes_targets(app, session, world):
+def test_a_communes_administrator_may_not_set_another_communes_targets(login, app, session, world):
     province_with_two_communes(session, world)
-    admin = login(app, world.users["admin"].username)
+    admin = login(world.users["admin"].username)
     assert admin.get("/admin/settings/targets?year=2025&unit=XA02").status_code == 403
     assert admin.post("/admin/settings/targets?year=2025&unit=XA02", data=TARGETS).status_code == 403
     assert session.exec(select(Target).where(Target.year == 2025)).first() is None

@@ -5,7 +5,6 @@ import pytest
 
 from hailong import create_app
 from hailong.config import Config, ConfigError
-from tests.factories import PASSWORD
 
 
 @pytest.mark.parametrize("url", ["/", "/admin/login", "/public", "/api/v1/stats", "/feedback/new", "/no-such-page"])
@@ -24,10 +23,9 @@ def test_hsts_only_over_https(client):
     assert client.get("/", base_url="https://phone.example").headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_back_office_pages_and_exports_are_never_cached(app, world):
-    client = app.test_client()
-    assert client.get("/admin/login").headers["Cache-Control"] == "no-store"
-    client.post("/admin/login", data={"username": "leader.xa01", "password": PASSWORD})
+def test_back_office_pages_and_exports_are_never_cached(login, app, world):
+    assert app.test_client().get("/admin/login").headers["Cache-Control"] == "no-store"
+    client = login("leader.xa01")
     for url in ("/admin/", "/admin/tickets", "/admin/exports/register.xlsx", "/admin/privacy/export?q=0912345678"):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -104,7 +102,7 @@ def test_control_characters_are_refused_on_the_pakn_form_and_nothing_is_stored(c
     assert session.exec(select(Feedback)).all() == []
 
 
-def test_control_characters_are_refused_by_the_api_and_desk_filing(app, client, session, world):
+def test_control_characters_are_refused_by_the_api_and_desk_filing(login, app, client, session, world):
     from sqlmodel import select
 
     from models import Feedback
@@ -113,8 +111,7 @@ def test_control_characters_are_refused_by_the_api_and_desk_filing(app, client, 
             "phone": "0912345678", "address": "Thôn Đông", "consent": True}
     response = client.post(f"/api/v1/feedback?unit={world.unit.code}", json=body)
     assert response.status_code == 422 and response.json["error"]["code"] == "control_characters"
-    desk = app.test_client()
-    desk.post("/admin/login", data={"username": "desk.xa01", "password": PASSWORD})
+    desk = login("desk.xa01")
     filed = desk.post("/admin/feedback/file", data={"kind": "kien_nghi", "content": "Nội dung\x01 có ký tự lạ ở đây.",
                                                     "anonymous": "y"})
     assert filed.status_code == 422 and "ký tự điều khiển" in filed.get_data(as_text=True)

@@ -128,12 +128,11 @@ def test_unconfigured_channels_wait(session, world):
     assert {m.status for m in session.exec(select(OutboxMessage))} == {"pending"}
 
 
-def test_delivery_state_on_the_ticket_page(app, session, world, smtp_server):
+def test_delivery_state_on_the_ticket_page(login, app, session, world, smtp_server):
     smtp_url, _inbox = smtp_server
     ticket = file_ticket(session, world)
     send(session, smtp_url)
-    client = app.test_client()
-    client.post("/admin/login", data={"username": "leader.xa01", "password": "correct-horse-battery"})
+    client = login("leader.xa01")
     page = client.get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
     assert "Đã gửi" in page and "Chờ gửi" in page  # the e-mail went, the SMS waits for a gateway
 

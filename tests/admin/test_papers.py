@@ -6,16 +6,9 @@ from sqlmodel import select
 
 from hailong import workflow
 from models import Extension, FeedbackStatus, Official, Resolution
-from tests.factories import PASSWORD
 from tests.workflow_helpers import accepted, calendar, file_ticket, give_area
 
 HEADER = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Nơi nhận:", "Lưu: VT.")
-
-
-def login(app, username):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def chairman(session, world):
@@ -29,7 +22,7 @@ def chairman(session, world):
     return official
 
 
-def test_apology_is_signed_by_the_leader_who_approved(app, session, world):
+def test_apology_is_signed_by_the_leader_who_approved(login, app, session, world):
     chairman(session, world)
     give_area(session, world)
     ticket = accepted(session, world)
@@ -39,7 +32,7 @@ def test_apology_is_signed_by_the_leader_who_approved(app, session, world):
     workflow.approve_extension(session, ticket, world.users["leader"])
     session.commit()
     extension = session.exec(select(Extension)).one()
-    letter = login(app, "handler.xa01").get(f"/admin/tickets/{ticket.id}/apology").get_data(as_text=True)
+    letter = login("handler.xa01").get(f"/admin/tickets/{ticket.id}/apology").get_data(as_text=True)
     for text in HEADER:
         assert text in letter
     assert "Kính gửi: Ông/Bà Trần Thị Bích Ngọc." in letter
@@ -49,7 +42,7 @@ def test_apology_is_signed_by_the_leader_who_approved(app, session, world):
     assert "CHỦ TỊCH UBND XÃ" in sign and "Vũ Đức Thắng" in sign and "Test handler" not in sign
 
 
-def test_transfer_refusal_and_answer_papers(app, session, world):
+def test_transfer_refusal_and_answer_papers(login, app, session, world):
     chairman(session, world)
     leader = world.users["leader"]
     moved = file_ticket(session, world, content="Đèn đường thôn Đông hỏng đã hai tháng, đề nghị sửa.")
@@ -59,7 +52,7 @@ def test_transfer_refusal_and_answer_papers(app, session, world):
     workflow.reject(session, refused, leader, reason="complaint")
     workflow.answer(session, answered, leader, body="UBND xã đã nạo vét cống thoát nước.")
     session.commit()
-    client = login(app, "leader.xa01")
+    client = login("leader.xa01")
     slip = client.get(f"/admin/tickets/{moved.id}/papers/transfer").get_data(as_text=True)
     assert "PHIẾU CHUYỂN PHẢN ÁNH, KIẾN NGHỊ" in slip and "Kính gửi: UBND tỉnh Thử." in slip
     assert f"Số: {moved.register_number}/PC-UBND" in slip
@@ -76,14 +69,14 @@ def test_transfer_refusal_and_answer_papers(app, session, world):
     assert client.get(f"/admin/tickets/{answered.id}/papers/bogus").status_code == 404
 
 
-def test_a_refused_ticket_shows_no_empty_actions_card_and_the_timeline_reads_words(app, session, world):
+def test_a_refused_ticket_shows_no_empty_actions_card_and_the_timeline_reads_words(login, app, session, world):
     refused = file_ticket(session, world, content="Nhờ xã tìm giúp con chó bị lạc ở thôn Tây.")
     workflow.reject(session, refused, world.users["leader"], reason="out_of_scope")
     rated = accepted(session, world)
     workflow.answer(session, rated, world.users["leader"], body="Đã xử lý.")
     workflow.rate_handling(session, rated, level="dissatisfied")
     session.commit()
-    client = login(app, "leader.xa01")
+    client = login("leader.xa01")
     page = client.get(f"/admin/tickets/{refused.id}").get_data(as_text=True)
     assert 'id="actions-h"' not in page and "In thông báo không tiếp nhận" in page
     timeline = client.get(f"/admin/tickets/{rated.id}").get_data(as_text=True).split('id="timeline-h"')[1]
@@ -91,23 +84,23 @@ def test_a_refused_ticket_shows_no_empty_actions_card_and_the_timeline_reads_wor
     assert "dissatisfied" not in timeline
 
 
-def test_answer_and_close_in_one_step(app, session, world):
+def test_answer_and_close_in_one_step(login, app, session, world):
     give_area(session, world)
     ticket = accepted(session, world)
-    response = login(app, "handler.xa01").post(f"/admin/tickets/{ticket.id}/answer", data={
+    response = login("handler.xa01").post(f"/admin/tickets/{ticket.id}/answer", data={
         "body": "Đã sửa xong.", "then": "close_resolved"})
     assert response.status_code == 303
     session.refresh(ticket)
     assert ticket.status == FeedbackStatus.CLOSED and ticket.resolution == Resolution.RESOLVED
     assert ticket.answered_at is not None and ticket.handled_date is not None
-    empty = login(app, "handler.xa01").post(f"/admin/tickets/{ticket.id}/answer", data={"then": "close_resolved"})
+    empty = login("handler.xa01").post(f"/admin/tickets/{ticket.id}/answer", data={"then": "close_resolved"})
     assert empty.status_code == 409  # already closed: nothing changes
 
 
-def test_an_empty_answer_and_close_is_refused_and_stores_nothing(app, session, world):
+def test_an_empty_answer_and_close_is_refused_and_stores_nothing(login, app, session, world):
     give_area(session, world)
     ticket = accepted(session, world)
-    response = login(app, "handler.xa01").post(f"/admin/tickets/{ticket.id}/answer",
+    response = login("handler.xa01").post(f"/admin/tickets/{ticket.id}/answer",
                                                data={"body": " ", "then": "close_resolved"})
     assert response.status_code == 422 and "Vui lòng nhập nội dung trả lời" in response.get_data(as_text=True)
     session.refresh(ticket)
@@ -115,16 +108,16 @@ def test_an_empty_answer_and_close_is_refused_and_stores_nothing(app, session, w
 
 
 @pytest.mark.parametrize("role", ["viewer"])
-def test_who_may_not_print_a_tickets_papers(app, session, world, role):
+def test_who_may_not_print_a_tickets_papers(login, app, session, world, role):
     ticket = accepted(session, world)
-    assert login(app, f"{role}.xa01").get(f"/admin/tickets/{ticket.id}/papers/answer").status_code == 403
+    assert login(f"{role}.xa01").get(f"/admin/tickets/{ticket.id}/papers/answer").status_code == 403
 
 
-def test_the_apology_form_proposes_a_leader_as_signer_never_the_handler(app, session, world):
+def test_the_apology_form_proposes_a_leader_as_signer_never_the_handler(login, app, session, world):
     give_area(session, world)
     ticket = accepted(session, world)
-    page = login(app, "handler.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
+    page = login("handler.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
     assert 'id="signer_name" name="signer_name" value="Test leader"' in page
     chairman(session, world)
-    page = login(app, "handler.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
+    page = login("handler.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
     assert 'name="signer_name" value="Vũ Đức Thắng"' in page and 'name="signer_title" value="Chủ tịch UBND xã"' in page

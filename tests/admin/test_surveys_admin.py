@@ -11,19 +11,11 @@ from sqlmodel import func, select
 from hailong.surveys import definitions
 from models import Campaign, Survey, SurveyAnswer, SurveyResponse, SurveyStatus, SurveyVersion, Unit, User
 from tests import survey_data
-from tests.factories import PASSWORD
-
-
-def signed_in(app, role: str, code: str = "xa01"):
-    client = app.test_client()
-    response = client.post("/admin/login", data={"username": f"{role}.{code}", "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 @pytest.fixture
-def admin(app, world):
-    return signed_in(app, "admin")
+def admin(login, app, world):
+    return login("admin.xa01")
 
 
 def fresh(session, model, **where):
@@ -161,15 +153,15 @@ def _fill(session, world):
     return survey
 
 
-def test_results_show_distributions_indexes_and_free_text(app, session, world):
+def test_results_show_distributions_indexes_and_free_text(login, app, session, world):
     survey = _fill(session, world)
-    page = signed_in(app, "viewer").get(f"/admin/surveys/{survey.id}/results").get_data(as_text=True)
+    page = login("viewer.xa01").get(f"/admin/surveys/{survey.id}/results").get_data(as_text=True)
     assert re.search(r'data-testid="response-count">4<', page)
     # 2 of 3, cut not rounded (DESIGN.md)
     assert re.search(r'data-testid="element-officials"><td>[^<]+</td><td>66,6%', page)
     assert "Chậm" in page and "=HYPERLINK" in page
     assert "4 người trả lời" in page
-    bad = signed_in(app, "leader").get(f"/admin/surveys/{survey.id}/results?from=2026-13-01")
+    bad = login("leader.xa01").get(f"/admin/surveys/{survey.id}/results?from=2026-13-01")
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_data(as_text=True)
 
 
@@ -230,7 +222,7 @@ READ_ROUTES = [
 ]
 
 
-def test_strangers_are_sent_to_login(client, session, world):
+def test_strangers_are_sent_to_login(login, client, session, world):
     survey = survey_data.published(session, world.unit)
     for method, path in BUILD_ROUTES + READ_ROUTES:
         response = getattr(client, method)(path.format(id=survey.id))
@@ -238,9 +230,9 @@ def test_strangers_are_sent_to_login(client, session, world):
 
 
 @pytest.mark.parametrize("role", ["leader", "viewer", "handler", "desk"])
-def test_only_admins_build(app, session, world, role):
+def test_only_admins_build(login, app, session, world, role):
     survey = survey_data.published(session, world.unit)
-    client = signed_in(app, role)
+    client = login(f"{role}.xa01")
     for method, path in BUILD_ROUTES:
         response = getattr(client, method)(path.format(id=survey.id), data={"direction": "up"})
         assert response.status_code == 403, (method, path)
@@ -248,30 +240,30 @@ def test_only_admins_build(app, session, world, role):
 
 
 @pytest.mark.parametrize("role", ["handler", "desk"])
-def test_desk_and_handlers_see_no_results(app, session, world, role):
+def test_desk_and_handlers_see_no_results(login, app, session, world, role):
     survey = survey_data.published(session, world.unit)
-    client = signed_in(app, role)
+    client = login(f"{role}.xa01")
     for method, path in READ_ROUTES:
         assert getattr(client, method)(path.format(id=survey.id)).status_code == 403, path
     assert "Khảo sát" not in client.get("/admin/").get_data(as_text=True)  # no nav link either
 
 
 @pytest.mark.parametrize("role", ["admin", "leader", "viewer"])
-def test_readers_see_results(app, session, world, role):
+def test_readers_see_results(login, app, session, world, role):
     survey = survey_data.published(session, world.unit)
-    client = signed_in(app, role)
+    client = login(f"{role}.xa01")
     for _method, path in READ_ROUTES:
         assert client.get(path.format(id=survey.id)).status_code == 200
     page = client.get("/admin/surveys").get_data(as_text=True)
     assert ("Soạn thảo" in page) is (role == "admin")
 
 
-def test_another_communes_admin_cannot_see_or_touch_our_survey(app, session, world):
+def test_another_communes_admin_cannot_see_or_touch_our_survey(login, app, session, world):
     from tests import factories
 
     factories.world(session, code="XA02")
     survey = survey_data.published(session, world.unit)
-    stranger = signed_in(app, "admin", "xa02")
+    stranger = login("admin.xa02")
     assert stranger.get(f"/admin/surveys/{survey.id}").status_code == 404
     assert stranger.get(f"/admin/surveys/{survey.id}/results").status_code == 404
     assert stranger.post(f"/admin/surveys/{survey.id}/close", data={}).status_code == 404
@@ -279,12 +271,9 @@ def test_another_communes_admin_cannot_see_or_touch_our_survey(app, session, wor
     assert fresh(session, Survey)[0].status == SurveyStatus.PUBLISHED
 
 
-def test_publish_without_a_csrf_token_is_refused(csrf_app, session, world):
+def test_publish_without_a_csrf_token_is_refused(login, csrf_app, session, world):
     survey = survey_data.published(session, world.unit)
-    client = csrf_app.test_client()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
-                      client.get("/admin/login").get_data(as_text=True)).group(1)
-    client.post("/admin/login", data={"username": "admin.xa01", "password": PASSWORD, "csrf_token": token})
+    client = login("admin.xa01", app=csrf_app)
     assert client.post(f"/admin/surveys/{survey.id}/close", data={}).status_code == 400
     assert fresh(session, Survey)[0].status == SurveyStatus.PUBLISHED
     assert fresh(session, User)  # still signed in, nothing else changed

@@ -5,20 +5,13 @@ from datetime import timedelta
 from hailong import reporting, workdays, workflow
 from hailong.figures import Period
 from models import Level, local_date_of, utcnow
-from tests.factories import PASSWORD
 from tests.figures_data import taps
 from tests.workflow_helpers import file_ticket
 
 TODAY = local_date_of(utcnow())
 
 
-def login(app, username):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
-
-
-def test_dashboard_overdue_list_is_linked_dashed_and_counted_in_working_days(app, session, world):
+def test_dashboard_overdue_list_is_linked_dashed_and_counted_in_working_days(login, app, session, world):
     received = utcnow() - timedelta(days=30)
     ticket = file_ticket(session, world, now=received)
     workflow.accept(session, ticket, world.users["leader"], assignee_id=world.users["handler"].id, now=received)
@@ -26,12 +19,12 @@ def test_dashboard_overdue_list_is_linked_dashed_and_counted_in_working_days(app
     calendar = workdays.calendar_for(session, world.unit.id)
     expected = -workflow.deadline(calendar, ticket, TODAY).days_left
     assert 0 < expected < (TODAY - ticket.due_date).days  # working days are fewer than calendar days
-    page = login(app, "leader.xa01").get("/admin").get_data(as_text=True)
+    page = login("leader.xa01").get("/admin").get_data(as_text=True)
     overdue = page.split('id="overdue-h"')[1]
     assert f'href="/admin/tickets/{ticket.id}"' in overdue
     assert f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}" in overdue
     assert re.search(rf'data-testid="overdue-days">{expected}<', overdue)
-    badge = login(app, "leader.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
+    badge = login("leader.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
     assert f"Quá hạn {expected} ngày làm việc" in badge
 
 
@@ -47,11 +40,11 @@ def test_taps_without_an_official_are_shown_but_never_ranked(session, world):
     assert rows[-1] is unknown
 
 
-def test_audit_log_reads_in_words(app, session, world):
+def test_audit_log_reads_in_words(login, app, session, world):
     ticket = file_ticket(session, world)
     workflow.add_note(session, ticket, world.users["leader"], body="Gọi lại cho người dân.")
     session.commit()
-    client = login(app, "leader.xa01")
+    client = login("leader.xa01")
     client.get(f"/admin/tickets/{ticket.id}")  # a view of personal data
     workflow.accept(session, ticket, world.users["leader"], assignee_id=world.users["handler"].id)
     session.commit()

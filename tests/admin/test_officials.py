@@ -9,12 +9,6 @@ from sqlmodel import select
 from hailong import officials
 from models import AuditLog, Desk, Official, User
 from tests import factories
-from tests.factories import PASSWORD
-
-
-def login(client, user):
-    assert client.post("/admin/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def jpeg_with_gps(size=(800, 600)) -> bytes:
@@ -33,9 +27,9 @@ def form(**changes):
     return data | changes
 
 
-def test_admin_creates_an_official_with_photo_account_and_desk(app, client, session, world):
+def test_admin_creates_an_official_with_photo_account_and_desk(login, app, client, session, world):
     handler, desk = world.users["handler"], world.desk
-    response = login(client, world.users["admin"]).post("/admin/settings/officials", data=form(
+    response = login(world.users["admin"], client=client).post("/admin/settings/officials", data=form(
         user_id=str(handler.id), desk_id=str(desk.id), photo=(io.BytesIO(jpeg_with_gps()), "chan-dung.jpg")),
         content_type="multipart/form-data")
     assert response.status_code == 303
@@ -59,23 +53,23 @@ def test_admin_creates_an_official_with_photo_account_and_desk(app, client, sess
     assert session.exec(select(AuditLog).where(AuditLog.object_type == "official")).first() is not None
 
 
-def test_a_linked_account_gets_its_own_figures_link(client, session, world):
+def test_a_linked_account_gets_its_own_figures_link(login, client, session, world):
     official = world.officials["CB01"]
-    login(client, world.users["admin"]).post(f"/admin/settings/officials/{official.id}", data=form(
+    login(world.users["admin"]).post(f"/admin/settings/officials/{official.id}", data=form(
         code="CB01", full_name=official.full_name, user_id=str(world.users["handler"].id)))
-    handler = login(client.application.test_client(), world.users["handler"])
+    handler = login(world.users["handler"])
     assert "Số liệu của tôi" in handler.get("/admin/tickets").get_data(as_text=True)
     assert handler.get("/admin/me").status_code == 200
 
 
-def test_retiring_keeps_the_official_and_frees_the_desk(client, session, world):
+def test_retiring_keeps_the_official_and_frees_the_desk(login, client, session, world):
     official = world.officials["CB01"]
     world.desk.official_id = official.id
     session.add(world.desk)
     session.commit()
     data = form(code="CB01", full_name=official.full_name, desk_id=str(world.desk.id))
     del data["active"]  # the box unticked: the official has left
-    assert login(client, world.users["admin"]).post(f"/admin/settings/officials/{official.id}",
+    assert login(world.users["admin"]).post(f"/admin/settings/officials/{official.id}",
                                                     data=data).status_code == 303
     session.expire_all()
     assert session.get(Official, official.id).active is False and session.get(Desk, world.desk.id).official_id is None
@@ -96,17 +90,17 @@ def bomb() -> bytes:
     ({"photo": (io.BytesIO(bomb()), "bom.png")}, "không phải là ảnh"),
     ({"user_id": "999999"}, "Not a valid choice"),
 ])
-def test_bad_input_is_a_clear_422_and_nothing_is_stored(client, session, world, changes, field_text):
-    response = login(client, world.users["admin"]).post("/admin/settings/officials", data=form(**changes),
+def test_bad_input_is_a_clear_422_and_nothing_is_stored(login, client, session, world, changes, field_text):
+    response = login(world.users["admin"]).post("/admin/settings/officials", data=form(**changes),
                                                          content_type="multipart/form-data")
     assert response.status_code == 422 and field_text in response.get_data(as_text=True)
     session.expire_all()
     assert session.exec(select(Official).where(Official.code != "CB01")).all() == []
 
 
-def test_another_communes_official_and_account_are_out_of_reach(client, session, world):
+def test_another_communes_official_and_account_are_out_of_reach(login, client, session, world):
     other = factories.world(session, code="XA02")
-    admin = login(client, world.users["admin"])
+    admin = login(world.users["admin"])
     foreign = other.officials["CB01"]
     assert admin.get(f"/admin/settings/officials/{foreign.id}").status_code == 404
     assert admin.post(f"/admin/settings/officials/{foreign.id}", data=form(code="X")).status_code == 404
@@ -116,19 +110,16 @@ def test_another_communes_official_and_account_are_out_of_reach(client, session,
 
 
 @pytest.mark.parametrize("role", ["leader", "handler", "desk", "viewer"])
-def test_only_the_administrator_manages_officials(client, world, role):
-    user_client = login(client, world.users[role])
+def test_only_the_administrator_manages_officials(login, client, world, role):
+    user_client = login(world.users[role])
     official = world.officials["CB01"]
     assert user_client.get("/admin/settings/officials").status_code == 403
     assert user_client.post("/admin/settings/officials", data=form()).status_code == 403
     assert user_client.post(f"/admin/settings/officials/{official.id}", data=form()).status_code == 403
 
 
-def test_missing_csrf_token_is_refused(csrf_app, session, world):
-    client = csrf_app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post("/admin/login", data={"username": "admin.xa01", "password": PASSWORD, "csrf_token": token})
+def test_missing_csrf_token_is_refused(login, csrf_app, session, world):
+    client = login("admin.xa01", app=csrf_app)
     assert client.post("/admin/settings/officials", data=form()).status_code in (400, 422)
     assert session.exec(select(Official).where(Official.code == "CB02")).first() is None
 

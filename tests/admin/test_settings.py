@@ -5,17 +5,10 @@ import pytest
 from sqlmodel import select
 
 from models import AuditLog, CalendarDay, Desk, ReplyTemplate, ServiceArea, Target, Unit, User, UserServiceArea
-from tests.factories import PASSWORD
 
 
-def admin_client(app):
-    client = app.test_client()
-    client.post("/admin/login", data={"username": "admin.xa01", "password": PASSWORD})
-    return client
-
-
-def test_create_a_handler_with_areas_then_deactivate(app, session, world):
-    client = admin_client(app)
+def test_create_a_handler_with_areas_then_deactivate(login, app, session, world):
+    client = login("admin.xa01")
     area = world.areas["HT"].id
     response = client.post("/admin/settings/users",
                            data={"username": "xuly2", "full_name": "Lê Văn Hai", "role": "handler",
@@ -36,8 +29,8 @@ def test_create_a_handler_with_areas_then_deactivate(app, session, world):
                                                AuditLog.object_id == user.id)).first()
 
 
-def test_bad_user_input_is_refused(app, session, world):
-    client = admin_client(app)
+def test_bad_user_input_is_refused(login, app, session, world):
+    client = login("admin.xa01")
     response = client.post("/admin/settings/users",
                            data={"username": "x y", "full_name": "", "role": "handler", "password": "short"})
     assert response.status_code == 422
@@ -51,8 +44,8 @@ def test_bad_user_input_is_refused(app, session, world):
     assert session.get(User, me).role == "admin" and session.get(User, me).full_name != "A"
 
 
-def test_area_deadlines_drive_new_tickets(app, session, world):
-    client = admin_client(app)
+def test_area_deadlines_drive_new_tickets(login, app, session, world):
+    client = login("admin.xa01")
     response = client.post(f"/admin/settings/areas/{world.areas['HT'].id}", data={
         "code": "HT", "name_vi": "Hộ tịch", "sector": "administrative", "classify_days": 3, "resolve_days": 7,
         "active": "y"})
@@ -63,8 +56,8 @@ def test_area_deadlines_drive_new_tickets(app, session, world):
                                                       "classify_days": 5, "resolve_days": 10}).status_code == 422
 
 
-def test_holiday_table_add_and_delete(app, session, world):
-    client = admin_client(app)
+def test_holiday_table_add_and_delete(login, app, session, world):
+    client = login("admin.xa01")
     assert client.post("/admin/settings/holidays",
                        data={"day": "2026-10-10", "working": "1", "note": "Làm bù"}).status_code == 303
     assert client.post("/admin/settings/holidays", data={"day": "2026-10-10", "working": "0"}).status_code == 422
@@ -74,8 +67,8 @@ def test_holiday_table_add_and_delete(app, session, world):
     assert session.exec(select(CalendarDay)).first() is None
 
 
-def test_reply_template_placeholders_are_checked(app, session, world):
-    client = admin_client(app)
+def test_reply_template_placeholders_are_checked(login, app, session, world):
+    client = login("admin.xa01")
     bad = client.post("/admin/settings/templates", data={"name": "Mẫu", "status": "", "service_area_id": 0,
                                                          "body": "Kính gửi {ho_va_ten}", "active": "y"})
     assert bad.status_code == 422 and "{ho_va_ten}" in bad.get_data(as_text=True)
@@ -86,8 +79,8 @@ def test_reply_template_placeholders_are_checked(app, session, world):
     assert (row.status, row.service_area_id, row.unit_id) == ("in_progress", None, world.unit.id)
 
 
-def test_targets_are_edited_in_percent(app, session, world):
-    client = admin_client(app)
+def test_targets_are_edited_in_percent(login, app, session, world):
+    client = login("admin.xa01")
     data = {"satisfaction": 96, "sector_satisfaction": 90, "feedback_resolved": 95, "feedback_on_time": 100}
     assert client.post("/admin/settings/targets?year=2026", data=data).status_code == 303
     row = session.exec(select(Target).where(Target.year == 2026, Target.code == "satisfaction",
@@ -96,8 +89,8 @@ def test_targets_are_edited_in_percent(app, session, world):
     assert client.post("/admin/settings/targets?year=2026", data=data | {"satisfaction": 140}).status_code == 422
 
 
-def test_units_desks_pages_render(app, world):
-    client = admin_client(app)
+def test_units_desks_pages_render(login, app, world):
+    client = login("admin.xa01")
     for kind in ("units", "areas", "desks", "templates", "holidays"):
         assert client.get(f"/admin/settings/{kind}").status_code == 200
     assert client.get("/admin/settings/nope").status_code == 404
@@ -113,13 +106,13 @@ def test_units_desks_pages_render(app, world):
      "Mã đã được dùng."),
     ("desks", {"number": 1, "name": "Quầy trùng số", "service_area_id": 0, "official_id": 0}, "Số quầy đã có."),
 ])
-def test_a_second_row_with_the_same_code_or_number_is_refused(app, session, world, section, data, field_message):
+def test_a_second_row_with_the_same_code_or_number_is_refused(login, app, session, world, section, data, field_message):
     model = {"units": Unit, "areas": ServiceArea, "desks": Desk}[section]
     if section == "units":  # only a province's administrator creates units
         world.unit.kind = "province"
         session.add(world.unit)
         session.commit()
     before = len(session.exec(select(model)).all())
-    response = admin_client(app).post(f"/admin/settings/{section}", data=data)
+    response = login("admin.xa01").post(f"/admin/settings/{section}", data=data)
     assert response.status_code == 422 and field_message in response.get_data(as_text=True)
     assert len(session.exec(select(model)).all()) == before

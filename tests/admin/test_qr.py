@@ -12,18 +12,11 @@ from sqlmodel import select
 from hailong import qr
 from models import QrCode, QrScanDay, QrTarget, local_date_of, utcnow
 from tests import factories
-from tests.factories import PASSWORD
-
-
-def login(app, username):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
 
 
 @pytest.fixture
-def admin(app, world):
-    return login(app, "admin.xa01")
+def admin(login, app, world):
+    return login("admin.xa01")
 
 
 def make(session, world, target, **refs) -> QrCode:
@@ -138,9 +131,9 @@ def test_a_desk_of_another_commune_cannot_be_printed_here(admin, session, world)
 
 
 @pytest.mark.parametrize("username", [None, "leader.xa01", "handler.xa01", "desk.xa01", "viewer.xa01"])
-def test_who_may_not_manage_qr_codes(app, session, world, username):
+def test_who_may_not_manage_qr_codes(login, app, session, world, username):
     code = make(session, world, QrTarget.UNIT)
-    client = login(app, username) if username else app.test_client()
+    client = login(username) if username else app.test_client()
     for method, path in (("get", "/admin/qr"), ("post", "/admin/qr"), ("get", f"/admin/qr/{code.id}.svg"),
                          ("get", f"/admin/qr/{code.id}.png"), ("get", f"/admin/qr/{code.id}/poster"),
                          ("get", f"/admin/qr/{code.id}/card"), ("post", f"/admin/qr/{code.id}/active")):

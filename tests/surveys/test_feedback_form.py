@@ -13,7 +13,6 @@ from werkzeug.test import stream_encode_multipart
 
 from models import Attachment, AuditLog, Channel, Feedback
 from tests import factories
-from tests.factories import PASSWORD
 
 FORMAL = {"kind": "phan_anh", "content": "Đường vào trụ sở xã bị ngập nước sau mưa.", "name": "Trần Văn An",
           "phone": "0912 345 678", "address": "Thôn Trung", "consent": "y", "unit": "XA01"}
@@ -268,15 +267,8 @@ def photo(client, session, world):
     return session.exec(select(Attachment)).one()
 
 
-def login(app, username):
-    client = app.test_client()
-    response = client.post("/admin/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-def test_photos_are_served_to_staff_and_each_view_is_logged(app, session, photo):
-    with login(app, "leader.xa01").get(f"/admin/attachments/{photo.id}") as response:
+def test_photos_are_served_to_staff_and_each_view_is_logged(login, app, session, photo):
+    with login("leader.xa01").get(f"/admin/attachments/{photo.id}") as response:
         assert response.status_code == 200 and response.mimetype == "image/jpeg"
         assert "no-store" in response.headers["Cache-Control"]
         assert Image.open(io.BytesIO(response.data)).size == (640, 480)
@@ -288,9 +280,9 @@ def test_photos_are_served_to_staff_and_each_view_is_logged(app, session, photo)
 # A handler of the same unit not handling this ticket (not theirs, not their area) may not see it either.
 @pytest.mark.parametrize("username, status", [(None, 302), ("viewer.xa01", 403), ("handler.xa01", 403),
                                               ("handler.xa02", 404)])
-def test_who_may_not_see_photos(app, session, photo, username, status):
+def test_who_may_not_see_photos(login, app, session, photo, username, status):
     factories.world(session, code="XA02")
-    client = login(app, username) if username else app.test_client()
+    client = login(username) if username else app.test_client()
     response = client.get(f"/admin/attachments/{photo.id}")
     assert response.status_code == status
     if status == 302:

@@ -12,7 +12,7 @@ from hailong import exports, qd766, workflow
 from hailong.figures import Period, Rate, feedback_figures, status_against
 from hailong.i18n import percent
 from models import CalendarDay, Extension, Level, local_date_of, utcnow
-from tests.factories import PASSWORD, local
+from tests.factories import local
 from tests import workflow_helpers
 from tests.workflow_helpers import calendar
 
@@ -41,13 +41,7 @@ def at(day: date, hour: int = 10):
     return local(day.year, day.month, day.day, hour)
 
 
-def login(app, username):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    return client
-
-
-def test_late_extension_stays_late(app, session, world):
+def test_late_extension_stays_late(login, app, session, world):
     ticket = accepted(session, world, now=MONDAY)
     due, leader, handler = ticket.due_date, world.users["leader"], world.users["handler"]
     new_due = calendar(session, world).add_working_days(due, 16)
@@ -65,7 +59,7 @@ def test_late_extension_stays_late(app, session, world):
     ticket.status = "in_progress"  # back open, to see the inbox badge
     ticket.handled_date = None
     session.commit()
-    page = login(app, "leader.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
+    page = login("leader.xa01").get(f"/admin/tickets/{ticket.id}").get_data(as_text=True)
     assert page.count(f"Quá hạn, đã hẹn lại {new_due:%d/%m/%Y}") == 2  # the badge and beside the due date
     code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
     status = app.test_client().get(f"/feedback/{code}").get_data(as_text=True)
@@ -163,7 +157,7 @@ def test_public_shows_published_answers(client, session, world):
     assert "Chưa có trả lời nào được công khai." not in page
 
 
-def test_day_off_moves_open_deadlines(app, session, world):
+def test_day_off_moves_open_deadlines(login, app, session, world):
     today = local_date_of(utcnow())
     ticket = file_ticket(session, world)
     closed = file_ticket(session, world)
@@ -172,7 +166,7 @@ def test_day_off_moves_open_deadlines(app, session, world):
     cal = calendar(session, world)
     classify_due, due, closed_due = ticket.classify_due, ticket.due_date, closed.due_date
     day_off = cal.add_working_days(today, 2)
-    response = login(app, "admin.xa01").post("/admin/settings/holidays",
+    response = login("admin.xa01").post("/admin/settings/holidays",
                                              data={"day": day_off.isoformat(), "working": "0", "note": "Nghỉ thêm"})
     assert response.status_code == 303
     assert session.exec(select(CalendarDay)).one().day == day_off
@@ -184,7 +178,7 @@ def test_day_off_moves_open_deadlines(app, session, world):
     assert closed.due_date == closed_due  # handled: its deadline is history
 
 
-def test_qd766_group5_in_api_report_and_xlsx(app, client, session, world):
+def test_qd766_group5_in_api_report_and_xlsx(login, app, client, session, world):
     today = local_date_of(utcnow())
     month = Period.month_of(today)
     start = utcnow() - timedelta(days=min(3, today.day - 1))
@@ -201,10 +195,10 @@ def test_qd766_group5_in_api_report_and_xlsx(app, client, session, world):
     assert body["qd766"]["5.3"] == {"numerator": 1, "denominator": 2, "ratio": 0.5, "score": 3.0, "max_score": 6.0}
     assert set(body["qd766"]) == {"5.2", "5.3", "5.4"}
     assert body["feedback"]["handling_satisfaction_rate"] == 0.5  # one definition: 5.3
-    page = login(app, "leader.xa01").get("/admin/reports?kind=month").get_data(as_text=True)
+    page = login("leader.xa01").get("/admin/reports?kind=month").get_data(as_text=True)
     assert 'data-indicator="5.3"' in page and "Quyết định 766/QĐ-TTg" in page and "Cổng Dịch vụ công quốc gia" in page
     assert late.status == "in_progress"
-    client = login(app, "leader.xa01")
+    client = login("leader.xa01")
     with client.get("/admin/reports.xlsx?kind=month") as response:
         sheet = load_workbook(io.BytesIO(response.data), read_only=True)["QĐ 766"]
         rows = list(sheet.iter_rows(min_row=exports.HEADER_ROW, values_only=True))  # under the title block

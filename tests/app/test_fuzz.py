@@ -19,7 +19,6 @@ from sqlmodel import func, select
 from hailong import qr
 from models import Attachment, Feedback, FeedbackEvent, KioskDevice, QrCode, Rating, SurveyResponse
 from tests import survey_data
-from tests.factories import PASSWORD
 from tests.workflow_helpers import accepted
 
 FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None,
@@ -79,12 +78,6 @@ def check(session, send):
 
 def bearer(world):
     return {"Authorization": f"Bearer {world.token}"}
-
-
-def staff(app, role: str):
-    client = app.test_client()
-    assert client.post("/admin/login", data={"username": f"{role}.xa01", "password": PASSWORD}).status_code == 302
-    return client
 
 
 # --- JSON endpoints ------------------------------------------------------------------------
@@ -245,8 +238,8 @@ staff_params = st.dictionaries(
 @example(params={"kind": "quarter", "year": "2026", "n": str(BIG)})
 @example(params={"from": "0001-01-01", "to": "9999-12-31", "kind": "custom"})
 @example(params={"q": "\x00"})
-def test_staff_query_parameters(site, session, params):
-    clients = site.setdefault("staff", {role: staff(site["app"], role) for role in STAFF_PAGES})
+def test_staff_query_parameters(login, site, session, params):
+    clients = site.setdefault("staff", {role: login(f"{role}.xa01", app=site["app"]) for role in STAFF_PAGES})
     for role, pages in STAFF_PAGES.items():
         client = clients[role]
         for page in pages:
