@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from surveys import shipped
+from hailong.surveys import shipped
 from tests.e2e.conftest import words
 
 
