@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime
 from hailong import compression, db, errors, labels, security
 from hailong.config import INSTANCE_DIR, PROJECT_DIR, Config
 from hailong.extensions import babel, csrf, limiter, login_manager
-from hailong.i18n import compile_catalogs, current_locale, number, percent, select_locale
+from hailong.i18n import compile_catalogs, current_locale, number, percent, remember_asked_locale, select_locale
 
 __version__ = "0.1.0"
 
@@ -34,6 +34,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     compile_catalogs(PROJECT_DIR / "translations")
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(PROJECT_DIR / "translations"))
+    app.before_request(remember_asked_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -33,6 +33,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
 
 
+def remember_asked_locale() -> None:
+    """Keep ``?lang=`` in the session before any view runs: a page that only redirects (the QR landing
+    sends the phone on to the rating page) translates nothing, so the locale selector would never see it."""
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        session["lang"] = asked
+
+
 def percent(value: float | None) -> str:
     """A share in 0..1 as 95,3% in Vietnamese (95.3% in English); an em dash for no data."""
     if value is None:

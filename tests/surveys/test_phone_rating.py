@@ -39,6 +39,13 @@ def test_a_happy_tap_is_stored_with_the_desk_its_area_and_who_serves_there(clien
     assert "Cảm ơn ông/bà đã đánh giá" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+def test_a_poster_link_in_english_keeps_english_past_the_redirect(client, desk_code):
+    landing = client.get(f"/q/{desk_code.code}?lang=en")
+    assert landing.status_code == 302
+    page = client.get(landing.headers["Location"]).get_data(as_text=True)
+    assert 'lang="en"' in page and "Very satisfied" in page
+
+
 def test_dissatisfied_asks_why_then_stores_the_reasons(client, session, desk_code):
     step = client.post(f"/r/{desk_code.code}", data={"level": "dissatisfied"})
     assert step.status_code == 200 and "Vì sao ông/bà chưa hài lòng?" in step.get_data(as_text=True)
