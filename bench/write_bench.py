@@ -226,8 +226,9 @@ class Server:
         env = dict(os.environ, DATABASE_URL=url, BENCH_DATABASE_URL=url, HAILONG_ENV="production",
                    SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_SECURE="0", PYTHONPATH=str(ROOT))
         threads = ["--threads", "4"] if worker_class == "gthread" else []
+        gunicorn = Path(sys.executable).parent / "gunicorn"  # the venv's, wherever the checkout is
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", worker_class, *threads, "--chdir", str(chdir),
+            [str(gunicorn), "-w", "2", "-k", worker_class, *threads, "--chdir", str(chdir),
              "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--preload", target],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self._wait_listening()
@@ -300,8 +301,8 @@ def drive(server: Server, path: str, token: str, seconds: int, connections: int,
 def measure(kind: str, worker_class: str, args, tmp: str, script: str, run: int) -> list[dict]:
     rows = []
     suffix = f"{kind[:2]}_{worker_class}"
-    bare_url = fresh_database(kind, f"bench15_bare_{suffix}", tmp, args.pg_url)
-    app_url = fresh_database(kind, f"bench15_app_{suffix}", tmp, args.pg_url)
+    bare_url = fresh_database(kind, f"{args.prefix}_bare_{suffix}", tmp, args.pg_url)
+    app_url = fresh_database(kind, f"{args.prefix}_app_{suffix}", tmp, args.pg_url)
     token = seed(app_url)
     seed(bare_url)  # the unit the bare rows name, so its foreign key holds
     results = {}
@@ -398,6 +399,8 @@ def main() -> int:
     parser.add_argument("--workers", default="sync,gthread")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--prefix", default="bench15",
+                        help="names of the PostgreSQL databases it drops and creates (one per engineer)")
     parser.add_argument("--profile", type=int, nargs="?", const=300, default=0,
                         help="profile this many taps in process instead (cProfile)")
     args = parser.parse_args()

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from hailong import feedback as intake
 from hailong import qd766, rating_batch, ratings
-from hailong.db import db_session
+from hailong.db import db_session, driver_transaction
 from hailong.errors import NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.spam import submit_limit, unknown_code_limit
@@ -60,7 +60,6 @@ def json_body():
 @bp.post("/ratings")
 def post_rating():
     """One tap: 201 when stored, 200 for a retry of a stored tap, 409 for an id reused by another tap."""
-    session = db_session()
     token = bearer_token()
     if not token:
         raise _unauthorized()
@@ -68,14 +67,15 @@ def post_rating():
         rating_in, invalid = ratings.parse_rating(json_body()), None
     except ValidationError as error:
         rating_in, invalid = None, error
-    # The token is judged before the body: an unpaired device learns nothing about its taps.
-    context = ratings.tap_context(session.connection(), token=token, rating_in=rating_in)
-    if context is None:
-        raise _unauthorized()
-    if invalid is not None:
-        raise invalid
-    tap, created = ratings.store_tap(session, context, rating_in, current_app.config["HAILONG"])
-    session.commit()  # now, not after the response is built: SQLite's write lock is held until then
+    # Committed when the block ends, before the response is built: SQLite's write lock is held until then.
+    with driver_transaction() as connection:
+        # The token is judged before the body: an unpaired device learns nothing about its taps.
+        context = ratings.tap_context(connection, token=token, rating_in=rating_in)
+        if context is None:
+            raise _unauthorized()
+        if invalid is not None:
+            raise invalid
+        tap, created = ratings.store_tap(connection, context, rating_in, current_app.config["HAILONG"])
     return jsonify(_rating_json(tap)), 201 if created else 200
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import get_history
 from sqlmodel import Session, select
 
+from hailong.driver_sql import DriverConnection
 from hailong.errors import Conflict, ValidationError
-from hailong.totals import apply_deltas, rating_key
+from hailong.totals import add_tap_counts, rating_key
 from models import (
     Channel, Desk, DeskDuty, Kiosk, KioskDevice, Level, Official, Rating, Reason, Sector, ServiceArea, Unit,
     local_date_of, utcnow,
@@ -231,11 +232,11 @@ def _parse_criteria(value, errors):
 
 # --- recording: the tap's write path -------------------------------------------------------
 #
-# Every kiosk tap runs this, so it is written with Core statements built once: the kiosk's
-# context in one query, both suspect counts in one, the insert (a replay is caught by the
-# unique client id, looked up only then) and the two totals upserts — no ORM objects, no
-# flush. The ORM flush hook of hailong.totals never sees these rows: the totals are added
-# here, in the same transaction.
+# Every kiosk tap runs this, so it is written with Core statements compiled once and run on the
+# driver (hailong.driver_sql): the kiosk's context in one query, both suspect counts in one, the
+# insert (a replay is caught by the unique client id, looked up only then) and the two totals
+# upserts — no ORM objects, no flush. The ORM flush hook of hailong.totals never sees these rows:
+# the totals are added here, in the same transaction.
 
 RATING = Rating.__table__
 
@@ -306,8 +307,21 @@ def _context_statement(by_token: bool) -> sa.Select:
     )
 
 
-def tap_context(connection: sa.Connection, *, token: str | None = None, kiosk_id: int | None = None,
-                rating_in: RatingIn | None = None) -> TapContext | None:
+def _context_by_token(_dialect: str) -> sa.Select:
+    return _context_statement(True)
+
+
+def _context_by_kiosk(_dialect: str) -> sa.Select:
+    return _context_statement(False)
+
+
+def driver(connection: sa.Connection | DriverConnection) -> DriverConnection:
+    """The driver connection to run the tap's statements on, in the caller's transaction."""
+    return connection if isinstance(connection, DriverConnection) else DriverConnection.of(connection)
+
+
+def tap_context(connection: sa.Connection | DriverConnection, *, token: str | None = None,
+                kiosk_id: int | None = None, rating_in: RatingIn | None = None) -> TapContext | None:
     """The context of a tap from the kiosk holding ``token`` (or ``kiosk_id``); None when unknown or revoked."""
     if kiosk_id is None and not token:
         return None
@@ -318,7 +332,7 @@ def tap_context(connection: sa.Connection, *, token: str | None = None, kiosk_id
         params["token_hash"] = hash_token(token)
     else:
         params["kiosk_id"] = kiosk_id
-    row = connection.execute(_context_statement(kiosk_id is None), params).first()
+    row = driver(connection).execute(_context_by_token if kiosk_id is None else _context_by_kiosk, params).first()
     if row is None:
         return None
     return TapContext(row[0], row[1], row[2], row[3], row[4], str(row[5] or Sector.ADMINISTRATIVE.value),
@@ -326,7 +340,7 @@ def tap_context(connection: sa.Connection, *, token: str | None = None, kiosk_id
 
 
 @functools.cache
-def _nearby_statement() -> sa.Select:
+def _nearby_statement(_dialect: str = "") -> sa.Select:
     # Both suspect rules in one read of the (kiosk_id, tapped_at) index.
     moment = RATING.c.tapped_at
     close = sa.and_(moment > sa.bindparam("close_from"), moment < sa.bindparam("close_to"))
@@ -336,19 +350,37 @@ def _nearby_statement() -> sa.Select:
                    moment < sa.bindparam("close_to")))
 
 
-def nearby_counts(connection: sa.Connection, kiosk_id: int, tapped_at: datetime,
+def nearby_counts(connection: sa.Connection | DriverConnection, kiosk_id: int, tapped_at: datetime,
                   min_interval_s: int) -> tuple[int, int]:
     """Stored taps of the kiosk within the interval either side of ``tapped_at``, and in the ten minutes up to it."""
     interval = timedelta(seconds=min_interval_s)
-    return tuple(connection.execute(_nearby_statement(), {
+    return driver(connection).execute(_nearby_statement, {
         "kiosk_id": kiosk_id, "at": tapped_at, "close_from": tapped_at - interval, "close_to": tapped_at + interval,
-        "burst_from": tapped_at - BURST_WINDOW, "low": tapped_at - max(interval, BURST_WINDOW)}).one())
+        "burst_from": tapped_at - BURST_WINDOW, "low": tapped_at - max(interval, BURST_WINDOW)}).first()
 
 
 @functools.cache
 def _insert_statement(dialect: str):
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RATING)
     return insert.on_conflict_do_nothing(index_elements=["client_id"]).returning(RATING.c.client_id)
+
+
+@functools.cache
+def _insert_new_statement(dialect: str):
+    # No RETURNING: one tap's insert says by its row count whether the id was new.
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RATING)
+    return insert.on_conflict_do_nothing(index_elements=["client_id"])
+
+
+TAP_COLUMNS = ("client_id", "body_hash", "unit_id", "channel", "kiosk_id", "desk_id", "official_id",
+               "service_area_id", "level", "reasons", "criteria", "dossier_code", "tapped_at", "sent_at",
+               "received_at", "local_date", "suspect", "suspect_reasons")
+
+
+@functools.cache
+def _stored_one_statement(_dialect: str) -> sa.Select:
+    return sa.select(RATING.c.client_id, RATING.c.body_hash, RATING.c.suspect, RATING.c.suspect_reasons).where(
+        RATING.c.client_id == sa.bindparam("client_id"))
 
 
 @functools.cache
@@ -360,6 +392,9 @@ def _stored_statement() -> sa.Select:
 def stored_taps(connection: sa.Connection, client_ids: list) -> dict:
     """The taps already stored under these client ids, as {client_id: row}."""
     return {row.client_id: row for row in connection.execute(_stored_statement(), {"client_ids": client_ids})}
+
+
+StoredRow = namedtuple("StoredRow", "client_id body_hash suspect suspect_reasons")
 
 
 def replayed(row, rating_in: RatingIn) -> StoredTap:
@@ -429,31 +464,32 @@ def insert_taps(connection: sa.Connection, rows: list[dict]) -> set:
     A client id already stored (a retry racing another) is skipped by the unique constraint.
     """
     insert = _insert_statement(connection.dialect.name)
-    if len(rows) == 1:
-        stored = {client_id for (client_id,) in connection.execute(insert, _columns(rows[0]))}
-    else:
-        stored = {client_id for (client_id,) in connection.execute(insert, [_columns(row) for row in rows])}
-    deltas = Counter(rating_key(row, row["sector"]) for row in rows if row["client_id"] in stored)
-    # In key order: two batches upserting the same totals lock them in the same order, never in a cycle.
-    apply_deltas(connection, Counter(dict(sorted(deltas.items()))))
+    stored = {client_id for (client_id,) in connection.execute(insert, [_columns(row) for row in rows])}
+    add_tap_counts(driver(connection), _deltas(row for row in rows if row["client_id"] in stored))
     return stored
+
+
+def _deltas(rows) -> Counter:
+    deltas = Counter(rating_key(row, row["sector"]) for row in rows)
+    # In key order: two batches upserting the same totals lock them in the same order, never in a cycle.
+    return Counter(dict(sorted(deltas.items())))
 
 
 def _columns(row: dict) -> dict:
     return {name: value for name, value in row.items() if name != "sector"}
 
 
-def store_tap(session: Session, context: TapContext, rating_in: RatingIn, config,
+def store_tap(connection: DriverConnection, context: TapContext, rating_in: RatingIn, config,
               now: datetime | None = None) -> tuple[StoredTap, bool]:
-    """Store one tap exactly once in the session's transaction: (tap, True) when new, (stored one, False) on a
+    """Store one tap exactly once in the connection's transaction: (tap, True) when new, (stored one, False) on a
     replay."""
     now = now or utcnow()
-    session.flush()  # pending ORM changes (a desk's official, say) must be seen by the reads below
-    connection = session.connection()
     counts = nearby_counts(connection, context.kiosk_id, rating_in.tapped_at, config.suspect_min_interval_s)
     row = tap_row(context, rating_in, config, now, counts)
-    if not insert_taps(connection, [row]):
-        return replayed(stored_taps(connection, [rating_in.client_id])[rating_in.client_id], rating_in), False
+    if not connection.execute(_insert_new_statement, row, columns=TAP_COLUMNS).rowcount:
+        stored = connection.execute(_stored_one_statement, {"client_id": rating_in.client_id}).first()
+        return replayed(StoredRow(*stored), rating_in), False
+    add_tap_counts(connection, Counter({rating_key(row, row["sector"]): 1}))
     return _stored(row), True
 
 
@@ -466,9 +502,10 @@ def _stored(row: dict) -> StoredTap:
 def record_kiosk_rating(session: Session, *, kiosk: Kiosk, rating_in: RatingIn, config,
                         now: datetime | None = None) -> StoredTap:
     """Store a kiosk tap, attributed and flagged (Conflict when its id names another tap)."""
-    session.flush()
-    context = tap_context(session.connection(), kiosk_id=kiosk.id, rating_in=rating_in)
-    return store_tap(session, context, rating_in, config, now)[0]
+    session.flush()  # pending ORM changes (a desk's official, say) must be seen by the reads below
+    connection = driver(session.connection())
+    context = tap_context(connection, kiosk_id=kiosk.id, rating_in=rating_in)
+    return store_tap(connection, context, rating_in, config, now)[0]
 
 
 def find_replay(session: Session, rating_in: RatingIn) -> Rating | None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import get_history
 from sqlmodel import Session, delete, select
 
 from hailong import counting
+from hailong.driver_sql import DriverConnection
 
 from models import (
     Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, Rating, RatingDailyTotal, RatingMonthlyTotal, Sector,
@@ -124,6 +125,11 @@ def _upsert_with_months(connection: sa.Connection, daily: sa.Table, monthly: sa.
                         rows: list[dict]) -> None:
     """Add ``rows`` to the daily totals and their sums by month to the monthly twin."""
     _upsert(connection, daily, keys, rows)
+    _upsert(connection, monthly, keys, _months(keys, rows))
+
+
+def _months(keys: tuple, rows: list[dict]) -> list[dict]:
+    """Daily ``rows`` summed by calendar month (dated the month's first day)."""
     months: dict = {}
     for row in rows:
         key = tuple(row[name] if name != "local_date" else row[name].replace(day=1) for name in keys)
@@ -133,13 +139,38 @@ def _upsert_with_months(connection: sa.Connection, daily: sa.Table, monthly: sa.
                     months[key][name] += value
         else:
             months[key] = dict(row, local_date=row["local_date"].replace(day=1))
-    _upsert(connection, monthly, keys, list(months.values()))
+    return list(months.values())
+
+
+def _tap_rows(deltas: Counter) -> list[dict]:
+    return [dict(zip(KEY_FIELDS, key, strict=True), count=change) for key, change in deltas.items() if change]
 
 
 def apply_deltas(connection: sa.Connection, deltas: Counter) -> None:
     """Add tap ``deltas`` ({key: change}) to the daily and monthly tap totals."""
-    rows = [dict(zip(KEY_FIELDS, key, strict=True), count=change) for key, change in deltas.items() if change]
-    _upsert_with_months(connection, RatingDailyTotal.__table__, RatingMonthlyTotal.__table__, KEY_FIELDS, rows)
+    _upsert_with_months(connection, RatingDailyTotal.__table__, RatingMonthlyTotal.__table__, KEY_FIELDS,
+                        _tap_rows(deltas))
+
+
+TAP_TOTAL_COLUMNS = (*KEY_FIELDS, "count")
+
+
+def _daily_upsert(dialect: str):
+    return _upsert_statement(dialect, RatingDailyTotal.__table__, KEY_FIELDS, ("count",))
+
+
+def _monthly_upsert(dialect: str):
+    return _upsert_statement(dialect, RatingMonthlyTotal.__table__, KEY_FIELDS, ("count",))
+
+
+def add_tap_counts(connection: DriverConnection, deltas: Counter) -> None:
+    """As ``apply_deltas``, on the driver: the write path of every kiosk tap."""
+    rows = _tap_rows(deltas)
+    for build, changes in ((_daily_upsert, rows), (_monthly_upsert, _months(KEY_FIELDS, rows))):
+        if len(changes) == 1:
+            connection.execute(build, changes[0], columns=TAP_TOTAL_COLUMNS)
+        elif changes:
+            connection.executemany(build, changes, columns=TAP_TOTAL_COLUMNS)
 
 
 def apply_ticket_deltas(connection: sa.Connection, deltas: Counter) -> None:
