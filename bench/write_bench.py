@@ -3,6 +3,7 @@
     .venv/bin/python bench/write_bench.py [--seconds 10] [--databases sqlite,postgresql]
         [--workers sync,gthread] [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
     .venv/bin/python bench/write_bench.py --profile     # cProfile of single taps, in-process
+    .venv/bin/python bench/write_bench.py --profile 1000 --profile-batch    # … of batches of 50
 
 For each database and gunicorn worker class (2 workers; gthread with 4 threads each), in the
 same run: a bare Flask app that parses the same JSON and inserts one row (or, for a batch,
@@ -359,8 +360,8 @@ def report(rows: list[dict]) -> None:
     sys.stdout.flush()
 
 
-def profile(taps: int) -> None:
-    """cProfile of ``taps`` single taps through the app in this process (SQLite), top functions by own time."""
+def profile(taps: int, batch: int = 0) -> None:
+    """cProfile of ``taps`` single taps (or of batches of ``batch`` taps) through the app in this process (SQLite)."""
     import cProfile
     import pstats
 
@@ -381,8 +382,13 @@ def profile(taps: int) -> None:
         profiler = cProfile.Profile()
         began = time.perf_counter()
         profiler.enable()
-        for body in bodies[50:]:
-            assert client.post("/api/v1/ratings", json=body, headers=headers).status_code == 201
+        if batch:
+            for first in range(50, len(bodies), batch):
+                answer = client.post("/api/v1/ratings/batch", json=bodies[first:first + batch], headers=headers)
+                assert {item["status"] for item in answer.json["results"]} == {201}
+        else:
+            for body in bodies[50:]:
+                assert client.post("/api/v1/ratings", json=body, headers=headers).status_code == 201
         profiler.disable()
         print(f"{taps} taps in process: {1000 * (time.perf_counter() - began) / taps:.2f} ms per tap under cProfile")
         stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
@@ -403,9 +409,10 @@ def main() -> int:
                         help="names of the PostgreSQL databases it drops and creates (one per engineer)")
     parser.add_argument("--profile", type=int, nargs="?", const=300, default=0,
                         help="profile this many taps in process instead (cProfile)")
+    parser.add_argument("--profile-batch", action="store_true", help="with --profile: post them in batches")
     args = parser.parse_args()
     if args.profile:
-        profile(args.profile)
+        profile(args.profile, args.batch if args.profile_batch else 0)
         return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -82,13 +82,16 @@ def post_rating():
 @bp.post("/ratings/batch")
 def post_ratings_batch():
     """The kiosk's offline queue: each tap answered as if posted alone, the good ones stored together."""
-    session = db_session()
-    kiosk = current_kiosk()
-    items = json_body()
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
-        raise ValidationError(_l("Cần một danh sách từ 1 đến %(n)s đánh giá.", n=MAX_BATCH))
-    results = rating_batch.store_batch(session, kiosk_id=kiosk.id, items=items, config=current_app.config["HAILONG"])
-    session.commit()  # as for one tap: the write lock is not held while the answer is built
+    token = bearer_token()
+    with driver_transaction() as connection:  # as for one tap: committed before the answer is built
+        context = ratings.tap_context(connection, token=token) if token else None
+        if context is None:
+            raise _unauthorized()
+        items = json_body()
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+            raise ValidationError(_l("Cần một danh sách từ 1 đến %(n)s đánh giá.", n=MAX_BATCH))
+        results = rating_batch.store_batch(connection, context=context, items=items,
+                                           config=current_app.config["HAILONG"])
     return jsonify({"results": results}), 200
 
 

@@ -41,6 +41,29 @@ class DriverConnection:
         return cursor.rowcount
 
 
+    def inserted(self, build: Callable[[str], sa.Executable], rows: list[dict], *, columns: tuple) -> list[bool]:
+        """Run an ``INSERT … ON CONFLICT DO NOTHING`` for every row; whether each was stored (a conflict is not).
+
+        On PostgreSQL the statement must return a row per stored row: psycopg sends them all in one
+        round trip and answers each. SQLite's executemany cannot return rows nor say which changed,
+        so it runs once per row (compiled once, in the driver's statement cache).
+        """
+        statement = prepared(build, self.dialect, columns)
+        cursor = self.dbapi.cursor()
+        params = [statement.params(row) for row in rows]
+        if self.dialect.name != "postgresql":
+            stored = []
+            for values in params:
+                cursor.execute(statement.sql, values)
+                stored.append(cursor.rowcount == 1)
+            return stored
+        cursor.executemany(statement.sql, params, returning=True)
+        stored = [cursor.fetchone() is not None]
+        while cursor.nextset():
+            stored.append(cursor.fetchone() is not None)
+        return stored
+
+
 class PreparedCursor:
     """A cursor whose rows come back converted as SQLAlchemy would convert them."""
 

@@ -273,11 +273,13 @@ class StoredTap:
 
 
 def kiosk_ids_for_token() -> sa.Select:
-    """The kiosk a token hash opens: by its pairing code, or by a paired tablet that is not revoked."""
-    digest = sa.bindparam("token_hash")
-    by_device = sa.select(KioskDevice.kiosk_id).where(KioskDevice.token_hash == digest,
-                                                      KioskDevice.revoked_at.is_(None))
-    return sa.select(Kiosk.id).where(Kiosk.token_hash == digest).union_all(by_device)
+    """The kiosk a paired tablet's credential (by its hash) opens, unless the tablet is revoked.
+
+    Never by the kiosk's pairing code (``Kiosk.token_hash``): as ``kiosk_for_token``, a code is
+    shown in the open and buys one device credential, nothing else.
+    """
+    return sa.select(KioskDevice.kiosk_id).where(KioskDevice.token_hash == sa.bindparam("token_hash"),
+                                                  KioskDevice.revoked_at.is_(None))
 
 
 @functools.cache
@@ -383,18 +385,25 @@ def _stored_one_statement(_dialect: str) -> sa.Select:
         RATING.c.client_id == sa.bindparam("client_id"))
 
 
-@functools.cache
-def _stored_statement() -> sa.Select:
-    return sa.select(RATING.c.client_id, RATING.c.body_hash, RATING.c.suspect, RATING.c.suspect_reasons).where(
-        RATING.c.client_id.in_(sa.bindparam("client_ids", expanding=True)))
-
-
-def stored_taps(connection: sa.Connection, client_ids: list) -> dict:
-    """The taps already stored under these client ids, as {client_id: row}."""
-    return {row.client_id: row for row in connection.execute(_stored_statement(), {"client_ids": client_ids})}
-
-
 StoredRow = namedtuple("StoredRow", "client_id body_hash suspect suspect_reasons")
+
+
+@functools.lru_cache(maxsize=16)
+def _stored_statement(size: int):
+    def build(_dialect: str) -> sa.Select:
+        ids = [sa.bindparam(f"id{index}", type_=RATING.c.client_id.type) for index in range(size)]
+        return sa.select(RATING.c.client_id, RATING.c.body_hash, RATING.c.suspect, RATING.c.suspect_reasons).where(
+            RATING.c.client_id.in_(ids))
+    return build
+
+
+def stored_taps(connection: DriverConnection, client_ids: list) -> dict:
+    """The taps already stored under these client ids, as {client_id: row}."""
+    # A statement per power of two, the last id repeated to fill it: ten statements serve 1 to 512 ids.
+    size = 1 << max(len(client_ids) - 1, 0).bit_length()
+    padded = [*client_ids, *[client_ids[-1]] * (size - len(client_ids))]
+    rows = connection.execute(_stored_statement(size), {f"id{index}": value for index, value in enumerate(padded)})
+    return {row[0]: StoredRow(*row) for row in rows.all()}
 
 
 def replayed(row, rating_in: RatingIn) -> StoredTap:
@@ -458,25 +467,25 @@ def flags(counts: tuple[int, int], config, opening_hours: dict, rating_in: Ratin
     return reasons
 
 
-def insert_taps(connection: sa.Connection, rows: list[dict]) -> set:
+def insert_taps(connection: DriverConnection, rows: list[dict]) -> set:
     """Insert new taps and add them to the daily and monthly totals; returns the client ids stored.
 
     A client id already stored (a retry racing another) is skipped by the unique constraint.
     """
-    insert = _insert_statement(connection.dialect.name)
-    stored = {client_id for (client_id,) in connection.execute(insert, [_columns(row) for row in rows])}
-    add_tap_counts(driver(connection), _deltas(row for row in rows if row["client_id"] in stored))
-    return stored
+    flags = connection.inserted(_insert_each_statement, rows, columns=TAP_COLUMNS)
+    stored = [row for row, new in zip(rows, flags, strict=True) if new]
+    add_tap_counts(connection, _deltas(stored))
+    return {row["client_id"] for row in stored}
+
+
+def _insert_each_statement(dialect: str):
+    return _insert_statement(dialect) if dialect == "postgresql" else _insert_new_statement(dialect)
 
 
 def _deltas(rows) -> Counter:
     deltas = Counter(rating_key(row, row["sector"]) for row in rows)
     # In key order: two batches upserting the same totals lock them in the same order, never in a cycle.
     return Counter(dict(sorted(deltas.items())))
-
-
-def _columns(row: dict) -> dict:
-    return {name: value for name, value in row.items() if name != "sector"}
 
 
 def store_tap(connection: DriverConnection, context: TapContext, rating_in: RatingIn, config,
