@@ -33,35 +33,46 @@ class DriverConnection:
         cursor.execute(statement.sql, statement.params(values))
         return PreparedCursor(cursor, statement)
 
-    def executemany(self, build: Callable[[str], sa.Executable], rows: list[dict], *, columns: tuple) -> int:
-        """Run the statement for every row (the driver's executemany); the rows it changed."""
+    def executemany(self, build: Callable[[str], sa.Executable], rows: list[dict], *, columns: tuple) -> None:
+        """Run the statement for every row: on SQLite as one statement (``values``), else the driver's executemany
+        (psycopg sends the rows in one round trip)."""
         statement = prepared(build, self.dialect, columns)
-        cursor = self.dbapi.cursor()
-        cursor.executemany(statement.sql, [statement.params(row) for row in rows])
-        return cursor.rowcount
+        if statement.positional:
+            self.values(build, rows, columns=columns)
+        else:
+            self.dbapi.cursor().executemany(statement.sql, [statement.params(row) for row in rows])
 
+    def values(self, build: Callable[[str], sa.Executable], rows: list[dict], *, columns: tuple) -> PreparedCursor:
+        """One INSERT of every row, its VALUES group repeated (SQLite).
 
-    def inserted(self, build: Callable[[str], sa.Executable], rows: list[dict], *, columns: tuple) -> list[bool]:
-        """Run an ``INSERT … ON CONFLICT DO NOTHING`` for every row; whether each was stored (a conflict is not).
-
-        On PostgreSQL the statement must return a row per stored row: psycopg sends them all in one
-        round trip and answers each. SQLite's executemany cannot return rows nor say which changed,
-        so it runs once per row (compiled once, in the driver's statement cache).
+        SQLite holds its write lock from a transaction's first write to its commit, and every
+        statement hands Python's GIL to another thread and waits to get it back: a batch written in
+        one statement instead of one per row keeps that window short.
         """
         statement = prepared(build, self.dialect, columns)
+        head, group, tail = statement.values_parts()
         cursor = self.dbapi.cursor()
-        params = [statement.params(row) for row in rows]
-        if self.dialect.name != "postgresql":
-            stored = []
-            for values in params:
-                cursor.execute(statement.sql, values)
-                stored.append(cursor.rowcount == 1)
-            return stored
-        cursor.executemany(statement.sql, params, returning=True)
-        stored = [cursor.fetchone() is not None]
+        cursor.execute(head + ", ".join([group] * len(rows)) + tail,
+                       [value for row in rows for value in statement.params(row)])
+        return PreparedCursor(cursor, statement)
+
+    def inserted(self, build: Callable[[str], sa.Executable], rows: list[dict], *, columns: tuple,
+                 key: str) -> list[bool]:
+        """Run an ``INSERT … ON CONFLICT DO NOTHING RETURNING <key>`` for every row; whether each was stored.
+
+        On PostgreSQL psycopg sends the rows in one round trip and answers each; on SQLite, whose
+        executemany can return no rows, it is one statement (``values``).
+        """
+        statement = prepared(build, self.dialect, columns)
+        if statement.positional:
+            stored = {value for (value,) in self.values(build, rows, columns=columns).all()}
+            return [row[key] in stored for row in rows]
+        cursor = self.dbapi.cursor()
+        cursor.executemany(statement.sql, [statement.params(row) for row in rows], returning=True)
+        answered = [cursor.fetchone() is not None]
         while cursor.nextset():
-            stored.append(cursor.fetchone() is not None)
-        return stored
+            answered.append(cursor.fetchone() is not None)
+        return answered
 
 
 class PreparedCursor:
@@ -97,9 +108,17 @@ class Prepared:
         self.binds = [(name, _bind_processor(compiled.binds[name], dialect)) for name in names]
         self.constants = {name: value if convert is None else convert(value)
                           for name, convert in self.binds if name in constants for value in (constants[name],)}
-        selected = getattr(statement, "selected_columns", None) or []
+        selected = getattr(statement, "selected_columns", None) or getattr(statement, "exported_columns", None) or []
         self.results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in selected]
         self.converts = any(self.results)
+
+    def values_parts(self) -> tuple[str, str, str]:
+        """An INSERT's SQL around its VALUES group, and the group: (head, "(?, ?, …)", tail)."""
+        head, _, rest = self.sql.partition(" VALUES (")
+        group, _, tail = rest.partition(")")
+        if not self.positional or set(group) - set("?, "):
+            raise ValueError("only an INSERT of plain positional parameters can repeat its VALUES")
+        return head + " VALUES ", f"({group})", tail
 
     def params(self, values: dict):
         constants = self.constants

@@ -10,7 +10,6 @@ insert, so the good ones are stored together in the request's transaction.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 from datetime import datetime, timedelta
 import sqlalchemy as sa
@@ -89,9 +88,10 @@ class _Lookup:
 
     def context_of(self, rating_in) -> ratings.TapContext:
         area_id, sector = self.areas.get(rating_in.service_area, (None, None))
-        return dataclasses.replace(self.context, named_area_id=area_id, named_sector=sector,
-                                   named_official_id=self.officials.get(rating_in.official),
-                                   on_duty_id=_on_duty(self.duties, rating_in.tapped_at))
+        base = self.context
+        return ratings.TapContext(base.kiosk_id, base.unit_id, base.desk_id, base.opening_hours, base.area_id,
+                                  base.sector, area_id, sector, self.officials.get(rating_in.official),
+                                  _on_duty(self.duties, rating_in.tapped_at))
 
     def counts(self, moment: datetime) -> tuple[int, int]:
         """As ratings.nearby_counts, over the stored taps and the batch's taps judged so far."""

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from hailong.driver_sql import DriverConnection
 from hailong.errors import Conflict, ValidationError
-from hailong.totals import add_tap_counts, rating_key
+from hailong.totals import add_tap_counts, rating_key, tap_count_rows
 from models import (
     Channel, Desk, DeskDuty, Kiosk, KioskDevice, Level, Official, Rating, Reason, Sector, ServiceArea, Unit,
     local_date_of, utcnow,
@@ -472,20 +472,14 @@ def insert_taps(connection: DriverConnection, rows: list[dict]) -> set:
 
     A client id already stored (a retry racing another) is skipped by the unique constraint.
     """
-    flags = connection.inserted(_insert_each_statement, rows, columns=TAP_COLUMNS)
+    flags = connection.inserted(_insert_statement, rows, columns=TAP_COLUMNS, key="client_id")
     stored = [row for row, new in zip(rows, flags, strict=True) if new]
-    add_tap_counts(connection, _deltas(stored))
+    add_tap_counts(connection, tap_count_rows(_deltas(stored)))
     return {row["client_id"] for row in stored}
 
 
-def _insert_each_statement(dialect: str):
-    return _insert_statement(dialect) if dialect == "postgresql" else _insert_new_statement(dialect)
-
-
 def _deltas(rows) -> Counter:
-    deltas = Counter(rating_key(row, row["sector"]) for row in rows)
-    # In key order: two batches upserting the same totals lock them in the same order, never in a cycle.
-    return Counter(dict(sorted(deltas.items())))
+    return Counter(rating_key(row, row["sector"]) for row in rows)
 
 
 def store_tap(connection: DriverConnection, context: TapContext, rating_in: RatingIn, config,
@@ -495,10 +489,11 @@ def store_tap(connection: DriverConnection, context: TapContext, rating_in: Rati
     now = now or utcnow()
     counts = nearby_counts(connection, context.kiosk_id, rating_in.tapped_at, config.suspect_min_interval_s)
     row = tap_row(context, rating_in, config, now, counts)
+    totals = tap_count_rows(Counter({rating_key(row, row["sector"]): 1}))
     if not connection.execute(_insert_new_statement, row, columns=TAP_COLUMNS).rowcount:
         stored = connection.execute(_stored_one_statement, {"client_id": rating_in.client_id}).first()
         return replayed(StoredRow(*stored), rating_in), False
-    add_tap_counts(connection, Counter({rating_key(row, row["sector"]): 1}))
+    add_tap_counts(connection, totals)
     return _stored(row), True
 
 

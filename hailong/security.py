@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -24,11 +25,24 @@ CSP = "; ".join([
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer for a request that sent no cookie.
+
+    Kiosks and the API send none; Flask built a serializer (and its key derivation) for every tap.
+    """
+
+    def open_session(self, app: Flask, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask, trusted_proxies: int) -> None:
     """Bind the headers hook; with ``trusted_proxies`` > 0 take the client's address and scheme
     from that many X-Forwarded-For/-Proto hops (more would let a client choose its own address)."""
     if trusted_proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
+    app.session_interface = CookieSessions()
     app.before_request(refuse_control_characters)
     app.after_request(_headers)
 

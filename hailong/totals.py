@@ -139,11 +139,14 @@ def _months(keys: tuple, rows: list[dict]) -> list[dict]:
                     months[key][name] += value
         else:
             months[key] = dict(row, local_date=row["local_date"].replace(day=1))
-    return list(months.values())
+    # In key order, as the daily rows: two writers lock the same months in the same order, never in a cycle
+    # (a batch's months came in the order their days' levels first appeared: deadlocks on PostgreSQL).
+    return [months[key] for key in sorted(months)]
 
 
 def _tap_rows(deltas: Counter) -> list[dict]:
-    return [dict(zip(KEY_FIELDS, key, strict=True), count=change) for key, change in deltas.items() if change]
+    # In key order: two writers upserting the same totals lock them in the same order, never in a cycle.
+    return [dict(zip(KEY_FIELDS, key, strict=True), count=change) for key, change in sorted(deltas.items()) if change]
 
 
 def apply_deltas(connection: sa.Connection, deltas: Counter) -> None:
@@ -163,10 +166,16 @@ def _monthly_upsert(dialect: str):
     return _upsert_statement(dialect, RatingMonthlyTotal.__table__, KEY_FIELDS, ("count",))
 
 
-def add_tap_counts(connection: DriverConnection, deltas: Counter) -> None:
-    """As ``apply_deltas``, on the driver: the write path of every kiosk tap."""
+def tap_count_rows(deltas: Counter) -> tuple[list[dict], list[dict]]:
+    """The daily and monthly rows ``deltas`` add, for ``add_tap_counts``: worked out before the insert,
+    so SQLite's write lock is held for the statements alone."""
     rows = _tap_rows(deltas)
-    for build, changes in ((_daily_upsert, rows), (_monthly_upsert, _months(KEY_FIELDS, rows))):
+    return rows, _months(KEY_FIELDS, rows)
+
+
+def add_tap_counts(connection: DriverConnection, counts: tuple[list[dict], list[dict]]) -> None:
+    """As ``apply_deltas``, on the driver, for ``tap_count_rows``: the write path of every kiosk tap."""
+    for build, changes in zip((_daily_upsert, _monthly_upsert), counts, strict=True):
         if len(changes) == 1:
             connection.execute(build, changes[0], columns=TAP_TOTAL_COLUMNS)
         elif changes:
@@ -180,7 +189,7 @@ def apply_ticket_deltas(connection: sa.Connection, deltas: Counter) -> None:
         if change:
             days[unit, day][measure] = change
     rows = [{"unit_id": unit, "local_date": day} | {name: changes.get(name, 0) for name in TICKET_MEASURES}
-            for (unit, day), changes in days.items()]
+            for (unit, day), changes in sorted(days.items())]
     _upsert_with_months(connection, FeedbackDailyTotal.__table__, FeedbackMonthlyTotal.__table__,
                         ("unit_id", "local_date"), rows)
 
