@@ -70,12 +70,14 @@ def post_rating():
     # Committed when the block ends, before the response is built: SQLite's write lock is held until then.
     with driver_transaction() as connection:
         # The token is judged before the body: an unpaired device learns nothing about its taps.
-        context = ratings.tap_context(connection, token=token, rating_in=rating_in)
+        config = current_app.config["HAILONG"]
+        context = ratings.tap_context(connection, token=token, rating_in=rating_in,
+                                      min_interval_s=config.suspect_min_interval_s)
         if context is None:
             raise _unauthorized()
         if invalid is not None:
             raise invalid
-        tap, created = ratings.store_tap(connection, context, rating_in, current_app.config["HAILONG"])
+        tap, created = ratings.store_tap(connection, context, rating_in, config)
     return jsonify(_rating_json(tap)), 201 if created else 200
 
 
