@@ -26,8 +26,8 @@ from hailong.driver_sql import DriverConnection
 from hailong.errors import Conflict, ValidationError
 from hailong.totals import add_tap_counts, rating_key, tap_count_rows
 from models import (
-    Channel, Desk, DeskDuty, Kiosk, KioskDevice, Level, Official, Rating, Reason, Sector, ServiceArea, Unit,
-    local_date_of, utcnow,
+    Channel, Desk, DeskDuty, Kiosk, KioskDevice, Level, Official, Rating, RatingDailyTotal, RatingMonthlyTotal, Reason,
+    Sector, ServiceArea, Unit, local_date_of, utcnow,
 )
 
 MAX_DOSSIER_CODE = 64
@@ -514,12 +514,48 @@ def store_tap(connection: DriverConnection, context: TapContext, rating_in: Rati
     if counts is None:
         counts = nearby_counts(connection, context.kiosk_id, rating_in.tapped_at, config.suspect_min_interval_s)
     row = tap_row(context, rating_in, config, now, counts)
-    totals = tap_count_rows(Counter({rating_key(row, row["sector"]): 1}))
-    if not connection.execute(_insert_new_statement, row, columns=TAP_COLUMNS).rowcount:
+    if not _insert_counted(connection, row):
         stored = connection.execute(_stored_one_statement, {"client_id": rating_in.client_id}).first()
         return replayed(StoredRow(*stored), rating_in), False
-    add_tap_counts(connection, totals)
     return _stored(row), True
+
+
+def _insert_counted(connection: DriverConnection, row: dict) -> bool:
+    """Insert a tap and add it to its day's and month's totals unless its id is stored already; whether it was new."""
+    daily, monthly = tap_count_rows(Counter({rating_key(row, row["sector"]): 1}))
+    if connection.dialect.name == "postgresql":  # one round trip
+        totals = {f"day_{name}": value for name, value in daily[0].items()} | {"month": monthly[0]["local_date"]}
+        return connection.execute(_counted_insert_statement, row | totals).first()[0] == 1
+    if not connection.execute(_insert_new_statement, row, columns=TAP_COLUMNS).rowcount:
+        return False
+    # The totals' rows were worked out before the insert: from it to the commit SQLite's write lock is held.
+    add_tap_counts(connection, (daily, monthly))
+    return True
+
+
+@functools.cache
+def _counted_insert_statement(_dialect: str) -> sa.Select:
+    """PostgreSQL: the insert and both totals upserts in one statement; the totals count only a row it inserted.
+
+    The upserts are data-modifying CTEs no query reads: PostgreSQL runs them after the main query,
+    in this order (daily, then monthly), the order batches lock them in too.
+    """
+    values = {name: sa.bindparam(name, type_=RATING.c[name].type) for name in TAP_COLUMNS}
+    new = (postgresql.insert(RATING).values(values).on_conflict_do_nothing(index_elements=["client_id"])
+           .returning(RATING.c.id).cte("new"))
+    daily = _count_new(new, RatingDailyTotal.__table__, "day_local_date").cte("daily")
+    monthly = _count_new(new, RatingMonthlyTotal.__table__, "month").cte("monthly")
+    return sa.select(sa.func.count()).select_from(new).add_cte(daily, monthly)
+
+
+def _count_new(new: sa.CTE, table: sa.Table, date_name: str):
+    names = {"unit_id": "day_unit_id", "local_date": date_name, "sector": "day_sector", "level": "day_level",
+             "suspect": "day_suspect", "suspect_reasons": "day_suspect_reasons"}
+    source = sa.select(*[sa.bindparam(name, type_=table.c[column].type) for column, name in names.items()],
+                       sa.literal(1, sa.Integer)).select_from(new)
+    insert = postgresql.insert(table).from_select([*names, "count"], source)
+    return insert.on_conflict_do_update(index_elements=list(names),
+                                        set_={"count": table.c.count + insert.excluded.count})
 
 
 def _stored(row: dict) -> StoredTap:
