@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/write_bench.py [--seconds 10] [--databases sqlite,postgresql]
         [--workers sync,gthread] [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--prefix bench15_NAME]
     .venv/bin/python bench/write_bench.py --profile     # cProfile of single taps, in-process
     .venv/bin/python bench/write_bench.py --profile 1000 --profile-batch    # … of batches of 50
 
@@ -10,9 +11,11 @@ same run: a bare Flask app that parses the same JSON and inserts one row (or, fo
 executemany of the same rows) into the same ``rating`` table, on a kept connection with the
 same SQLite pragmas; then Hài Lòng, which checks the kiosk's token, attributes the tap,
 applies the suspect rules and keeps the daily and monthly totals exact in the same
-transaction. ``wrk`` (Debian package) drives both from loopback with 16 connections for a
-fixed time, posting taps with unique ids spread over the past year. Afterwards the stored
-rows must equal the 201 answers (nothing lost or doubled) and no request may have failed.
+transaction. ``wrk`` (a Debian package: ``apt-get install -y wrk`` when missing) drives both
+from loopback with 16 connections for a fixed time, posting taps with unique ids spread over
+the past year. Afterwards the stored rows must equal the 201 answers (nothing lost or doubled)
+and no request may have failed. ``--prefix`` names the PostgreSQL databases it drops and
+re-creates: give your own on a shared server.
 
 It prints requests per second, bare ÷ app, the workers' CPU per tap and their memory.
 """
