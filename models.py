@@ -503,7 +503,7 @@ class SurveyVersion(SQLModel, table=True):
     survey_id: int = Field(foreign_key="survey.id", index=True)
     number: int
     # {"title": {"vi", "en"}, "intro": {"vi", "en"}, "questions": [{"key", "type", "text", "required",
-    #  "options": [{"value", "label"}], "element", "overall"}]} (see surveys/definitions.py)
+    #  "options": [{"value", "label"}], "element", "overall"}]} (see hailong/surveys/definitions.py)
     definition: dict = json_field(default_factory=dict)
     created_at: datetime = ts_field(default_now=True)
     published_at: datetime | None = ts_field(nullable=True)

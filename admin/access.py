@@ -6,7 +6,7 @@ from flask import abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from hailong import access
+from hailong import access, reporting
 from hailong.db import db_session
 from hailong.extensions import login_manager
 from hailong.users import LoginUser
@@ -44,3 +44,19 @@ def guard():
     return None
 
 
+def unit_row_or_404(model, row_id: int, *, own_unit_only: bool = False):
+    """The ``model`` row ``row_id`` if it belongs to the signed-in official's units: their unit and the units under
+    it, or only their own unit where they change things (``own_unit_only``). A 404 otherwise: another unit's rows
+    do not exist for this official, so their ids are not confirmed either."""
+    session = db_session()
+    row = session.get(model, row_id)
+    if row is None or not _in_units(session, row.unit_id, own_unit_only=own_unit_only):
+        abort(404)
+    return row
+
+
+def _in_units(session, unit_id: int | None, *, own_unit_only: bool) -> bool:
+    if own_unit_only:
+        return unit_id == current_user.unit_id
+    seen = reporting.scope_for(session, current_user.unit_id).unit_ids  # None: a user of no unit sees them all
+    return seen is None or unit_id in seen

@@ -9,10 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from admin import report as periodic_report
+from admin.access import unit_row_or_404
 from admin.figures_forms import AcknowledgeForm
 from admin.views import bp, landing_url
-from hailong import access, alerts, audit, charts, dossier_figures, exports, papers, reporting, workdays, workflow
+from hailong import (
+    access, alerts, audit, charts, dossier_figures, exports, papers, periodic_report, reporting, workdays, workflow,
+)
 from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.i18n import percent
@@ -41,8 +43,7 @@ def dashboard():
         return redirect(landing_url())  # handler and desk: their work is the inbox
     session, today = db_session(), _today()
     scope, kind, period = _scope_and_period()
-    if scope.is_commune:
-        alerts.scan(session, scope.unit_ids)
+    shown = alerts.for_dashboard(session, scope.unit_ids, commune=scope.is_commune)
     report = periodic_report.build(session, scope, period, today, with_qd766=False)
     detailed = report["breakdowns"]  # a commune's: its taps by area, official, desk, kiosk, channel, hour and weekday
     context = {
@@ -50,7 +51,7 @@ def dashboard():
         "when": (detailed.hours, detailed.weekdays) if detailed else None,
         "reasons": reporting.top_reasons(session, scope.unit_ids, period) if detailed else [],
         "overdue": _overdue_in_working_days(session, reporting.overdue(session, scope.unit_ids, today), today),
-        "alerts": alerts.open_alerts(session, scope.unit_ids),
+        "alerts": shown,
         "ack_form": AcknowledgeForm(),
     }
     context["charts"] = _dashboard_charts(context)
@@ -129,12 +130,7 @@ def my_figures():
 
 @bp.get("/officials/<int:official_id>")
 def official_figures(official_id: int):
-    session = db_session()
-    official = session.get(Official, official_id)
-    scope = reporting.scope_for(session, current_user.unit_id)
-    if official is None or (scope.unit_ids is not None and official.unit_id not in scope.unit_ids):
-        abort(404)
-    return _official_page(official)
+    return _official_page(unit_row_or_404(Official, official_id))
 
 
 def _official_page(official: Official):

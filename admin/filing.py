@@ -11,9 +11,8 @@ from hailong import access, attachments
 from hailong import feedback as intake
 from hailong.db import db_session
 from hailong.errors import ValidationError
+from hailong.feedback_forms import DeskFeedbackForm, area_choices
 from models import Attachment, AuditLog, Channel, Feedback, User
-from surveys.feedback_forms import DeskFeedbackForm
-from surveys.feedback_views import area_choices
 
 
 

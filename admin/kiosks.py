@@ -13,11 +13,11 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from admin.views import bp
+from hailong import kiosks as devices  # the view below is named kiosks
 from hailong.db import db_session
 from hailong.errors import DomainError
+from hailong.qr_inline import qr_svg
 from hailong.ratings import SUSPECT_LABELS
-from kiosk import devices
-from kiosk.qr import qr_svg
 from models import Desk, Kiosk, Official, Role, ServiceArea, Unit, utcnow
 
 SERVING_ROLES = (Role.DESK, Role.ADMIN, Role.LEADER, Role.HANDLER)

@@ -1,12 +1,13 @@
 """The administrator's list of officials: create, edit, photo, retire (never delete: ratings name them)."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
 from admin import settings_forms as forms
+from admin.access import unit_row_or_404
 from admin.views import bp
 from hailong import audit, officials
 from hailong.db import db_session
@@ -73,9 +74,7 @@ def officials_list():
 
 @bp.route("/settings/officials/<int:official_id>", methods=["GET", "POST"])
 def official_edit(official_id: int):
-    official = db_session().get(Official, official_id)
-    if official is None or official.unit_id != current_user.unit_id:
-        abort(404)  # another commune's official does not exist for this administrator
+    official = unit_row_or_404(Official, official_id, own_unit_only=True)
     form = _form(official)
     status = _submitted(form, official)
     if not isinstance(status, int):

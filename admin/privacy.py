@@ -5,6 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from admin.access import unit_row_or_404
 from admin.settings_forms import EmptyForm
 from admin.views import bp
 from hailong import audit, privacy
@@ -55,9 +56,7 @@ def privacy_export():
 @bp.route("/privacy/tickets/<int:ticket_id>/correct", methods=["GET", "POST"])
 def privacy_correct(ticket_id: int):
     session = db_session()
-    feedback = session.get(Feedback, ticket_id)
-    if feedback is None or feedback.unit_id != current_user.unit_id:
-        abort(404)
+    feedback = unit_row_or_404(Feedback, ticket_id, own_unit_only=True)
     form, error = EmptyForm(), None
     if form.validate_on_submit():
         try:

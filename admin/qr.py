@@ -13,7 +13,7 @@ from wtforms import SelectChoice, SelectField, StringField
 
 from admin.views import bp
 from hailong import qr
-from hailong.api import commune_for
+from hailong.units import commune_for
 from hailong.db import db_session
 from hailong.errors import ValidationError
 from models import Desk, Official, QrCode, QrTarget, ServiceArea, Unit, User, local_date_of, utcnow

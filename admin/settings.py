@@ -8,17 +8,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlmodel import delete, select
+from sqlmodel import select
 
 from admin import settings_forms as forms
+from admin.access import unit_row_or_404
 from admin.views import bp
 from hailong import access, audit, replies, reporting, workdays, workflow
 from hailong.db import db_session
 from hailong.errors import DomainError
-from hailong.figures import ensure_targets, targets_for
-from hailong.users import create_user, end_other_sessions, failed_sign_ins, hash_password, unlock
+from hailong.figures import set_targets, targets_for
+from hailong.users import Account, add_account, change_account, failed_sign_ins, unlock
 from models import (
-    CalendarDay, Desk, Official, ReplyTemplate, Role, ServiceArea, Target, TargetCode, Unit, User, UserServiceArea,
+    CalendarDay, Desk, Official, ReplyTemplate, ServiceArea, TargetCode, Unit, User, UserServiceArea,
     local_date_of, utcnow,
 )
 
@@ -224,9 +225,7 @@ def settings_edit(kind: str, row_id: int):
 @bp.post("/settings/holidays/<int:row_id>/delete")
 def holiday_delete(row_id: int):
     session = db_session()
-    row = session.get(CalendarDay, row_id)
-    if row is None or row.unit_id != current_user.unit_id:
-        abort(404)
+    row = unit_row_or_404(CalendarDay, row_id, own_unit_only=True)
     _record("delete", "holidays", row.id, {"day": row.day.isoformat(), "working": row.working})
     before = workdays.calendar_for(session, current_user.unit_id)
     session.delete(row)
@@ -254,11 +253,10 @@ def _user_form(user: User | None = None):
     return form
 
 
-def _set_areas(user: User, area_ids: list[int]) -> None:
-    session = db_session()
-    session.exec(delete(UserServiceArea).where(UserServiceArea.user_id == user.id))
-    if user.role == Role.HANDLER:
-        session.add_all([UserServiceArea(user_id=user.id, service_area_id=a) for a in area_ids])
+def _account(form) -> Account:
+    return Account(full_name=form.full_name.data, email=form.email.data or "", phone=form.phone.data or "",
+                   role=form.role.data, active=form.active.data, password=form.password.data or "",
+                   area_ids=tuple(form.areas.data or ()))
 
 
 @bp.route("/settings/users", methods=["GET", "POST"])
@@ -270,11 +268,7 @@ def users():
         try:
             if not form.password.data:
                 raise DomainError(_l("Vui lòng đặt mật khẩu."), fields={"password": _l("Vui lòng đặt mật khẩu.")})
-            user = create_user(session, username=form.username.data, password=form.password.data, role=form.role.data,
-                               unit_id=current_user.unit_id, full_name=form.full_name.data)
-            user.email, user.phone = form.email.data or "", form.phone.data or ""
-            _set_areas(user, form.areas.data)
-            _record("create", "user", user.id, {"role": user.role})
+            add_account(session, current_user, form.username.data, _account(form))
         except DomainError as error:
             session.rollback()
             status = _show(form, error) if error.fields else 422
@@ -292,30 +286,17 @@ def users():
 @bp.route("/settings/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
     session = db_session()
-    user = session.get(User, user_id)
-    if user is None or user.unit_id != current_user.unit_id:
-        abort(404)
+    user = unit_row_or_404(User, user_id, own_unit_only=True)
     form = _user_form(user)
     form.username.render_kw = {"readonly": True}
     status = 200
     if form.validate_on_submit():
-        if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
-            flash(_("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."), "error")
-            status = 422
+        try:
+            change_account(session, current_user, user, _account(form))
+        except DomainError as error:
+            flash(error.message, "error")
+            status = error.status
         else:
-            changed = {"role": form.role.data} if form.role.data != user.role else {}
-            if form.active.data != user.active:
-                changed["active"] = form.active.data
-            user.full_name, user.email, user.phone = form.full_name.data, form.email.data or "", form.phone.data or ""
-            user.role, user.active = form.role.data, form.active.data
-            if form.password.data:
-                user.password_hash = hash_password(form.password.data)
-                unlock(session, user.username)  # a reset is how an administrator lets someone back in
-                changed["password"] = True
-            if changed:
-                end_other_sessions(user)
-            _set_areas(user, form.areas.data)
-            _record("update", "user", user.id, changed | {"active": user.active})
             flash(_("Đã lưu."), "success")
             return redirect(url_for("admin.users"), 303)
     elif request.method == "POST":
@@ -329,9 +310,7 @@ def user_edit(user_id: int):
 def user_unlock(user_id: int):
     """Let an official try again at once after failed sign-ins (they called the office, say)."""
     session = db_session()
-    user = session.get(User, user_id)
-    if user is None or user.unit_id != current_user.unit_id:
-        abort(404)
+    user = unit_row_or_404(User, user_id, own_unit_only=True)
     if not forms.EmptyForm().validate_on_submit():
         abort(400)
     unlock(session, user.username)
@@ -358,12 +337,7 @@ def targets():
     form = forms.TargetForm(data={code: round(value * 100, 1) for code, value in current.items()})
     status = 200
     if form.validate_on_submit():
-        ensure_targets(session, unit, year)
-        session.flush()  # the seeded rows are updated below
-        for code in TargetCode:
-            row = session.exec(select(Target).where(Target.unit_id == unit.id, Target.year == year,
-                                                    Target.code == code)).one()
-            row.value = getattr(form, code.value).data / 100
+        set_targets(session, unit, year, {code.value: getattr(form, code.value).data / 100 for code in TargetCode})
         _record("update", "target", None, {"year": year, "unit": unit.code})
         flash(_("Đã lưu."), "success")
         return redirect(url_for("admin.targets", year=year, unit=request.args.get("unit")), 303)

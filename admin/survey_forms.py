@@ -9,8 +9,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from surveys.definitions import ELEMENT_LABELS, MAX_TEXT, QUESTION_TYPES, SECTOR_LABELS, TYPE_LABELS
-from surveys.shipped import TEMPLATES
+from hailong.surveys.definitions import ELEMENT_LABELS, MAX_TEXT, QUESTION_TYPES, SECTOR_LABELS, TYPE_LABELS
+from hailong.surveys.shipped import TEMPLATES
 
 REQUIRED = _l("Vui lòng điền mục này.")
 

@@ -15,9 +15,8 @@ from hailong.db import db_session
 from hailong.errors import DomainError, ValidationError
 from hailong.figures import Period, Rate, sector_figures, status_against, targets_for
 from hailong.i18n import current_locale
+from hailong.surveys import campaigns, definitions, integrity, page, results, shipped
 from models import Role, Sector, Survey, Unit, local_date_of, utcnow
-from surveys import campaigns, definitions, integrity, results, shipped
-from surveys.survey_views import render_survey
 
 BUILDERS = (Role.ADMIN,)
 
@@ -235,7 +234,8 @@ def question_delete(survey_id: int, key: str):
 @bp.get("/surveys/<int:survey_id>/preview")
 def survey_preview(survey_id: int):
     survey = _survey(survey_id)
-    return render_survey(survey, definitions.latest_version(db_session(), survey), preview=True)
+    version = definitions.latest_version(db_session(), survey)
+    return render_template(page.TEMPLATE, **page.page_context(survey, version, locale=current_locale(), preview=True))
 
 
 @bp.post("/surveys/<int:survey_id>/publish")

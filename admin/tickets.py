@@ -1,10 +1,8 @@
 """The PAKN inbox and ticket page: every step of the workflow, one thin view each."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,107 +11,15 @@ from sqlmodel import select
 
 from admin import audit_words
 from admin.views import bp
-from hailong import access, audit, outbox, papers, replies, workdays, workflow
+from hailong import access, audit, workdays, workflow
+from hailong import inbox as queries
 from hailong.db import db_session
 from hailong.errors import DomainError
-from hailong.feedback import CODE_ALPHABET, CODE_LENGTH, format_code, normalise_code
-from models import (
-    Channel, Extension, Feedback, FeedbackEvent, FeedbackStatus, Role, ServiceArea, Unit, User,
-    local_date_of, utcnow,
-)
+from hailong.feedback import format_code
+from models import Channel, Feedback, FeedbackStatus, Role, User, local_date_of, utcnow
 
 LEVEL_LABELS = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "dissatisfied": _l("Không hài lòng")}
-PAGE_SIZE = 50
-SEARCH_COUNT_CAP = 1000
 S = FeedbackStatus
-
-
-# --- inbox ---------------------------------------------------------------------------------
-
-
-@dataclass
-class InboxFilters:
-    status: str = ""
-    area: int | None = None
-    assignee: str = ""
-    channel: str = ""
-    due: str = ""
-    q: str = ""
-    sort: str = "due"
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args) -> "InboxFilters":
-        def as_int(name):
-            value = args.get(name, "")
-            return int(value) if value.isdigit() else None
-
-        return cls(status=args.get("status", "") if args.get("status") in S._value2member_map_ else "",
-                   area=as_int("area"), assignee=args.get("assignee", "")[:12],
-                   channel=args.get("channel", "") if args.get("channel") in Channel._value2member_map_ else "",
-                   due=args.get("due", "") if args.get("due") in ("overdue", "soon", "week") else "",
-                   q=args.get("q", "").strip()[:100], sort="received" if args.get("sort") == "received" else "due",
-                   page=max(1, min(as_int("page") or 1, 10_000)))
-
-    def args(self, **changes) -> dict:
-        values = {k: v for k, v in vars(self).items() if v not in ("", None)} | changes
-        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)
-                and not (k == "sort" and v == "due")}
-
-
-def _conditions(session, filters: InboxFilters, calendar, today: date) -> list:
-    conditions = [access.visible_clause(session, current_user)]
-    if filters.area:
-        conditions.append(Feedback.service_area_id == filters.area)
-    if filters.assignee == "me":
-        conditions.append(Feedback.assignee_id == current_user.id)
-    elif filters.assignee == "none":
-        conditions.append(Feedback.assignee_id.is_(None))
-    elif filters.assignee.isdigit():
-        conditions.append(Feedback.assignee_id == int(filters.assignee))
-    if filters.channel:
-        conditions.append(Feedback.channel == filters.channel)
-    if filters.due:
-        conditions.append(_due_condition(filters.due, calendar, today))
-    if filters.q:
-        conditions.append(_search_condition(filters.q))
-    return conditions
-
-
-def _due_condition(due: str, calendar, today: date):
-    received, running = Feedback.status == S.RECEIVED, Feedback.status == S.IN_PROGRESS
-    if due == "overdue":
-        return ((received & (Feedback.classify_due < today)) | (running & (Feedback.due_date < today)))
-    last = workflow.due_soon_cutoff(calendar, today) if due == "soon" else today + timedelta(days=6 - today.weekday())
-    return ((received & Feedback.classify_due.between(today, last))
-            | (running & Feedback.due_date.between(today, last)))
-
-
-def _is_exact(q: str) -> bool:
-    code = normalise_code(q)
-    return (len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)) or q.split("/")[0].strip().isdigit()
-
-
-def _counts(session, conditions, *, text_search: bool) -> tuple[dict, bool]:
-    """Tickets per state in one grouped query. A text search cannot use an index, so its counts
-    stop at SEARCH_COUNT_CAP matches rather than scanning a province's whole register."""
-    if not text_search:
-        return dict(session.exec(
-            select(Feedback.status, sa.func.count()).where(*conditions).group_by(Feedback.status)).all()), False
-    matches = select(Feedback.status).where(*conditions).limit(SEARCH_COUNT_CAP + 1).subquery()
-    counts = dict(session.exec(select(matches.c.status, sa.func.count()).group_by(matches.c.status)).all())
-    return counts, sum(counts.values()) > SEARCH_COUNT_CAP
-
-
-def _search_condition(q: str):
-    code = normalise_code(q)
-    if len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code):
-        return Feedback.tracking_code == code
-    number = q.split("/")[0].strip()
-    if number.isdigit():
-        return Feedback.register_number == int(number)
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Feedback.content.ilike(f"%{escaped}%", escape="\\")
 
 
 @bp.get("/tickets")
@@ -121,34 +27,15 @@ def inbox():
     session = db_session()
     today = local_date_of(utcnow())
     calendar = workdays.calendar_for(session, current_user.unit_id)
-    filters = InboxFilters.from_args(request.args)
-    conditions = _conditions(session, filters, calendar, today)
-    counts, capped = _counts(session, conditions, text_search=bool(filters.q) and not _is_exact(filters.q))
-    if filters.status:
-        conditions.append(Feedback.status == filters.status)
-    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    order = ((Feedback.received_date.desc(), Feedback.id.desc()) if filters.sort == "received"
-             else (Feedback.due_date, Feedback.id))
-    tickets = session.exec(select(Feedback).where(*conditions).order_by(*order)
-                           .offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return render_template("admin/inbox.html", tickets=tickets, counts=counts, total=total, filters=filters,
-                           pages=max(1, -(-total // PAGE_SIZE)), capped=capped, areas=_areas(session),
-                           staff=_staff(session),
-                           deadlines={t.id: workflow.deadline(calendar, t, today) for t in tickets},
-                           area_names={a.id: a.name_vi for a in _areas(session)},
-                           people={u.id: u.full_name or u.username for u in _staff(session)},
+    filters = queries.InboxFilters.from_args(request.args)
+    found = queries.inbox_page(session, current_user, filters, calendar, today)
+    areas, staff = queries.areas(session, current_user.unit_id), queries.staff(session, current_user.unit_id)
+    return render_template("admin/inbox.html", tickets=found.tickets, counts=found.counts, total=found.total,
+                           filters=filters, pages=found.pages, capped=found.capped, areas=areas, staff=staff,
+                           deadlines={t.id: workflow.deadline(calendar, t, today) for t in found.tickets},
+                           area_names={a.id: a.name_vi for a in areas},
+                           people={u.id: u.full_name or u.username for u in staff},
                            statuses=list(S), channels=list(Channel), format_code=format_code)
-
-
-def _areas(session) -> list[ServiceArea]:
-    return list(
-        session.exec(
-            select(ServiceArea).where(ServiceArea.unit_id == current_user.unit_id).order_by(ServiceArea.name_vi)))
-
-
-def _staff(session) -> list[User]:
-    return list(session.exec(select(User).where(User.unit_id == current_user.unit_id, User.active.is_(True),
-                                                User.role.in_([Role.HANDLER, Role.LEADER])).order_by(User.full_name)))
 
 
 # --- one ticket ----------------------------------------------------------------------------
@@ -170,30 +57,16 @@ def render_ticket(feedback: Feedback, *, error: DomainError | None = None, form:
     session = db_session()
     today = local_date_of(utcnow())
     calendar = workdays.calendar_for(session, feedback.unit_id)
-    if feedback.contact_anonymised_at is None and not feedback.anonymous:
-        # Every staff view of a citizen's identity leaves a trace (NĐ 356/2025).
-        audit.record(session, current_user.id, "view_personal_data", "feedback", feedback.id)
-        if error:
-            session.commit()  # an error page rolls back the request; the view must still be on record
-    events = session.exec(select(FeedbackEvent).where(FeedbackEvent.feedback_id == feedback.id)
-                          .order_by(FeedbackEvent.at, FeedbackEvent.id)).all()
-    area = workflow.area_of(session, feedback)
-    people = {u.id: u.full_name or u.username
-              for u in session.exec(select(User).where(User.unit_id == feedback.unit_id))}
-    extension = session.exec(select(Extension).where(Extension.feedback_id == feedback.id)).first()
-    trail = audit.trail(session, "feedback", feedback.id) if access.may(current_user, "audit") else []
+    if queries.record_view(session, current_user, feedback) and error:
+        session.commit()  # an error page rolls back the request; the view must still be on record
     context = dict(
-        feedback=feedback, area=area, events=events, people=people, extension=extension, trail=trail,
+        queries.ticket_details(session, current_user, feedback), feedback=feedback,
         deadline=workflow.deadline(calendar, feedback, today), today=today, code=format_code(feedback.tracking_code),
-        staff=_staff(session), messages=outbox.for_ticket(session, feedback.id),
-        templates=replies.for_ticket(session, feedback, people.get(feedback.assignee_id, "")),
         reasons=workflow.REJECTION_REASONS, error=error, form=form or {},
         suggested_due=calendar.add_working_days(max(feedback.due_date, today), 5),
-        actions=access.allowed_actions(session, current_user, feedback), is_leader=current_user.role == Role.LEADER,
-        unit=session.get(Unit, feedback.unit_id), default_signer=papers.default_signer(session, feedback.unit_id),
-        level_labels=LEVEL_LABELS, action_label=audit_words.action_label, details_text=audit_words.details_text,
-        can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN)
-        if feedback.answered_at else None,
+        is_leader=current_user.role == Role.LEADER, level_labels=LEVEL_LABELS,
+        action_label=audit_words.action_label, details_text=audit_words.details_text,
+        can_reopen_until=(feedback.answered_at + workflow.REOPEN_WITHIN) if feedback.answered_at else None,
     )
     return render_template("admin/ticket.html", **context), (error.status if error else 200)
 

@@ -85,7 +85,7 @@ def _warn_about_single_process_limits(app: Flask, config: Config) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from admin.views import bp as admin_bp
-    from hailong.api import bp as api_bp
+    from api.views import bp as api_bp
     from kiosk.views import bp as kiosk_bp
     from transparency.views import bp as public_bp
     from surveys.views import bp as surveys_bp

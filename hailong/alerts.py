@@ -102,6 +102,14 @@ def _store(session: Session, found: list[dict]) -> int:
     return sum(len(session.execute(statement, row | {"created_at": now, "comment": ""}).all()) for row in found)
 
 
+def for_dashboard(session: Session, unit_ids: list[int] | None, *, commune: bool) -> list[Alert]:
+    """The open alerts a leader sees on loading the dashboard. A commune's are scanned for first (idempotent), so a
+    burst at a desk shows on the next load without waiting for ``scan-alerts``; wider scopes read what is stored."""
+    if commune:
+        scan(session, unit_ids)
+    return open_alerts(session, unit_ids)
+
+
 def open_alerts(session: Session, unit_ids: list[int] | None, limit: int = 30) -> list[Alert]:
     query = select(Alert).where(Alert.acknowledged_at.is_(None)).order_by(Alert.starts_at.desc()).limit(limit)
     if unit_ids is not None:

@@ -159,8 +159,9 @@ def init_app(app: Flask) -> None:
     from hailong.dossiers_cli import COMMANDS as DOSSIER_COMMANDS
     from hailong.figures_cli import COMMANDS as FIGURES_COMMANDS
     from hailong.officials_cli import COMMANDS as OFFICIALS_COMMANDS
+    from hailong.surveys.cli import COMMANDS as SURVEY_COMMANDS
     from hailong.workflow_cli import COMMANDS as WORKFLOW_COMMANDS
 
     for cmd in (init_db, create_user, create_kiosk, demo_data, translate, *WORKFLOW_COMMANDS, *FIGURES_COMMANDS,
-                *OFFICIALS_COMMANDS, *DOSSIER_COMMANDS):
+                *OFFICIALS_COMMANDS, *DOSSIER_COMMANDS, *SURVEY_COMMANDS):
         app.cli.add_command(cmd)

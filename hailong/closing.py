@@ -7,15 +7,16 @@ date inside the closed period.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
+from hailong import periodic_report, reporting
 from hailong.errors import Conflict, ValidationError
-from hailong.figures import Period
+from hailong.figures import Period, Rate
 from models import Feedback, FeedbackEvent, PeriodClosing, Rating, Unit, utcnow
 
 NUMBER_MAX = 40
@@ -101,3 +102,81 @@ def late_arrivals(session: Session, closing: PeriodClosing, unit_ids: list[int],
     tickets = session.exec(select(Feedback).where(Feedback.unit_id.in_(unit_ids), in_period, changed).order_by(
         Feedback.received_date, Feedback.id).limit(limit)).all()
     return LateArrivals(taps=taps.get(False, 0), suspect_taps=taps.get(True, 0), tickets=list(tickets))
+
+
+# --- the snapshot: the issued report as plain JSON ---------------------------------------------
+
+
+def snapshot(context: dict) -> dict:
+    """The figures the printed report shows, frozen: labels in the language it was issued in."""
+    report, scope, period = context["report"], context["scope"], context["period"]
+    return {
+        "unit": scope.unit.name, "kind": context["kind"],
+        "kind_label": str(periodic_report.PERIOD_LABELS[context["kind"]]),
+        "start": period.start.isoformat(), "end": period.end.isoformat(), "as_of": context["today"].isoformat(),
+        "targets": [_plain(card) for card in report["targets"]],
+        "counts": {"ratings": _plain(report["ratings"]), "feedback": _plain(report["feedback"])},
+        "register": _plain(report["register"]),
+        "qd766": _plain(report["qd766"]),
+        "areas": [_row(row) for row in report["areas"]],
+        "officials": [_row(row) for row in report["officials"]],
+        "communes": [{"unit": row["unit"].name, "satisfaction": _plain(row["ratings"].satisfaction),
+                      "on_time": _plain(row["feedback"].on_time_rate),
+                      "resolved": _plain(row["feedback"].resolved_rate),
+                      "status": row["status"]} for row in report["communes"]],
+        "months": [{"month": m.period.start.isoformat(), "total": m.ratings.total,
+                    "satisfaction": _plain(m.ratings.satisfaction), "received": m.feedback.received,
+                    "on_time": _plain(m.feedback.on_time_rate)} for m in report["months"]],
+    }
+
+
+def _row(row: reporting.Row) -> dict:
+    return {"label": row.label, "rank": row.rank, "total": row.figures.total, "dissatisfied": row.figures.dissatisfied,
+            "rate": _plain(row.rate)}
+
+
+def _plain(value):
+    """``value`` as JSON: rates with their counts, dataclasses as dicts, labels as text."""
+    if isinstance(value, Rate):
+        return {"value": value.value, "numerator": value.numerator, "denominator": value.denominator}
+    if is_dataclass(value):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)  # lazy strings and anything else a person reads
+
+
+# --- the difference: live figures beside the issued ones ------------------------------------------
+
+COUNT_LABELS = {
+    "total": _l("Lượt đánh giá được tính"),
+    "suspect_excluded": _l("Lượt đánh giá đáng ngờ (không tính)"),
+}
+
+
+def difference(issued: dict, live: dict) -> list[dict]:
+    """Each target's rate, the tap counts and the PAKN register: issued, live, and live minus issued."""
+    live_targets = {card["code"]: card for card in live["targets"]}
+    rows = [_diff_row(live_targets.get(card["code"], card)["label"], card.get("value"),
+                      live_targets.get(card["code"], {}).get("value"), True) for card in issued["targets"]]
+    for key, label in COUNT_LABELS.items():
+        rows.append(_diff_row(str(label), issued["counts"]["ratings"].get(key), live["counts"]["ratings"].get(key),
+                              False))
+    # The register's lines are matched by position (the labels are in the language each was made in);
+    # a snapshot from an older layout is left out rather than compared line against the wrong line.
+    if len(issued["register"]) == len(live["register"]):
+        for (_, before, is_rate), (label, after, _) in zip(issued["register"], live["register"], strict=True):
+            rows.append(_diff_row(label, before, after, is_rate))
+    return rows
+
+
+def _diff_row(label: str, issued, live, is_rate: bool) -> dict:
+    change = live - issued if issued is not None and live is not None else None
+    return {"label": label, "issued": issued, "live": live, "is_rate": is_rate, "change": change,
+            "changed": issued != live}

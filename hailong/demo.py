@@ -12,16 +12,16 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from hailong import dossier_demo, figures_demo, ratings, totals, users, workflow_demo
+from hailong.closing_demo import load_closing
 from hailong.figures import ensure_targets
-from kiosk import devices
-from kiosk.demo import load_kiosk
-from admin.closing_demo import load_closing
+from hailong.kiosk_demo import load_kiosk
+from hailong.kiosks import rotate_code
 from hailong.qr import load_qr
 from models import (
     LOCAL_TZ, Channel, Desk, Kiosk, Level, Official, Rating, Reason, Role, Sector, ServiceArea, Unit, local_date_of,
     utcnow,
 )
-from surveys.demo import load_surveys
+from hailong.surveys.demo import load_surveys
 
 DEMO_PASSWORD = "hailong-demo-2025"
 
@@ -91,7 +91,7 @@ def access_lines(session: Session, unit: Unit, base_url: str) -> list[str]:
         f"Back office: {base}/admin — users (password {DEMO_PASSWORD}): "
         + ", ".join(f"{name} ({role.value})" for name, role, _ in DEMO_USERS),
         "Kiosk pairing links (each pairs one tablet, once):",
-        *(f"  {kiosk.name}: {base}/kiosk/pair?code={devices.rotate_code(session, kiosk)}" for kiosk in kiosks),
+        *(f"  {kiosk.name}: {base}/kiosk/pair?code={rotate_code(session, kiosk)}" for kiosk in kiosks),
     ]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, func, select
 
 from hailong import counting, totals  # totals also keeps the daily totals exact on every write
+from hailong.surveys.definitions import SATISFIED_FROM
 from models import (
     PLAN_TARGETS, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, RatingDailyTotal,
     RatingMonthlyTotal, Target, Unit,
@@ -396,6 +397,16 @@ def ensure_targets(session: Session, unit: Unit, year: int) -> None:
             session.add(Target(unit_id=unit.id, year=year, code=code, value=value))
 
 
+def set_targets(session: Session, unit: Unit, year: int, values: dict[str, float]) -> None:
+    """The administrator's targets for the unit's year (shares, 0.95 for 95%); codes not given keep theirs."""
+    ensure_targets(session, unit, year)
+    session.flush()  # the seeded rows are updated below
+    for code, value in values.items():
+        row = session.exec(select(Target).where(Target.unit_id == unit.id, Target.year == year,
+                                                Target.code == code)).one()
+        row.value = value
+
+
 def status_against(rate: Rate, target: float, margin: float = 0.02) -> str:
     """pass, at_risk (within ``margin`` below target) or fail; ``no_data`` when nothing counted."""
     if rate.value is None:
@@ -437,8 +448,8 @@ def _sector_survey_counts(session: Session, unit_ids: list[int] | None, period: 
     """
     from models import Sector, Survey, SurveyAnswer, SurveyResponse, SurveyStatus
 
-    query = select(Survey.sector, func.coalesce(func.sum(sa.case((SurveyAnswer.value_int >= 4, 1), else_=0)), 0),
-                   func.count()).select_from(SurveyAnswer).join(
+    satisfied = sa.case((SurveyAnswer.value_int >= SATISFIED_FROM, 1), else_=0)
+    query = select(Survey.sector, func.coalesce(func.sum(satisfied), 0), func.count()).select_from(SurveyAnswer).join(
         SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id).join(
         Survey, Survey.id == SurveyResponse.survey_id).where(
         SurveyAnswer.overall.is_(True), SurveyAnswer.value_int.is_not(None), SurveyResponse.suspect.is_(False),

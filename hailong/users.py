@@ -8,10 +8,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
+from hailong import audit
 from hailong.errors import DomainError, ValidationError
-from models import LoginThrottle, Role, User, utcnow
+from models import LoginThrottle, Role, User, UserServiceArea, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -147,3 +148,52 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
+
+
+@dataclass
+class Account:
+    """What an administrator sets on a colleague's account; ``password`` empty keeps the old one."""
+    full_name: str
+    email: str
+    phone: str
+    role: str
+    active: bool = True
+    password: str = ""
+    area_ids: tuple[int, ...] = ()
+
+
+def add_account(session: Session, admin, username: str, account: Account) -> User:
+    """A new account in the administrator's unit, with its areas, on record in the audit log."""
+    user = create_user(session, username=username, password=account.password, role=account.role,
+                       unit_id=admin.unit_id, full_name=account.full_name)
+    user.email, user.phone = account.email, account.phone
+    set_areas(session, user, account.area_ids)
+    audit.record(session, admin.id, "settings.create", "user", user.id, {"role": user.role})
+    return user
+
+
+def change_account(session: Session, admin, user: User, account: Account) -> None:
+    """Apply the administrator's changes; a new password lets the person in at once, and a new password, role or
+    deactivation ends their other sessions. No one removes their own administration or locks themselves out."""
+    if user.id == admin.id and (account.role != Role.ADMIN or not account.active):
+        raise DomainError(_l("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."), status=422)
+    changed = {"role": account.role} if account.role != user.role else {}
+    if account.active != user.active:
+        changed["active"] = account.active
+    user.full_name, user.email, user.phone = account.full_name, account.email, account.phone
+    user.role, user.active = account.role, account.active
+    if account.password:
+        user.password_hash = hash_password(account.password)
+        unlock(session, user.username)  # a reset is how an administrator lets someone back in
+        changed["password"] = True
+    if changed:
+        end_other_sessions(user)
+    set_areas(session, user, account.area_ids)
+    audit.record(session, admin.id, "settings.update", "user", user.id, changed | {"active": user.active})
+
+
+def set_areas(session: Session, user: User, area_ids) -> None:
+    """A handler's service areas (what their inbox shows); other roles keep none."""
+    session.exec(delete(UserServiceArea).where(UserServiceArea.user_id == user.id))
+    if user.role == Role.HANDLER:
+        session.add_all([UserServiceArea(user_id=user.id, service_area_id=a) for a in area_ids])

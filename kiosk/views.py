@@ -1,20 +1,17 @@
 """The kiosk: pairing a tablet, then one big tap per citizen, offline first."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint, current_app, make_response, redirect, render_template, request, url_for,
-)
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from hailong import __version__, officials, ratings
+from hailong import __version__, kiosks, ratings
 from hailong.config import PROJECT_DIR
 from hailong.db import db_session
 from hailong.i18n import current_locale
-from kiosk import devices
-from kiosk.labels import LEVEL_LABELS, REASON_LABELS, strings_in
-from kiosk.qr import qr_svg
-from models import Desk, Kiosk, Official, ServiceArea, Unit
+from hailong.kiosk_labels import LEVEL_LABELS, REASON_LABELS, strings_in
+from hailong.qr_inline import qr_svg
+from models import Desk, Kiosk, ServiceArea, Unit
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates")
 
@@ -35,7 +32,7 @@ def paired_kiosk() -> tuple[Kiosk | None, str | None]:
 @bp.get("/pair")
 def pair():
     """Pair this browser with the kiosk whose code is in the link, then drop the code from the address."""
-    paired = devices.pair(db_session(), request.args.get("code", "").strip(),
+    paired = kiosks.pair(db_session(), request.args.get("code", "").strip(),
                           user_agent=request.headers.get("User-Agent", ""))
     if paired is None:
         return render_template("kiosk/pair.html", error=_("Mã ghép nối không đúng hoặc thiết bị đã bị thu hồi.")), 403
@@ -55,7 +52,7 @@ def index():
     session = db_session()
     unit = session.get(Unit, kiosk.unit_id)
     desk = session.get(Desk, kiosk.desk_id) if kiosk.desk_id else None
-    official = devices.serving_at(session, kiosk)
+    official = kiosks.serving_at(session, kiosk)
     tied_area = kiosk.service_area_id or (desk.service_area_id if desk else None)
     areas = [] if tied_area else list(session.exec(
         select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active).order_by(ServiceArea.name_vi)))
@@ -64,7 +61,7 @@ def index():
     feedback_url = f"{current_app.config['PUBLIC_URL']}/feedback/new?unit={unit.code}"
     response = make_response(render_template(
         "kiosk/kiosk.html", kiosk=kiosk, token=token, unit=unit, desk=desk, official=official,
-        official_json=official_json(official), areas=areas, levels=LEVEL_LABELS, reasons=REASON_LABELS,
+        official_json=kiosks.official_json(official), areas=areas, levels=LEVEL_LABELS, reasons=REASON_LABELS,
         t=strings[lang], lang=lang, strings=strings, timeouts=TIMEOUTS | current_app.config.get("KIOSK_TIMEOUTS", {}),
         feedback_qr=qr_svg(feedback_url, label=strings[lang]["qr_caption"]), version=__version__))
     response.headers["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline use
@@ -82,26 +79,3 @@ def service_worker():
     response.headers["Cache-Control"] = "no-cache"
     return response
 
-
-def official_json(official: Official | None) -> dict | None:
-    """What the kiosk shows of whoever serves at its desk: name, title, photo or initials."""
-    if official is None:
-        return None
-    photo = photo_url(official)
-    return {"code": official.code, "name": official.full_name, "title": official.title,
-            "photo": photo, "initials": devices.initials(official.full_name)}
-
-
-def photo_url(official: Official) -> str | None:
-    """An uploaded photo is served from shared storage; its address changes with the photo."""
-    if not official.photo or "//" in official.photo:
-        return None
-    if official.photo.startswith(officials.PHOTO_DIR + "/"):
-        return url_for("public.official_photo", official_id=official.id, v=official.photo[-12:-4])
-    return url_for("static", filename=official.photo)
-
-
-def state_json(kiosk: Kiosk) -> dict:
-    """The kiosk's polled state: who serves now and what to ask."""
-    return {"kiosk": kiosk.name, "criteria": kiosk.criteria_enabled,
-            "serving": official_json(devices.serving_at(db_session(), kiosk)), "version": __version__}

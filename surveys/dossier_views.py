@@ -8,7 +8,7 @@ from hailong import dossiers
 from hailong.db import db_session
 from hailong.errors import DomainError
 from hailong.extensions import limiter
-from kiosk.labels import LEVEL_LABELS, REASON_LABELS
+from hailong.kiosk_labels import LEVEL_LABELS, REASON_LABELS
 from models import Dossier, Level, Unit, local_date_of, utcnow
 from surveys.views import bp
 

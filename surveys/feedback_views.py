@@ -4,16 +4,15 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
-from wtforms import SelectChoice
 
 from hailong import attachments, held_photos, qr
 from hailong import feedback as intake
-from hailong.api import commune_for
+from hailong.units import commune_for
 from hailong.db import db_session
+from hailong.feedback_forms import PublicFeedbackForm, area_choices
 from hailong.errors import HTTP_MESSAGES, DomainError, NotFound, ValidationError, error_response
 from hailong.spam import attempt_limit, submit_limit
-from models import Channel, ServiceArea, Unit
-from surveys.feedback_forms import PublicFeedbackForm
+from models import Channel, Unit
 from surveys.views import bp
 
 SENT_KEY = "feedback_sent"
@@ -26,17 +25,6 @@ def field_attrs(errors: dict, name: str, hint: str | None = None) -> dict:
     described = " ".join(filter(None, [f"{name}-error" if errors.get(name) else None, hint]))
     return (({"aria-invalid": "true"} if errors.get(name) else {})
             | ({"aria-describedby": described} if described else {}))
-
-
-def area_choices(db, unit: Unit) -> list[SelectChoice]:
-    """The unit's active areas, in the page's language, after a "not sure" choice."""
-    from hailong.i18n import current_locale
-
-    areas = db.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active.is_(True))
-                    .order_by(ServiceArea.name_vi)).all()
-    english = current_locale() == "en"
-    return [SelectChoice("", _("Không rõ / lĩnh vực khác"))] + [
-        SelectChoice(a.code, a.name_en if english and a.name_en else a.name_vi) for a in areas]
 
 
 def unit_for(db, code: str | None) -> Unit | None:

@@ -10,7 +10,7 @@ from hailong import qr
 from hailong.db import db_session
 from hailong.errors import Conflict, NotFound
 from hailong.extensions import limiter
-from kiosk.labels import LEVEL_LABELS, REASON_LABELS
+from hailong.kiosk_labels import LEVEL_LABELS, REASON_LABELS
 from models import Level, QrTarget, utcnow
 from surveys.views import bp
 

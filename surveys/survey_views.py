@@ -1,8 +1,6 @@
 """Citizens' survey pages: one question per step on a phone, answers kept through a dropped connection."""
 from __future__ import annotations
 
-import uuid
-
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 
@@ -10,10 +8,9 @@ from hailong.db import db_session
 from hailong.errors import DomainError, NotFound, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.i18n import current_locale
+from hailong.surveys import definitions, integrity, page, responses
 from models import SurveyStatus
-from surveys import definitions, integrity, responses
 from surveys.views import bp
-from surveys import commands  # noqa: E402,F401  (flask --app wsgi surveys install-templates)
 
 
 def _published_survey(slug: str):
@@ -38,16 +35,16 @@ def survey_page(slug: str):
 
 
 def render_survey(survey, version, *, unit=None, preview=False, errors=None, answers=None, status=200, token=None):
-    """The phone page of ``version``; the back office's preview uses it too (without a token)."""
-    return render_template("surveys/survey.html", survey=survey, version=version, unit=unit, preview=preview,
-                           errors=errors or {}, answers=answers or {}, client_id=uuid.uuid4(), d=definitions,
-                           locale=current_locale(), token=token), status
+    """The phone page of ``version``."""
+    context = page.page_context(survey, version, locale=current_locale(), unit=unit, preview=preview, errors=errors,
+                                answers=answers, token=token)
+    return render_template(page.TEMPLATE, **context), status
 
 
 # No CSRF token here on purpose: the survey is anonymous, so a forged submit carries no one's
 # authority, and a phone retrying from its offline queue days later may have lost its session.
 # Instead the page's signed token is used once, other sites' posts are refused, and bursts are
-# flagged suspect (surveys/integrity.py); the rate limit stays as a brake.
+# flagged suspect (hailong/surveys/integrity.py); the rate limit stays as a brake.
 @csrf.exempt
 @bp.post("/survey/<slug>")
 @limiter.limit("20/minute")

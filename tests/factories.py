@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from hailong import ratings, users
 from hailong.figures import ensure_targets
-from kiosk import devices
+from hailong import kiosks
 from models import (
     LOCAL_TZ, Desk, Kiosk, Official, Role, Sector, ServiceArea, Unit, User, local_date_of, utcnow,
 )
@@ -49,7 +49,7 @@ def world(session: Session, *, code: str = "XA01", always_open: bool = True) -> 
     session.add(desk)
     session.flush()
     kiosk, first_code = ratings.create_kiosk(session, unit=unit, name="Kiosk 1", desk=desk)
-    _kiosk, token = devices.pair(session, first_code)  # a paired tablet's credential: what the API accepts
+    _kiosk, token = kiosks.pair(session, first_code)  # a paired tablet's credential: what the API accepts
     # a fresh single-use code, for tests that pair a tablet (no audit row: tests count them)
     pairing_code = ratings.new_token()
     kiosk.token_hash = ratings.hash_token(pairing_code)

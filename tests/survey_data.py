@@ -5,8 +5,8 @@ import uuid
 
 from sqlmodel import Session
 
+from hailong.surveys import definitions, responses, shipped
 from models import Survey, Unit
-from surveys import definitions, responses, shipped
 
 SIPAS_ANSWERS = {"access_1": 5, "access_2": 4, "proc_1": 3, "proc_2": 4, "off_1": 5, "off_2": 5, "off_3": 2,
                  "res_1": 4, "res_2": 1, "fb_1": 4, "visits": "no", "overall": 4}

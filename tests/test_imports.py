@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("hailong", "admin", "kiosk", "surveys", "transparency")
+PACKAGES = ("hailong", "admin", "api", "kiosk", "surveys", "transparency")
 
 # One interpreter loads the third-party libraries once, then forks a child per project module: each
 # child starts with none of the project's modules, as `python -c "import X"` would, at a fraction of

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from kiosk import devices
+from hailong import kiosks
 from models import Kiosk, Rating, User
 from tests.e2e.conftest import DESKTOP, KIOSK, KIOSK_PORTRAIT, screenshot
 from tests.e2e.pages import AdminPage
@@ -55,7 +55,7 @@ def full_kiosk(session, world):
     """A kiosk not tied to an area, asking the criteria, with an official serving at its desk."""
     world.desk.service_area_id = None
     world.kiosk.criteria_enabled = True
-    devices.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
+    kiosks.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
     session.add_all([world.desk, world.kiosk])
     session.commit()
 
@@ -217,7 +217,7 @@ def test_revoked_kiosk_stops_at_once_and_keeps_its_queue(live_server, new_contex
     kiosk = KioskPage(context.new_page(), live_server).pair(world.code).wait_offline_ready()
     context.set_offline(True)
     kiosk.rate("Hài lòng")
-    devices.revoke(session, session.get(Kiosk, world.kiosk.id))
+    kiosks.revoke(session, session.get(Kiosk, world.kiosk.id))
     session.commit()
     context.set_offline(False)
     expect(kiosk.unpaired()).to_be_visible()

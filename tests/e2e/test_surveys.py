@@ -2,8 +2,8 @@
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from hailong.surveys import definitions
 from models import SurveyAnswer, SurveyResponse
-from surveys import definitions
 from tests import survey_data
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.pages import AdminPage

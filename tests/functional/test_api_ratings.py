@@ -137,13 +137,13 @@ def _post_each_alone(client, token, bodies):
 
 def test_batch_flags_and_credits_exactly_as_single_taps(client, session, world, app):
     from hailong import totals
-    from kiosk import devices
+    from hailong import kiosks
     from tests.factories import world as make_world
 
-    devices.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
+    kiosks.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
     session.commit()
     twin = make_world(session, code="XA02")  # the same taps, one by one, on a second commune
-    devices.start_serving(session, official_id=twin.officials["CB01"].id, desk=twin.desk)
+    kiosks.start_serving(session, official_id=twin.officials["CB01"].id, desk=twin.desk)
     session.commit()
     start = datetime.now(LOCAL_TZ) + timedelta(seconds=1)
     moments = [start + timedelta(seconds=s) for s in (0, 2, 2, 30, 40, 50, 60, 70)]

@@ -175,7 +175,7 @@ def test_closing_needs_the_forms_csrf_token(csrf_app, session, world, quarter):
 
 
 def test_the_demo_commune_has_a_closed_quarter_with_a_late_tap(app, session, world):
-    from admin.closing_demo import load_closing
+    from hailong.closing_demo import load_closing
     from hailong import closing as closing_rules
     from hailong.figures import Period
     from models import local_date_of, utcnow

@@ -2,7 +2,7 @@
 from urllib.parse import parse_qs, urlparse
 
 from hailong import demo
-from kiosk import devices
+from hailong import kiosks
 
 
 def test_every_run_prints_full_links_whose_codes_pair_a_tablet(session, world):
@@ -11,8 +11,8 @@ def test_every_run_prints_full_links_whose_codes_pair_a_tablet(session, world):
     links = [line.split(": ", 1)[1] for line in lines[2:]]
     assert links and all(link.startswith("http://192.0.2.10:8000/kiosk/pair?code=") for link in links)
     code = parse_qs(urlparse(links[0]).query)["code"][0]
-    assert devices.pair(session, code) is not None
-    assert devices.pair(session, code) is None  # once
+    assert kiosks.pair(session, code) is not None
+    assert kiosks.pair(session, code) is None  # once
 
 
 def test_a_second_run_prints_new_links_again(session, world):

@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 
 from hailong import ratings
-from kiosk import devices
+from hailong import kiosks
 from models import AuditLog, Desk, Kiosk, KioskDevice, Rating, User
 from tests.conftest import rating_body
 from tests.factories import PASSWORD
@@ -38,7 +38,7 @@ def test_pairing_issues_a_device_credential_that_outlives_a_new_code(client, ses
     page = client.get("/kiosk")
     assert page.status_code == 200 and b'data-level="very_satisfied"' in page.data
     kiosk = session.get(Kiosk, world.kiosk.id)
-    new_code = devices.rotate_code(session, kiosk)
+    new_code = kiosks.rotate_code(session, kiosk)
     session.commit()
     assert client.post("/api/v1/ratings", json=rating_body(), headers=auth(credential)).status_code == 201
     assert client.get(f"/kiosk/pair?code={world.code}").status_code == 403  # the old code no longer pairs
@@ -50,7 +50,7 @@ def test_unpaired_and_revoked_are_refused(client, session, world):
     assert b'data-level' not in client.get("/kiosk").data
     code = world.code
     credential = pair(client, code)
-    devices.revoke(session, session.get(Kiosk, world.kiosk.id))
+    kiosks.revoke(session, session.get(Kiosk, world.kiosk.id))
     session.commit()
     assert client.get("/kiosk").status_code == 401
     for token in (credential, world.token, code):
@@ -73,7 +73,7 @@ def test_state_is_a_heartbeat_and_says_who_serves(client, session, world):
     credential = pair(client, world.code)
     state = client.get("/api/v1/kiosk/state?queue=7&version=0.1.0", headers=auth(credential))
     assert state.status_code == 200 and state.json["serving"] is None
-    devices.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
+    kiosks.start_serving(session, official_id=world.officials["CB01"].id, desk=world.desk)
     session.commit()
     state = client.get("/api/v1/kiosk/state?queue=oops", headers=auth(credential)).json
     assert state["serving"] == {"code": "CB01", "name": "Nguyễn Thị Lan", "title": "Công chức Tư pháp",
@@ -162,7 +162,7 @@ def test_admin_cannot_touch_another_units_kiosk(client, session, world):
 def test_silent_kiosk_is_flagged_during_opening_hours(client, session, world):
     login(client, "admin.xa01")
     assert "Không liên lạc được trong giờ làm việc" in client.get("/admin/kiosks").get_data(as_text=True)
-    devices.heartbeat(session.get(Kiosk, world.kiosk.id), queue_length=3, app_version="0.1.0")
+    kiosks.heartbeat(session.get(Kiosk, world.kiosk.id), queue_length=3, app_version="0.1.0")
     session.commit()
     assert "Không liên lạc được trong giờ làm việc" not in client.get("/admin/kiosks").get_data(as_text=True)
 

@@ -53,7 +53,7 @@ def test_admin_creates_an_official_with_photo_account_and_desk(app, client, sess
     desks_page = client.get("/public/desks").get_data(as_text=True)
     assert f"/public/officials/{official.id}/photo" in desks_page and "Trần Văn Bình" in desks_page
     with app.test_request_context("/"):
-        from kiosk.views import official_json
+        from hailong.kiosks import official_json
 
         assert official_json(official)["photo"].startswith(f"/public/officials/{official.id}/photo")
     assert session.exec(select(AuditLog).where(AuditLog.object_type == "official")).first() is not None

@@ -46,6 +46,9 @@ def test_bad_user_input_is_refused(app, session, world):
     response = client.post(f"/admin/settings/users/{me}",
                            data={"username": "admin.xa01", "full_name": "A", "role": "viewer", "active": "y"})
     assert response.status_code == 422
+    assert "Không thể tự bỏ quyền quản trị" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(User, me).role == "admin" and session.get(User, me).full_name != "A"
 
 
 def test_area_deadlines_drive_new_tickets(app, session, world):

@@ -8,8 +8,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlmodel import func, select
 
 from hailong.figures import Period, sector_rate
+from hailong.surveys import integrity
 from models import SurveyResponse, local_date_of, utcnow
-from surveys import integrity
 from tests import survey_data
 from tests.factories import PASSWORD
 

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import func, select
 
+from hailong.surveys import definitions
 from models import Campaign, Survey, SurveyAnswer, SurveyResponse, SurveyStatus, SurveyVersion, Unit, User
-from surveys import definitions
 from tests import survey_data
 from tests.factories import PASSWORD
 

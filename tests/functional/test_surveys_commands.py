@@ -5,8 +5,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from hailong.figures import Period, sector_figures
+from hailong.surveys.demo import load_surveys
 from models import Survey, SurveyResponse, SurveyStatus, local_date_of, utcnow
-from surveys.demo import load_surveys
 
 
 def test_install_templates_once_and_publish(runner, session, world):

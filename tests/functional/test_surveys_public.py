@@ -4,8 +4,8 @@ import uuid
 import pytest
 from sqlmodel import func, select
 
+from hailong.surveys import definitions
 from models import SurveyAnswer, SurveyResponse, SurveyVersion
-from surveys import definitions
 from tests import survey_data
 
 
@@ -118,7 +118,7 @@ def test_the_plain_form_shows_what_is_missing_and_keeps_the_answers(client, sess
 
 def test_drafts_and_unknown_surveys_are_not_found(client, session, world):
     survey_data.published(session, world.unit)
-    from surveys import shipped
+    from hailong.surveys import shipped
 
     shipped.create_from_template(session, unit_id=world.unit.id, name="health")
     session.commit()

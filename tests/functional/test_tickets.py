@@ -47,6 +47,10 @@ def test_accept_without_assignee_is_refused_and_stores_nothing(leader, session, 
     session.refresh(ticket)
     assert ticket.status == "received"
     assert session.exec(select(FeedbackEvent).where(FeedbackEvent.kind == "classified")).first() is None
+    # The page shown with the refusal showed the citizen's contact: that view stays on record though the step did not.
+    views = session.exec(select(AuditLog).where(AuditLog.action == "view_personal_data",
+                                                AuditLog.object_id == ticket.id)).all()
+    assert [v.user_id for v in views] == [world.users["leader"].id]
 
 
 def test_handler_answers_with_a_template(handler, session, world):

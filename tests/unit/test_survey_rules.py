@@ -8,9 +8,9 @@ from sqlmodel import select
 from admin.survey_forms import options_from_lines
 from hailong.errors import ValidationError
 from hailong.figures import Period, Rate, sector_figures, sector_rate
+from hailong.surveys import definitions, responses, results
+from hailong.surveys.shipped import HEALTH, SIPAS
 from models import Level, Rating, SurveyResponse, Unit, local_date_of, utcnow
-from surveys import definitions, responses, results
-from surveys.shipped import HEALTH, SIPAS
 from tests import survey_data
 from tests.factories import at_opening
 
@@ -148,7 +148,7 @@ def test_closed_sector_survey_still_counts_for_its_days(session, world):
 
 
 def _campaign_unit(session, survey, unit):
-    from surveys import campaigns
+    from hailong.surveys import campaigns
 
     today = local_date_of(utcnow())
     campaigns.create_campaign(session, survey, name="Đợt 1", starts_on=today, ends_on=today,

@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from hailong.errors import Conflict, DomainError, NotFound, ValidationError
+from hailong.surveys import integrity
+from hailong.surveys.definitions import CHOICE_TYPES, SCALE, TEXT_LIMITS
 from models import (
     Campaign, CampaignUnit, Survey, SurveyAnswer, SurveyResponse, SurveyStatus, SurveyVersion, Unit, local_date_of,
     utcnow,
 )
-from surveys import integrity
-from surveys.definitions import CHOICE_TYPES, SCALE, TEXT_LIMITS
 
 REQUIRED = _l("Vui lòng trả lời câu hỏi này.")
 TOKEN_USED = _l("Phiếu khảo sát này đã được dùng để gửi một câu trả lời. Mỗi lần mở khảo sát chỉ gửi được một lần.")

@@ -8,9 +8,7 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlmodel import Session, select
 
-from admin import report as periodic_report
-from admin.closing import snapshot
-from hailong import closing, reporting
+from hailong import closing, periodic_report, reporting
 from hailong.figures import Period
 from models import LOCAL_TZ, Desk, Kiosk, Level, Rating, Reason, Role, Unit, User, local_date_of, utcnow
 
@@ -25,7 +23,7 @@ def load_closing(session: Session, unit: Unit) -> str:
     with current_app.test_request_context("/?lang=vi"):
         context = {"scope": scope, "period": quarter, "kind": "quarter", "today": today,
                    "report": periodic_report.build(session, scope, quarter, today)}
-        frozen = snapshot(context)
+        frozen = closing.snapshot(context)
     found = closing.close_period(session, unit=unit, period=quarter, kind="quarter", number="112/BC-UBND",
                                  issued_on=today, as_of=today,
                                  user_id=leader.id, snapshot=frozen)

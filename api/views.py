@@ -1,4 +1,4 @@
-"""The JSON API (``/api/v1``): kiosk taps in, public aggregates out."""
+"""The JSON API (``/api/v1``): kiosk taps in, public aggregates out; routes only, the rules are in hailong."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,15 +8,13 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from hailong import feedback as intake
-from hailong import qd766, rating_batch, ratings
+from hailong import kiosks, qd766, rating_batch, ratings, units
 from hailong.db import db_session, driver_transaction
 from hailong.errors import NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.spam import submit_limit, unknown_code_limit
 from hailong.figures import Period, feedback_figures, rating_figures, sector_rate, targets_for
 from hailong.reporting import checked_period
-from kiosk import devices
-from kiosk.views import state_json
 from models import Channel, Kiosk, Unit, local_date_of, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -104,8 +102,8 @@ def kiosk_state():
     It is also what says the kiosk is alive (``last_seen_at``): taps do not write the kiosk row.
     """
     kiosk = current_kiosk()
-    devices.heartbeat(kiosk, queue_length=request.args.get("queue", 0), app_version=request.args.get("version"))
-    return jsonify(state_json(kiosk))
+    kiosks.heartbeat(kiosk, queue_length=request.args.get("queue", 0), app_version=request.args.get("version"))
+    return jsonify(kiosks.state_json(db_session(), kiosk))
 
 
 def _rating_json(rating) -> dict:
@@ -118,7 +116,7 @@ def stats():
     session = db_session()
     period = _period_from_args()
     unit = _unit_from_args(session)
-    unit_ids = unit_scope(session, unit)
+    unit_ids = units.unit_scope(session, unit)
     target_unit = unit or session.exec(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
     group5 = qd766.group5(session, unit_ids, period.start, period.end, local_date_of(utcnow()))
     handling = group5["5.3"].ratio  # handling satisfaction has one definition: QĐ 766 indicator 5.3
@@ -138,17 +136,6 @@ def _sector_json(rate) -> dict:
     """Satisfaction with health and education services (the 90% target)."""
     return {"total": rate.denominator, "satisfied": rate.numerator,
             "satisfaction_rate": None if rate.value is None else round(rate.value, 4)}
-
-
-def unit_scope(session, unit: Unit | None) -> list[int] | None:
-    """The unit and every unit under it (a province holds communes); None for all units."""
-    if unit is None:
-        return None
-    ids, frontier = [unit.id], [unit.id]
-    while frontier:
-        frontier = list(session.exec(select(Unit.id).where(Unit.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    return ids
 
 
 def _period_from_args() -> Period:
@@ -187,7 +174,7 @@ def post_feedback():
     session = db_session()
     data = json_body()
     feedback_in = intake.parse_feedback(data)
-    unit = commune_for(session, data.get("unit") if isinstance(data, dict) else None)
+    unit = units.commune_for(session, data.get("unit") if isinstance(data, dict) else None)
     feedback = intake.submit_feedback(session, unit=unit, feedback_in=feedback_in, channel=Channel.API)
     code = intake.format_code(feedback.tracking_code)
     status_url = f"{current_app.config['PUBLIC_URL']}/feedback/{code}"
@@ -203,15 +190,3 @@ def get_feedback(code: str):
         raise NotFound(_l("Không tìm thấy phản ánh, kiến nghị với mã này."), code="unknown_code")
     return jsonify(intake.public_status(session, feedback))
 
-
-def commune_for(session, code) -> Unit:
-    """The commune named by ``code``, or the only commune of a single-commune installation."""
-    if code:
-        unit = session.exec(select(Unit).where(Unit.code == code)).first()
-        if unit is None:
-            raise ValidationError(_l("Không có đơn vị với mã này."), fields={"unit": _l("Không có đơn vị với mã này.")})
-        return unit
-    communes = session.exec(select(Unit).where(Unit.kind == "commune").order_by(Unit.id).limit(2)).all()
-    if len(communes) != 1:
-        raise ValidationError(_l("Vui lòng chọn đơn vị nhận phản ánh."), fields={"unit": _l("Cần mã đơn vị.")})
-    return communes[0]

@@ -13,8 +13,8 @@ from sqlmodel import Session, func, select
 
 from hailong import exports
 from hailong.figures import Period, Rate
+from hailong.surveys.definitions import ELEMENTS, SATISFIED_FROM, SCALE, tr, versions_of
 from models import Campaign, Survey, SurveyAnswer, SurveyResponse, SurveyVersion, Unit
-from surveys.definitions import ELEMENTS, SATISFIED_FROM, SCALE, tr, versions_of
 
 TEXT_LIMIT = 200  # free-text answers listed on the page; the export has them all
 

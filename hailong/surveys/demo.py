@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, select
 
+from hailong.surveys import definitions, shipped
 from models import LOCAL_TZ, Campaign, CampaignUnit, Survey, SurveyAnswer, SurveyResponse, Unit, local_date_of, utcnow
-from surveys import definitions, shipped
 
 # Per template: responses over the period and how kind the answers are (weights of 1..5).
 PLAN = {"sipas": (260, [2, 4, 10, 44, 40]), "health": (180, [3, 5, 9, 45, 38]), "education": (160, [2, 4, 8, 42, 44])}

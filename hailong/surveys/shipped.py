@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from hailong.surveys import definitions
 from models import Sector, Survey
-from surveys import definitions
 
 
 def _scale(key, vi, en, element=None, overall=False, required=True):

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
 from hailong.cli import default_unit
 from hailong.db import session_scope
+from hailong.surveys import definitions, shipped
 from models import Survey
-from surveys import definitions, shipped
-from surveys.views import bp
+
+surveys = AppGroup("surveys", help="The shipped surveys (SIPAS, health, education).")
 
 
-@bp.cli.command("install-templates")
+@surveys.command("install-templates")
 @with_appcontext
 @click.option("--unit", "unit_code", default=None, help="Unit code (default: the commune).")
 @click.option("--publish", is_flag=True, help="Publish them at once (otherwise they stay drafts to review).")
@@ -31,3 +32,6 @@ def install_templates(unit_code: str | None, publish: bool) -> None:
             if publish:
                 definitions.publish(session, survey)
             click.echo(f"{name}: /survey/{slug} ({'published' if publish else 'draft'}).")
+
+
+COMMANDS = (surveys,)

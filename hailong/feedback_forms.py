@@ -1,11 +1,18 @@
-"""The PAKN form. Field rules live in hailong.feedback (shared with the API); this form carries CSRF and the fields."""
+"""The PAKN form, on a phone (surveys) and at the desk (admin). Field rules live in hailong.feedback (shared with
+the API); this form carries CSRF and the fields."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlmodel import Session, select
 from wtforms import (
     BooleanField, SelectChoice, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField,
 )
 
 from hailong.feedback import CONSENT_TEXT
+from hailong.i18n import current_locale
+from models import ServiceArea, Unit
 
 KIND_CHOICES = [SelectChoice("phan_anh", _l("Phản ánh")), SelectChoice("kien_nghi", _l("Kiến nghị"))]
 
@@ -41,3 +48,12 @@ class PublicFeedbackForm(FeedbackForm):
 
 class DeskFeedbackForm(FeedbackForm):
     consent = BooleanField(_l("Người dân đã được đọc và đồng ý với nội dung trên"))
+
+
+def area_choices(db: Session, unit: Unit) -> list[SelectChoice]:
+    """The unit's active areas, in the page's language, after a "not sure" choice."""
+    areas = db.exec(select(ServiceArea).where(ServiceArea.unit_id == unit.id, ServiceArea.active.is_(True))
+                    .order_by(ServiceArea.name_vi)).all()
+    english = current_locale() == "en"
+    return [SelectChoice("", _("Không rõ / lĩnh vực khác"))] + [
+        SelectChoice(a.code, a.name_en if english and a.name_en else a.name_vi) for a in areas]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from hailong import __version__
-from kiosk import devices
+from hailong.kiosks import heartbeat
 from models import Kiosk, Unit, utcnow
 
 
@@ -17,7 +17,7 @@ def load_kiosk(session: Session, unit: Unit, rng: random.Random) -> None:
     now = utcnow()
     for index, kiosk in enumerate(kiosks):
         quiet = timedelta(hours=3) if index == len(kiosks) - 1 else timedelta(seconds=rng.randint(2, 30))
-        devices.heartbeat(kiosk, queue_length=rng.choice([0, 0, 0, 4]), app_version=__version__, now=now - quiet)
+        heartbeat(kiosk, queue_length=rng.choice([0, 0, 0, 4]), app_version=__version__, now=now - quiet)
         kiosk.paired_at = now - timedelta(days=90)
         kiosk.criteria_enabled = index == 0
         session.add(kiosk)

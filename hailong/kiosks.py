@@ -1,4 +1,4 @@
-"""Kiosk devices: registering, pairing, revoking, the heartbeat and "who is serving".
+"""Kiosk devices: registering, pairing, revoking, the heartbeat, "who is serving" and the state a kiosk polls.
 
 A kiosk (the place: a desk's rating tablet) has a pairing code; each tablet paired with it
 gets its own long-lived device credential. The code can then be rotated without unpairing
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from hailong import ratings
+from hailong import __version__, officials, ratings
 from hailong.errors import NotFound, ValidationError
 from models import AuditLog, Desk, Kiosk, KioskDevice, Official, Rating, ServiceArea, Unit, utcnow
 
@@ -158,6 +159,30 @@ def initials(full_name: str) -> str:
     if not words:
         return "?"
     return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+def state_json(session: Session, kiosk: Kiosk) -> dict:
+    """The kiosk's polled state: who serves now and what to ask."""
+    return {"kiosk": kiosk.name, "criteria": kiosk.criteria_enabled,
+            "serving": official_json(serving_at(session, kiosk)), "version": __version__}
+
+
+def official_json(official: Official | None) -> dict | None:
+    """What the kiosk shows of whoever serves at its desk: name, title, photo or initials."""
+    if official is None:
+        return None
+    photo = photo_url(official)
+    return {"code": official.code, "name": official.full_name, "title": official.title,
+            "photo": photo, "initials": initials(official.full_name)}
+
+
+def photo_url(official: Official) -> str | None:
+    """An uploaded photo is served from shared storage; its address changes with the photo."""
+    if not official.photo or "//" in official.photo:
+        return None
+    if official.photo.startswith(officials.PHOTO_DIR + "/"):
+        return url_for("public.official_photo", official_id=official.id, v=official.photo[-12:-4])
+    return url_for("static", filename=official.photo)
 
 
 def _audit(session: Session, user_id: int | None, action: str, kiosk: Kiosk) -> None:

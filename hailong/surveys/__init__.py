@@ -1,0 +1,1 @@
+"""Surveys: definitions and versions, answers, campaigns, results, the shipped templates, the page's integrity."""
