@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from hailong import feedback as intake
 from hailong import kiosks, qd766, rating_batch, ratings, units
-from hailong.db import db_session
+from hailong.db import db_session, driver_transaction
 from hailong.errors import NotFound, Unauthorized, ValidationError
 from hailong.extensions import csrf, limiter
 from hailong.spam import submit_limit, unknown_code_limit
@@ -58,7 +58,6 @@ def json_body():
 @bp.post("/ratings")
 def post_rating():
     """One tap: 201 when stored, 200 for a retry of a stored tap, 409 for an id reused by another tap."""
-    session = db_session()
     token = bearer_token()
     if not token:
         raise _unauthorized()
@@ -66,27 +65,33 @@ def post_rating():
         rating_in, invalid = ratings.parse_rating(json_body()), None
     except ValidationError as error:
         rating_in, invalid = None, error
-    # The token is judged before the body: an unpaired device learns nothing about its taps.
-    context = ratings.tap_context(session.connection(), token=token, rating_in=rating_in)
-    if context is None:
-        raise _unauthorized()
-    if invalid is not None:
-        raise invalid
-    tap, created = ratings.store_tap(session, context, rating_in, current_app.config["HAILONG"])
-    session.commit()  # now, not after the response is built: SQLite's write lock is held until then
+    # Committed when the block ends, before the response is built: SQLite's write lock is held until then.
+    with driver_transaction() as connection:
+        # The token is judged before the body: an unpaired device learns nothing about its taps.
+        config = current_app.config["HAILONG"]
+        context = ratings.tap_context(connection, token=token, rating_in=rating_in,
+                                      min_interval_s=config.suspect_min_interval_s)
+        if context is None:
+            raise _unauthorized()
+        if invalid is not None:
+            raise invalid
+        tap, created = ratings.store_tap(connection, context, rating_in, config)
     return jsonify(_rating_json(tap)), 201 if created else 200
 
 
 @bp.post("/ratings/batch")
 def post_ratings_batch():
     """The kiosk's offline queue: each tap answered as if posted alone, the good ones stored together."""
-    session = db_session()
-    kiosk = current_kiosk()
-    items = json_body()
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
-        raise ValidationError(_l("Cần một danh sách từ 1 đến %(n)s đánh giá.", n=MAX_BATCH))
-    results = rating_batch.store_batch(session, kiosk_id=kiosk.id, items=items, config=current_app.config["HAILONG"])
-    session.commit()  # as for one tap: the write lock is not held while the answer is built
+    token = bearer_token()
+    with driver_transaction() as connection:  # as for one tap: committed before the answer is built
+        context = ratings.tap_context(connection, token=token) if token else None
+        if context is None:
+            raise _unauthorized()
+        items = json_body()
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+            raise ValidationError(_l("Cần một danh sách từ 1 đến %(n)s đánh giá.", n=MAX_BATCH))
+        results = rating_batch.store_batch(connection, context=context, items=items,
+                                           config=current_app.config["HAILONG"])
     return jsonify({"results": results}), 200
 
 

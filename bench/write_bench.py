@@ -2,16 +2,20 @@
 
     .venv/bin/python bench/write_bench.py [--seconds 10] [--databases sqlite,postgresql]
         [--workers sync,gthread] [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--prefix bench15_NAME]
     .venv/bin/python bench/write_bench.py --profile     # cProfile of single taps, in-process
+    .venv/bin/python bench/write_bench.py --profile 1000 --profile-batch    # … of batches of 50
 
 For each database and gunicorn worker class (2 workers; gthread with 4 threads each), in the
 same run: a bare Flask app that parses the same JSON and inserts one row (or, for a batch,
 executemany of the same rows) into the same ``rating`` table, on a kept connection with the
 same SQLite pragmas; then Hài Lòng, which checks the kiosk's token, attributes the tap,
 applies the suspect rules and keeps the daily and monthly totals exact in the same
-transaction. ``wrk`` (Debian package) drives both from loopback with 16 connections for a
-fixed time, posting taps with unique ids spread over the past year. Afterwards the stored
-rows must equal the 201 answers (nothing lost or doubled) and no request may have failed.
+transaction. ``wrk`` (a Debian package: ``apt-get install -y wrk`` when missing) drives both
+from loopback with 16 connections for a fixed time, posting taps with unique ids spread over
+the past year. Afterwards the stored rows must equal the 201 answers (nothing lost or doubled)
+and no request may have failed. ``--prefix`` names the PostgreSQL databases it drops and
+re-creates: give your own on a shared server.
 
 It prints requests per second, bare ÷ app, the workers' CPU per tap and their memory.
 """
@@ -226,8 +230,9 @@ class Server:
         env = dict(os.environ, DATABASE_URL=url, BENCH_DATABASE_URL=url, HAILONG_ENV="production",
                    SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_SECURE="0", PYTHONPATH=str(ROOT))
         threads = ["--threads", "4"] if worker_class == "gthread" else []
+        gunicorn = Path(sys.executable).parent / "gunicorn"  # the venv's, wherever the checkout is
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", worker_class, *threads, "--chdir", str(chdir),
+            [str(gunicorn), "-w", "2", "-k", worker_class, *threads, "--chdir", str(chdir),
              "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--preload", target],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self._wait_listening()
@@ -300,8 +305,8 @@ def drive(server: Server, path: str, token: str, seconds: int, connections: int,
 def measure(kind: str, worker_class: str, args, tmp: str, script: str, run: int) -> list[dict]:
     rows = []
     suffix = f"{kind[:2]}_{worker_class}"
-    bare_url = fresh_database(kind, f"bench15_bare_{suffix}", tmp, args.pg_url)
-    app_url = fresh_database(kind, f"bench15_app_{suffix}", tmp, args.pg_url)
+    bare_url = fresh_database(kind, f"{args.prefix}_bare_{suffix}", tmp, args.pg_url)
+    app_url = fresh_database(kind, f"{args.prefix}_app_{suffix}", tmp, args.pg_url)
     token = seed(app_url)
     seed(bare_url)  # the unit the bare rows name, so its foreign key holds
     results = {}
@@ -358,8 +363,8 @@ def report(rows: list[dict]) -> None:
     sys.stdout.flush()
 
 
-def profile(taps: int) -> None:
-    """cProfile of ``taps`` single taps through the app in this process (SQLite), top functions by own time."""
+def profile(taps: int, batch: int = 0) -> None:
+    """cProfile of ``taps`` single taps (or of batches of ``batch`` taps) through the app in this process (SQLite)."""
     import cProfile
     import pstats
 
@@ -380,8 +385,13 @@ def profile(taps: int) -> None:
         profiler = cProfile.Profile()
         began = time.perf_counter()
         profiler.enable()
-        for body in bodies[50:]:
-            assert client.post("/api/v1/ratings", json=body, headers=headers).status_code == 201
+        if batch:
+            for first in range(50, len(bodies), batch):
+                answer = client.post("/api/v1/ratings/batch", json=bodies[first:first + batch], headers=headers)
+                assert {item["status"] for item in answer.json["results"]} == {201}
+        else:
+            for body in bodies[50:]:
+                assert client.post("/api/v1/ratings", json=body, headers=headers).status_code == 201
         profiler.disable()
         print(f"{taps} taps in process: {1000 * (time.perf_counter() - began) / taps:.2f} ms per tap under cProfile")
         stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
@@ -398,11 +408,14 @@ def main() -> int:
     parser.add_argument("--workers", default="sync,gthread")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--prefix", default="bench15",
+                        help="names of the PostgreSQL databases it drops and creates (one per engineer)")
     parser.add_argument("--profile", type=int, nargs="?", const=300, default=0,
                         help="profile this many taps in process instead (cProfile)")
+    parser.add_argument("--profile-batch", action="store_true", help="with --profile: post them in batches")
     args = parser.parse_args()
     if args.profile:
-        profile(args.profile)
+        profile(args.profile, args.batch if args.profile_batch else 0)
         return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

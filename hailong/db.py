@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlmodel import Session, create_engine
 
+from hailong.driver_sql import DriverConnection
+
 
 def make_engine(url: str) -> sa.Engine:
     """An engine; SQLite gets WAL, a busy timeout and foreign keys on every connection."""
@@ -64,6 +66,24 @@ def session_scope():
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def driver_transaction():
+    """A pooled driver connection for one write (a kiosk tap): committed when the block ends, rolled back on error.
+
+    No Session: the tap's statements run on the driver (hailong.driver_sql), and it is committed
+    before the answer is built, so SQLite's write lock is not held meanwhile.
+    """
+    pooled = engine().raw_connection()
+    try:
+        yield DriverConnection(pooled.dbapi_connection, engine().dialect)
+        pooled.dbapi_connection.commit()
+    except BaseException:
+        pooled.dbapi_connection.rollback()
+        raise
+    finally:
+        pooled.close()
 
 
 def _commit_on_success(response):

@@ -3,33 +3,30 @@
 Each tap is judged as if it had been posted alone — the same checks, replay and conflict
 answers, attribution and suspect rules (counting the taps of the batch before it) — but the
 batch is read and written in a few statements: the kiosk's context, the codes it may name,
-its desk's duties, the ids already stored and its taps around the batch's moments, then one
-executemany insert and one totals upsert. Bad items are refused before the insert, so the
-good ones are stored together in the request's transaction.
+its desk's duties, the ids already stored and its taps around the batch's moments, then the
+insert (one round trip on PostgreSQL) and one totals upsert. Bad items are refused before the
+insert, so the good ones are stored together in the request's transaction.
 """
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 from datetime import datetime, timedelta
-from types import SimpleNamespace
-
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from hailong import ratings
+from hailong.driver_sql import DriverConnection
 from hailong.errors import DomainError
 from models import DeskDuty, Official, Rating, ServiceArea, utcnow
 
 RATING = Rating.__table__
 
 
-def store_batch(session: Session, *, kiosk_id: int, items: list, config, now: datetime | None = None) -> list[dict]:
-    """Store the batch's new taps; one answer per item, in order (201 new, 200 replay, 4xx refused)."""
+def store_batch(connection: DriverConnection, *, context: ratings.TapContext, items: list, config,
+                now: datetime | None = None) -> list[dict]:
+    """Store the batch's new taps from the kiosk of ``context``; one answer per item, in order (201 new,
+    200 replay, 4xx refused)."""
     now = now or utcnow()
-    session.flush()  # pending ORM changes must be seen by the reads below
-    connection = session.connection()
     results: list = [None] * len(items)
     parsed = []
     for index, item in enumerate(items):
@@ -38,7 +35,7 @@ def store_batch(session: Session, *, kiosk_id: int, items: list, config, now: da
         except DomainError as error:
             results[index] = _error(item, error)
     if parsed:
-        _store_parsed(connection, ratings.tap_context(connection, kiosk_id=kiosk_id), parsed, results, config, now)
+        _store_parsed(connection, context, parsed, results, config, now)
     return results
 
 
@@ -59,8 +56,8 @@ def _store_parsed(connection, context, parsed, results, config, now) -> None:
             results[index] = _error(rating_in, error)
             continue
         lookup.add(rating_in.tapped_at)
-        known[rating_in.client_id] = SimpleNamespace(client_id=rating_in.client_id, body_hash=rating_in.body_hash,
-                                                     suspect=row["suspect"], suspect_reasons=row["suspect_reasons"])
+        known[rating_in.client_id] = ratings.StoredRow(rating_in.client_id, rating_in.body_hash, row["suspect"],
+                                                       row["suspect_reasons"])
         rows.append(row)
         pending[rating_in.client_id] = (index, rating_in)
         results[index] = {"status": 201} | _json(row)
@@ -91,9 +88,10 @@ class _Lookup:
 
     def context_of(self, rating_in) -> ratings.TapContext:
         area_id, sector = self.areas.get(rating_in.service_area, (None, None))
-        return dataclasses.replace(self.context, named_area_id=area_id, named_sector=sector,
-                                   named_official_id=self.officials.get(rating_in.official),
-                                   on_duty_id=_on_duty(self.duties, rating_in.tapped_at))
+        base = self.context
+        return ratings.TapContext(base.kiosk_id, base.unit_id, base.desk_id, base.opening_hours, base.area_id,
+                                  base.sector, area_id, sector, self.officials.get(rating_in.official),
+                                  _on_duty(self.duties, rating_in.tapped_at))
 
     def counts(self, moment: datetime) -> tuple[int, int]:
         """As ratings.nearby_counts, over the stored taps and the batch's taps judged so far."""
@@ -106,20 +104,35 @@ class _Lookup:
         bisect.insort(self.times, moment)
 
 
-def _codes(connection, unit_id: int) -> tuple[dict, dict]:
-    areas = {code: (area_id, str(sector)) for area_id, code, sector in connection.execute(
-        sa.select(ServiceArea.id, ServiceArea.code, ServiceArea.sector).where(ServiceArea.unit_id == unit_id))}
-    officials = dict(connection.execute(sa.select(Official.code, Official.id).where(Official.unit_id == unit_id)).all())
+def _areas_statement(_dialect: str) -> sa.Select:
+    area = ServiceArea.__table__
+    return sa.select(area.c.id, area.c.code, area.c.sector).where(area.c.unit_id == sa.bindparam("unit_id"))
+
+
+def _officials_statement(_dialect: str) -> sa.Select:
+    official = Official.__table__
+    return sa.select(official.c.code, official.c.id).where(official.c.unit_id == sa.bindparam("unit_id"))
+
+
+def _codes(connection: DriverConnection, unit_id: int) -> tuple[dict, dict]:
+    areas = {code: (area_id, str(sector))
+             for area_id, code, sector in connection.execute(_areas_statement, {"unit_id": unit_id}).all()}
+    officials = dict(connection.execute(_officials_statement, {"unit_id": unit_id}).all())
     return areas, officials
 
 
-def _duties(connection, desk_id: int | None, first: datetime, last: datetime) -> list:
+def _duties_statement(_dialect: str) -> sa.Select:
+    duty = DeskDuty.__table__
+    first, last = (sa.bindparam(name, type_=duty.c.started_at.type) for name in ("first", "last"))
+    return sa.select(duty.c.official_id, duty.c.started_at, duty.c.ended_at).where(
+        duty.c.desk_id == sa.bindparam("desk_id"), duty.c.started_at <= last,
+        sa.or_(duty.c.ended_at.is_(None), duty.c.ended_at > first)).order_by(duty.c.started_at)
+
+
+def _duties(connection: DriverConnection, desk_id: int | None, first: datetime, last: datetime) -> list:
     if desk_id is None:
         return []
-    duty = DeskDuty.__table__
-    return connection.execute(sa.select(duty.c.official_id, duty.c.started_at, duty.c.ended_at).where(
-        duty.c.desk_id == desk_id, duty.c.started_at <= last,
-        sa.or_(duty.c.ended_at.is_(None), duty.c.ended_at > first)).order_by(duty.c.started_at)).all()
+    return connection.execute(_duties_statement, {"desk_id": desk_id, "first": first, "last": last}).all()
 
 
 def _on_duty(duties: list, moment: datetime) -> int | None:
@@ -139,16 +152,22 @@ def _kiosk_times(connection, kiosk_id: int, moments: list, interval: timedelta) 
             spans[-1][1] = max(spans[-1][1], high)
         else:
             spans.append([low, high])
+    # A statement per power of two, the last span repeated to fill it: ten statements serve up to 512 spans.
+    size = 1 << (len(spans) - 1).bit_length()
+    spans.extend([spans[-1]] * (size - len(spans)))
     params = {"kiosk_id": kiosk_id} | {f"low{i}": low for i, (low, _high) in enumerate(spans)} \
         | {f"high{i}": high for i, (_low, high) in enumerate(spans)}
-    return sorted(moment for (moment,) in connection.execute(_times_statement(len(spans)), params))
+    return sorted(moment for (moment,) in connection.execute(_times_statement(size), params).all())
 
 
-@functools.lru_cache(maxsize=64)
-def _times_statement(spans: int) -> sa.Select:
-    moment = RATING.c.tapped_at
-    return sa.select(moment).where(RATING.c.kiosk_id == sa.bindparam("kiosk_id"), sa.or_(
-        *[moment.between(sa.bindparam(f"low{i}"), sa.bindparam(f"high{i}")) for i in range(spans)]))
+@functools.lru_cache(maxsize=16)
+def _times_statement(spans: int):
+    def build(_dialect: str) -> sa.Select:
+        moment = RATING.c.tapped_at
+        bound = functools.partial(sa.bindparam, type_=moment.type)
+        return sa.select(moment).where(RATING.c.kiosk_id == sa.bindparam("kiosk_id"), sa.or_(
+            *[moment.between(bound(f"low{i}"), bound(f"high{i}")) for i in range(spans)]))
+    return build
 
 
 def _json(tap) -> dict:

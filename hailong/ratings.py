@@ -11,7 +11,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import get_history
 from sqlmodel import Session, select
 
+from hailong.driver_sql import DriverConnection
 from hailong.errors import Conflict, ValidationError
-from hailong.totals import apply_deltas, rating_key
+from hailong.totals import add_tap_counts, rating_key, tap_count_rows
 from models import (
-    Channel, Desk, DeskDuty, Kiosk, KioskDevice, Level, Official, Rating, Reason, Sector, ServiceArea, Unit,
-    local_date_of, utcnow,
+    Channel, Desk, DeskDuty, Kiosk, KioskDevice, Level, Official, Rating, RatingDailyTotal, RatingMonthlyTotal, Reason,
+    Sector, ServiceArea, Unit, local_date_of, utcnow,
 )
 
 MAX_DOSSIER_CODE = 64
@@ -222,11 +223,11 @@ def _parse_criteria(value, errors):
 
 # --- recording: the tap's write path -------------------------------------------------------
 #
-# Every kiosk tap runs this, so it is written with Core statements built once: the kiosk's
-# context in one query, both suspect counts in one, the insert (a replay is caught by the
-# unique client id, looked up only then) and the two totals upserts — no ORM objects, no
-# flush. The ORM flush hook of hailong.totals never sees these rows: the totals are added
-# here, in the same transaction.
+# Every kiosk tap runs this, so it is written with Core statements compiled once and run on the
+# driver (hailong.driver_sql): the kiosk's context in one query, both suspect counts in one, the
+# insert (a replay is caught by the unique client id, looked up only then) and the two totals
+# upserts — no ORM objects, no flush. The ORM flush hook of hailong.totals never sees these rows:
+# the totals are added here, in the same transaction.
 
 RATING = Rating.__table__
 
@@ -245,6 +246,7 @@ class TapContext:
     named_sector: str | None = None
     named_official_id: int | None = None
     on_duty_id: int | None = None
+    nearby: tuple[int, int] | None = None  # as nearby_counts, when read with the context
 
 
 @dataclass
@@ -263,15 +265,17 @@ class StoredTap:
 
 
 def kiosk_ids_for_token() -> sa.Select:
-    """The kiosk a token hash opens: by its pairing code, or by a paired tablet that is not revoked."""
-    digest = sa.bindparam("token_hash")
-    by_device = sa.select(KioskDevice.kiosk_id).where(KioskDevice.token_hash == digest,
-                                                      KioskDevice.revoked_at.is_(None))
-    return sa.select(Kiosk.id).where(Kiosk.token_hash == digest).union_all(by_device)
+    """The kiosk a paired tablet's credential (by its hash) opens, unless the tablet is revoked.
+
+    Never by the kiosk's pairing code (``Kiosk.token_hash``): as ``kiosk_for_token``, a code is
+    shown in the open and buys one device credential, nothing else.
+    """
+    return sa.select(KioskDevice.kiosk_id).where(KioskDevice.token_hash == sa.bindparam("token_hash"),
+                                                  KioskDevice.revoked_at.is_(None))
 
 
 @functools.cache
-def _context_statement(by_token: bool) -> sa.Select:
+def _context_statement(by_token: bool, with_counts: bool = False) -> sa.Select:
     kiosk, desk, unit = Kiosk.__table__, Desk.__table__, Unit.__table__
     default_area, named_area = ServiceArea.__table__.alias("default_area"), ServiceArea.__table__.alias("named_area")
     named_official, duty = Official.__table__.alias("named_official"), DeskDuty.__table__
@@ -281,9 +285,10 @@ def _context_statement(by_token: bool) -> sa.Select:
                       sa.or_(duty.c.ended_at.is_(None), duty.c.ended_at > at))
                .order_by(duty.c.started_at.desc()).limit(1).scalar_subquery())
     which = kiosk.c.id.in_(kiosk_ids_for_token()) if by_token else kiosk.c.id == sa.bindparam("kiosk_id")
+    counts = _nearby_subqueries(kiosk.c.id) if with_counts else ()
     return (
         sa.select(kiosk.c.id, kiosk.c.unit_id, kiosk.c.desk_id, unit.c.opening_hours, default_area.c.id,
-                  default_area.c.sector, named_area.c.id, named_area.c.sector, named_official.c.id, on_duty)
+                  default_area.c.sector, named_area.c.id, named_area.c.sector, named_official.c.id, on_duty, *counts)
         .select_from(kiosk.join(unit, unit.c.id == kiosk.c.unit_id)
                      .outerjoin(desk, desk.c.id == kiosk.c.desk_id)
                      .outerjoin(default_area, default_area.c.id == sa.func.coalesce(kiosk.c.service_area_id,
@@ -297,9 +302,36 @@ def _context_statement(by_token: bool) -> sa.Select:
     )
 
 
-def tap_context(connection: sa.Connection, *, token: str | None = None, kiosk_id: int | None = None,
-                rating_in: RatingIn | None = None) -> TapContext | None:
-    """The context of a tap from the kiosk holding ``token`` (or ``kiosk_id``); None when unknown or revoked."""
+def _nearby_subqueries(kiosk_id: sa.ColumnElement) -> tuple:
+    # As _nearby_statement, for the kiosk the context query finds: a tap costs one query less.
+    nearby = RATING.alias("nearby")
+    moment = nearby.c.tapped_at
+    close = sa.select(sa.func.count()).where(nearby.c.kiosk_id == kiosk_id, moment > sa.bindparam("close_from"),
+                                             moment < sa.bindparam("close_to"))
+    burst = sa.select(sa.func.count()).where(nearby.c.kiosk_id == kiosk_id, moment > sa.bindparam("burst_from"),
+                                             moment <= sa.bindparam("at"))
+    return close.scalar_subquery(), burst.scalar_subquery()
+
+
+@functools.lru_cache(maxsize=4)
+def _context_builder(by_token: bool, with_counts: bool):
+    def build(_dialect: str) -> sa.Select:
+        return _context_statement(by_token, with_counts)
+    return build
+
+
+def driver(connection: sa.Connection | DriverConnection) -> DriverConnection:
+    """The driver connection to run the tap's statements on, in the caller's transaction."""
+    return connection if isinstance(connection, DriverConnection) else DriverConnection.of(connection)
+
+
+def tap_context(connection: sa.Connection | DriverConnection, *, token: str | None = None,
+                kiosk_id: int | None = None, rating_in: RatingIn | None = None,
+                min_interval_s: int | None = None) -> TapContext | None:
+    """The context of a tap from the kiosk holding ``token`` (or ``kiosk_id``); None when unknown or revoked.
+
+    With ``rating_in`` and ``min_interval_s`` it holds the kiosk's nearby taps too (``nearby_counts``).
+    """
     if kiosk_id is None and not token:
         return None
     params = {"tapped_at": rating_in.tapped_at if rating_in else None,
@@ -309,15 +341,18 @@ def tap_context(connection: sa.Connection, *, token: str | None = None, kiosk_id
         params["token_hash"] = hash_token(token)
     else:
         params["kiosk_id"] = kiosk_id
-    row = connection.execute(_context_statement(kiosk_id is None), params).first()
+    with_counts = rating_in is not None and min_interval_s is not None
+    if with_counts:
+        params.update(_nearby_params(rating_in.tapped_at, min_interval_s))
+    row = driver(connection).execute(_context_builder(kiosk_id is None, with_counts), params).first()
     if row is None:
         return None
     return TapContext(row[0], row[1], row[2], row[3], row[4], str(row[5] or Sector.ADMINISTRATIVE.value),
-                      row[6], row[7], row[8], row[9])
+                      row[6], row[7], row[8], row[9], (row[10], row[11]) if with_counts else None)
 
 
 @functools.cache
-def _nearby_statement() -> sa.Select:
+def _nearby_statement(_dialect: str = "") -> sa.Select:
     # Both suspect rules in one read of the (kiosk_id, tapped_at) index.
     moment = RATING.c.tapped_at
     close = sa.and_(moment > sa.bindparam("close_from"), moment < sa.bindparam("close_to"))
@@ -327,13 +362,17 @@ def _nearby_statement() -> sa.Select:
                    moment < sa.bindparam("close_to")))
 
 
-def nearby_counts(connection: sa.Connection, kiosk_id: int, tapped_at: datetime,
+def nearby_counts(connection: sa.Connection | DriverConnection, kiosk_id: int, tapped_at: datetime,
                   min_interval_s: int) -> tuple[int, int]:
     """Stored taps of the kiosk within the interval either side of ``tapped_at``, and in the ten minutes up to it."""
+    params = {"kiosk_id": kiosk_id, **_nearby_params(tapped_at, min_interval_s)}
+    return driver(connection).execute(_nearby_statement, params).first()
+
+
+def _nearby_params(tapped_at: datetime, min_interval_s: int) -> dict:
     interval = timedelta(seconds=min_interval_s)
-    return tuple(connection.execute(_nearby_statement(), {
-        "kiosk_id": kiosk_id, "at": tapped_at, "close_from": tapped_at - interval, "close_to": tapped_at + interval,
-        "burst_from": tapped_at - BURST_WINDOW, "low": tapped_at - max(interval, BURST_WINDOW)}).one())
+    return {"at": tapped_at, "close_from": tapped_at - interval, "close_to": tapped_at + interval,
+            "burst_from": tapped_at - BURST_WINDOW, "low": tapped_at - max(interval, BURST_WINDOW)}
 
 
 @functools.cache
@@ -343,14 +382,42 @@ def _insert_statement(dialect: str):
 
 
 @functools.cache
-def _stored_statement() -> sa.Select:
+def _insert_new_statement(dialect: str):
+    # No RETURNING: one tap's insert says by its row count whether the id was new.
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RATING)
+    return insert.on_conflict_do_nothing(index_elements=["client_id"])
+
+
+TAP_COLUMNS = ("client_id", "body_hash", "unit_id", "channel", "kiosk_id", "desk_id", "official_id",
+               "service_area_id", "level", "reasons", "criteria", "dossier_code", "tapped_at", "sent_at",
+               "received_at", "local_date", "suspect", "suspect_reasons")
+
+
+@functools.cache
+def _stored_one_statement(_dialect: str) -> sa.Select:
     return sa.select(RATING.c.client_id, RATING.c.body_hash, RATING.c.suspect, RATING.c.suspect_reasons).where(
-        RATING.c.client_id.in_(sa.bindparam("client_ids", expanding=True)))
+        RATING.c.client_id == sa.bindparam("client_id"))
 
 
-def stored_taps(connection: sa.Connection, client_ids: list) -> dict:
+StoredRow = namedtuple("StoredRow", "client_id body_hash suspect suspect_reasons")
+
+
+@functools.lru_cache(maxsize=16)
+def _stored_statement(size: int):
+    def build(_dialect: str) -> sa.Select:
+        ids = [sa.bindparam(f"id{index}", type_=RATING.c.client_id.type) for index in range(size)]
+        return sa.select(RATING.c.client_id, RATING.c.body_hash, RATING.c.suspect, RATING.c.suspect_reasons).where(
+            RATING.c.client_id.in_(ids))
+    return build
+
+
+def stored_taps(connection: DriverConnection, client_ids: list) -> dict:
     """The taps already stored under these client ids, as {client_id: row}."""
-    return {row.client_id: row for row in connection.execute(_stored_statement(), {"client_ids": client_ids})}
+    # A statement per power of two, the last id repeated to fill it: ten statements serve 1 to 512 ids.
+    size = 1 << max(len(client_ids) - 1, 0).bit_length()
+    padded = [*client_ids, *[client_ids[-1]] * (size - len(client_ids))]
+    rows = connection.execute(_stored_statement(size), {f"id{index}": value for index, value in enumerate(padded)})
+    return {row[0]: StoredRow(*row) for row in rows.all()}
 
 
 def replayed(row, rating_in: RatingIn) -> StoredTap:
@@ -414,38 +481,72 @@ def flags(counts: tuple[int, int], config, opening_hours: dict, rating_in: Ratin
     return reasons
 
 
-def insert_taps(connection: sa.Connection, rows: list[dict]) -> set:
+def insert_taps(connection: DriverConnection, rows: list[dict]) -> set:
     """Insert new taps and add them to the daily and monthly totals; returns the client ids stored.
 
     A client id already stored (a retry racing another) is skipped by the unique constraint.
     """
-    insert = _insert_statement(connection.dialect.name)
-    if len(rows) == 1:
-        stored = {client_id for (client_id,) in connection.execute(insert, _columns(rows[0]))}
-    else:
-        stored = {client_id for (client_id,) in connection.execute(insert, [_columns(row) for row in rows])}
-    deltas = Counter(rating_key(row, row["sector"]) for row in rows if row["client_id"] in stored)
-    # In key order: two batches upserting the same totals lock them in the same order, never in a cycle.
-    apply_deltas(connection, Counter(dict(sorted(deltas.items()))))
-    return stored
+    flags = connection.inserted(_insert_statement, rows, columns=TAP_COLUMNS, key="client_id")
+    stored = [row for row, new in zip(rows, flags, strict=True) if new]
+    add_tap_counts(connection, tap_count_rows(_deltas(stored)))
+    return {row["client_id"] for row in stored}
 
 
-def _columns(row: dict) -> dict:
-    return {name: value for name, value in row.items() if name != "sector"}
+def _deltas(rows) -> Counter:
+    return Counter(rating_key(row, row["sector"]) for row in rows)
 
 
-def store_tap(session: Session, context: TapContext, rating_in: RatingIn, config,
+def store_tap(connection: DriverConnection, context: TapContext, rating_in: RatingIn, config,
               now: datetime | None = None) -> tuple[StoredTap, bool]:
-    """Store one tap exactly once in the session's transaction: (tap, True) when new, (stored one, False) on a
+    """Store one tap exactly once in the connection's transaction: (tap, True) when new, (stored one, False) on a
     replay."""
     now = now or utcnow()
-    session.flush()  # pending ORM changes (a desk's official, say) must be seen by the reads below
-    connection = session.connection()
-    counts = nearby_counts(connection, context.kiosk_id, rating_in.tapped_at, config.suspect_min_interval_s)
+    counts = context.nearby
+    if counts is None:
+        counts = nearby_counts(connection, context.kiosk_id, rating_in.tapped_at, config.suspect_min_interval_s)
     row = tap_row(context, rating_in, config, now, counts)
-    if not insert_taps(connection, [row]):
-        return replayed(stored_taps(connection, [rating_in.client_id])[rating_in.client_id], rating_in), False
+    if not _insert_counted(connection, row):
+        stored = connection.execute(_stored_one_statement, {"client_id": rating_in.client_id}).first()
+        return replayed(StoredRow(*stored), rating_in), False
     return _stored(row), True
+
+
+def _insert_counted(connection: DriverConnection, row: dict) -> bool:
+    """Insert a tap and add it to its day's and month's totals unless its id is stored already; whether it was new."""
+    daily, monthly = tap_count_rows(Counter({rating_key(row, row["sector"]): 1}))
+    if connection.dialect.name == "postgresql":  # one round trip
+        totals = {f"day_{name}": value for name, value in daily[0].items()} | {"month": monthly[0]["local_date"]}
+        return connection.execute(_counted_insert_statement, row | totals).first()[0] == 1
+    if not connection.execute(_insert_new_statement, row, columns=TAP_COLUMNS).rowcount:
+        return False
+    # The totals' rows were worked out before the insert: from it to the commit SQLite's write lock is held.
+    add_tap_counts(connection, (daily, monthly))
+    return True
+
+
+@functools.cache
+def _counted_insert_statement(_dialect: str) -> sa.Select:
+    """PostgreSQL: the insert and both totals upserts in one statement; the totals count only a row it inserted.
+
+    The upserts are data-modifying CTEs no query reads: PostgreSQL runs them after the main query,
+    in this order (daily, then monthly), the order batches lock them in too.
+    """
+    values = {name: sa.bindparam(name, type_=RATING.c[name].type) for name in TAP_COLUMNS}
+    new = (postgresql.insert(RATING).values(values).on_conflict_do_nothing(index_elements=["client_id"])
+           .returning(RATING.c.id).cte("new"))
+    daily = _count_new(new, RatingDailyTotal.__table__, "day_local_date").cte("daily")
+    monthly = _count_new(new, RatingMonthlyTotal.__table__, "month").cte("monthly")
+    return sa.select(sa.func.count()).select_from(new).add_cte(daily, monthly)
+
+
+def _count_new(new: sa.CTE, table: sa.Table, date_name: str):
+    names = {"unit_id": "day_unit_id", "local_date": date_name, "sector": "day_sector", "level": "day_level",
+             "suspect": "day_suspect", "suspect_reasons": "day_suspect_reasons"}
+    source = sa.select(*[sa.bindparam(name, type_=table.c[column].type) for column, name in names.items()],
+                       sa.literal(1, sa.Integer)).select_from(new)
+    insert = postgresql.insert(table).from_select([*names, "count"], source)
+    return insert.on_conflict_do_update(index_elements=list(names),
+                                        set_={"count": table.c.count + insert.excluded.count})
 
 
 def _stored(row: dict) -> StoredTap:
@@ -457,9 +558,11 @@ def _stored(row: dict) -> StoredTap:
 def record_kiosk_rating(session: Session, *, kiosk: Kiosk, rating_in: RatingIn, config,
                         now: datetime | None = None) -> StoredTap:
     """Store a kiosk tap, attributed and flagged (Conflict when its id names another tap)."""
-    session.flush()
-    context = tap_context(session.connection(), kiosk_id=kiosk.id, rating_in=rating_in)
-    return store_tap(session, context, rating_in, config, now)[0]
+    session.flush()  # pending ORM changes (a desk's official, say) must be seen by the reads below
+    connection = driver(session.connection())
+    context = tap_context(connection, kiosk_id=kiosk.id, rating_in=rating_in,
+                          min_interval_s=config.suspect_min_interval_s)
+    return store_tap(connection, context, rating_in, config, now)[0]
 
 
 def find_replay(session: Session, rating_in: RatingIn) -> Rating | None:

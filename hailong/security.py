@@ -1,9 +1,10 @@
 """What every response tells the browser, and where the client's address comes from behind a proxy."""
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -24,11 +25,24 @@ CSP = "; ".join([
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer for a request that sent no cookie.
+
+    Kiosks and the API send none; Flask built a serializer (and its key derivation) for every tap.
+    """
+
+    def open_session(self, app: Flask, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask, trusted_proxies: int) -> None:
     """Bind the headers hook; with ``trusted_proxies`` > 0 take the client's address and scheme
     from that many X-Forwarded-For/-Proto hops (more would let a client choose its own address)."""
     if trusted_proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
+    app.session_interface = CookieSessions()
     app.before_request(refuse_control_characters)
     app.after_request(_headers)
 
@@ -37,9 +51,15 @@ ALLOWED_CONTROLS = frozenset("\t\n\r")  # tabs and line breaks of multi-line tex
 MAX_JSON_DEPTH = 32
 
 
+# Unicode's "Cc" category is exactly U+0000–U+001F and U+007F–U+009F; one regex search instead of a
+# category lookup per character (every kiosk tap's JSON passes here).
+CONTROL_CHARACTERS = re.compile("[" + "".join(re.escape(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0))
+                                              if chr(code) not in ALLOWED_CONTROLS) + "]")
+
+
 def has_control_characters(text: str) -> bool:
     """NUL, \x01 … : nothing a person types; PostgreSQL refuses NUL and spreadsheets choke on the rest."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS for ch in text)
+    return CONTROL_CHARACTERS.search(text) is not None
 
 
 def refuse_control_characters():

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import get_history
 from sqlmodel import Session, delete, select
 
 from hailong import counting
+from hailong.driver_sql import DriverConnection
 
 from models import (
     Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, Rating, RatingDailyTotal, RatingMonthlyTotal, Sector,
@@ -124,6 +125,11 @@ def _upsert_with_months(connection: sa.Connection, daily: sa.Table, monthly: sa.
                         rows: list[dict]) -> None:
     """Add ``rows`` to the daily totals and their sums by month to the monthly twin."""
     _upsert(connection, daily, keys, rows)
+    _upsert(connection, monthly, keys, _months(keys, rows))
+
+
+def _months(keys: tuple, rows: list[dict]) -> list[dict]:
+    """Daily ``rows`` summed by calendar month (dated the month's first day)."""
     months: dict = {}
     for row in rows:
         key = tuple(row[name] if name != "local_date" else row[name].replace(day=1) for name in keys)
@@ -133,13 +139,47 @@ def _upsert_with_months(connection: sa.Connection, daily: sa.Table, monthly: sa.
                     months[key][name] += value
         else:
             months[key] = dict(row, local_date=row["local_date"].replace(day=1))
-    _upsert(connection, monthly, keys, list(months.values()))
+    # In key order, as the daily rows: two writers lock the same months in the same order, never in a cycle
+    # (a batch's months came in the order their days' levels first appeared: deadlocks on PostgreSQL).
+    return [months[key] for key in sorted(months)]
+
+
+def _tap_rows(deltas: Counter) -> list[dict]:
+    # In key order: two writers upserting the same totals lock them in the same order, never in a cycle.
+    return [dict(zip(KEY_FIELDS, key, strict=True), count=change) for key, change in sorted(deltas.items()) if change]
 
 
 def apply_deltas(connection: sa.Connection, deltas: Counter) -> None:
     """Add tap ``deltas`` ({key: change}) to the daily and monthly tap totals."""
-    rows = [dict(zip(KEY_FIELDS, key, strict=True), count=change) for key, change in deltas.items() if change]
-    _upsert_with_months(connection, RatingDailyTotal.__table__, RatingMonthlyTotal.__table__, KEY_FIELDS, rows)
+    _upsert_with_months(connection, RatingDailyTotal.__table__, RatingMonthlyTotal.__table__, KEY_FIELDS,
+                        _tap_rows(deltas))
+
+
+TAP_TOTAL_COLUMNS = (*KEY_FIELDS, "count")
+
+
+def _daily_upsert(dialect: str):
+    return _upsert_statement(dialect, RatingDailyTotal.__table__, KEY_FIELDS, ("count",))
+
+
+def _monthly_upsert(dialect: str):
+    return _upsert_statement(dialect, RatingMonthlyTotal.__table__, KEY_FIELDS, ("count",))
+
+
+def tap_count_rows(deltas: Counter) -> tuple[list[dict], list[dict]]:
+    """The daily and monthly rows ``deltas`` add, for ``add_tap_counts``: worked out before the insert,
+    so SQLite's write lock is held for the statements alone."""
+    rows = _tap_rows(deltas)
+    return rows, _months(KEY_FIELDS, rows)
+
+
+def add_tap_counts(connection: DriverConnection, counts: tuple[list[dict], list[dict]]) -> None:
+    """As ``apply_deltas``, on the driver, for ``tap_count_rows``: the write path of every kiosk tap."""
+    for build, changes in zip((_daily_upsert, _monthly_upsert), counts, strict=True):
+        if len(changes) == 1:
+            connection.execute(build, changes[0], columns=TAP_TOTAL_COLUMNS)
+        elif changes:
+            connection.executemany(build, changes, columns=TAP_TOTAL_COLUMNS)
 
 
 def apply_ticket_deltas(connection: sa.Connection, deltas: Counter) -> None:
@@ -149,7 +189,7 @@ def apply_ticket_deltas(connection: sa.Connection, deltas: Counter) -> None:
         if change:
             days[unit, day][measure] = change
     rows = [{"unit_id": unit, "local_date": day} | {name: changes.get(name, 0) for name in TICKET_MEASURES}
-            for (unit, day), changes in days.items()]
+            for (unit, day), changes in sorted(days.items())]
     _upsert_with_months(connection, FeedbackDailyTotal.__table__, FeedbackMonthlyTotal.__table__,
                         ("unit_id", "local_date"), rows)
 

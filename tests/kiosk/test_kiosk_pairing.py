@@ -54,6 +54,14 @@ def test_unpaired_and_revoked_are_refused(client, session, world):
     assert session.exec(select(Rating)).all() == []
 
 
+def test_a_pairing_code_is_not_an_api_token(client, session, world):
+    # Shown in the open, a code buys one device credential; taps posted with it were stored before.
+    for path, body in (("/api/v1/ratings", rating_body()), ("/api/v1/ratings/batch", [rating_body()])):
+        response = client.post(path, json=body, headers=auth(world.code))
+        assert response.status_code == 401 and response.json["error"]["code"] == "invalid_token"
+    assert session.exec(select(Rating)).all() == []
+
+
 def test_state_is_a_heartbeat_and_says_who_serves(client, session, world):
     credential = pair(client, world.code)
     state = client.get("/api/v1/kiosk/state?queue=7&version=0.1.0", headers=auth(credential))
