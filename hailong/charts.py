@@ -55,6 +55,12 @@ def _number(value: int) -> str:
     return number(value)
 
 
+def _whole_ticks(top: float) -> list[int]:
+    """About five whole-number ticks from 0 past ``top``: counts of taps have no fractions."""
+    step = max(1, math.ceil(top / 5))
+    return list(range(0, int(top) + step + 1, step))
+
+
 def rate_line(title: str, labels: list[str], series: dict[str, list[float | None]],
               target: float | None = None) -> Markup:
     """Rates (0..1) per month as lines in percent, with the target as a dashed line."""
@@ -73,8 +79,10 @@ def rate_line(title: str, labels: list[str], series: dict[str, list[float | None
 
 
 def stacked_counts(title: str, labels: list[str], series: dict[str, list[int]]) -> Markup:
-    """Counts per label, stacked (e.g. taps by level per hour)."""
-    chart = pygal.StackedBar(**_config(title=title, print_values=False, style=GOOD_BAD))
+    """Counts per label, stacked (e.g. taps by level per hour), on whole-number ticks in the page's locale."""
+    tallest = max(map(sum, zip(*series.values(), strict=True)), default=0)
+    chart = pygal.StackedBar(**_config(title=title, print_values=False, style=GOOD_BAD,
+                                       value_formatter=lambda v: _number(round(v)), y_labels=_whole_ticks(tallest)))
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
@@ -85,10 +93,9 @@ def horizontal_bars(title: str, items: list[tuple[str, float]], percent: bool = 
     """One bar per item (reasons, areas), largest first."""
     formatter = _percent_of_100 if percent else (lambda v: _number(round(v)))
     top = max((value for _, value in items), default=0)
-    step = max(1, math.ceil(top / 5))  # whole-number ticks: counts of taps have no fractions
     chart = pygal.HorizontalBar(**_config(title=title, show_legend=False, print_values=True,
                                           height=max(160, 40 + 34 * len(items)), value_formatter=formatter,
-                                          y_labels=list(range(0, int(top) + step + 1, step))))
+                                          y_labels=_whole_ticks(top)))
     chart.x_labels = [label for label, _ in reversed(items)]
     chart.add(title, [value for _, value in reversed(items)])
     return _svg(chart)
