@@ -6,6 +6,7 @@ are placeholders: this data is for measuring, not for showing.
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import time as clock
@@ -16,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hailong import totals, workdays
+from hailong import counting, totals, workdays
 from hailong.figures import ensure_targets
 from models import (
     LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, Resolution, ServiceArea, Unit,
@@ -126,15 +127,22 @@ def _ticket_rows(units, days, today, count, rng):
             if handled > today:
                 status, handled, resolution = FeedbackStatus.IN_PROGRESS.value, None, None
         received_at = datetime.combine(received, time(9), LOCAL_TZ)
+        level = rng.choice([None, "satisfied", "very_satisfied", "dissatisfied"]) if handled else None
+        ticket = {"unit_id": commune["unit"].id, "received_date": received, "classify_due": _due(received, 5),
+                  "classified_at": None, "within_competence": within, "status": status, "due_date": due,
+                  "rejection_reason": None, "waiting_since": None, "resolution": resolution, "reopened_at": None,
+                  "handled_date": handled, "citizen_level": level}
+        outcome = counting.qd766_outcome(ticket, _CALENDAR)  # what hailong.totals stores on an ORM write
         yield (commune["unit"].id, received.year, numbers[key], f"B{serial:09d}", "phan_anh", "web",
                commune["areas"][rng.randrange(8)].id, "Nội dung phản ánh thử tải.", False, f"Người gửi {serial}",
-               f"09{serial:08d}", status, within, received_at, received, _due(received, 5), due, handled, resolution,
-               rng.choice([None, "satisfied", "very_satisfied", "dissatisfied"]) if handled else None)
+               f"09{serial:08d}", status, within, received_at, received, ticket["classify_due"], due, handled,
+               resolution, level, *outcome.values())
 
 
 TICKET_COLUMNS = ("unit_id", "register_year", "register_number", "tracking_code", "kind", "channel", "service_area_id",
                   "content", "anonymous", "name", "phone", "status", "within_competence", "received_at",
-                  "received_date", "classify_due", "due_date", "handled_date", "resolution", "citizen_level")
+                  "received_date", "classify_due", "due_date", "handled_date", "resolution", "citizen_level",
+                  *totals.OUTCOME_FIELDS)
 
 
 def _due(received: date, working_days: int) -> date:
@@ -142,6 +150,7 @@ def _due(received: date, working_days: int) -> date:
 
 
 _CALENDAR = workdays.WorkCalendar()  # the national calendar: the province's swaps do not matter for load
+_CALENDAR.add_working_days = functools.cache(_CALENDAR.add_working_days)
 _DUE_CACHE: dict = {}
 
 
