@@ -144,7 +144,8 @@ def handled_in_time(ticket: dict, calendar, cutoff: date) -> bool:
 
 
 def qd766_outcome(ticket: dict, calendar) -> dict:
-    """The ticket's QĐ 766 5.1–5.3 outcome for every cutoff from ``qd766_settled_from`` on, as stored on it.
+    """The ticket's QĐ 766 5.1–5.3 outcome for every cutoff from ``qd766_settled_from`` on, as stored on it
+    (with ``closed_resolved``, which no cutoff changes).
 
     Past its handling, its 15 working days, and the first and last day of each overdue span,
     no cutoff changes what ``handled_in_time`` and ``counts_satisfied`` say of the ticket, so
@@ -155,11 +156,17 @@ def qd766_outcome(ticket: dict, calendar) -> dict:
         received = None  # not a storable ticket: the flush itself refuses it
     if received is None or not is_pakn(ticket):
         return {"qd766_settled_from": received, "qd766_counted": False, "qd766_on_time": False,
-                "qd766_satisfied": False}
+                "qd766_satisfied": False, "closed_resolved": False}
     days = [received, handled if handled is not None else calendar.add_working_days(received, HANDLE_WITHIN) + DAY]
     for first, end in overdue_spans(ticket):
         days.extend([first] if end is None else [first, end])
     settled = max(days)
     return {"qd766_settled_from": settled, "qd766_counted": True,
             "qd766_on_time": handled_in_time(ticket, calendar, settled),
-            "qd766_satisfied": counts_satisfied(ticket, settled)}
+            "qd766_satisfied": counts_satisfied(ticket, settled), "closed_resolved": closed_resolved(ticket)}
+
+
+def closed_resolved(ticket: dict) -> bool:
+    """Closed as resolved conclusively: counted in the resolved rate of a period it was handled in before a
+    due date after that period's cutoff (hailong.figures reads it from the stored flag)."""
+    return ticket["status"] == S.CLOSED and is_pakn(ticket) and is_resolved(ticket)

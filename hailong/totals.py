@@ -30,7 +30,7 @@ KEY_FIELDS = ("unit_id", "local_date", "sector", "level", "suspect", "suspect_re
 RATING_FIELDS = ("unit_id", "local_date", "service_area_id", "level", "suspect", "suspect_reasons")
 TICKET_FIELDS = counting.FIELDS
 TICKET_MEASURES = counting.MEASURES
-OUTCOME_FIELDS = ("qd766_settled_from", "qd766_counted", "qd766_on_time", "qd766_satisfied")
+OUTCOME_FIELDS = ("qd766_settled_from", "qd766_counted", "qd766_on_time", "qd766_satisfied", "closed_resolved")
 ALL_UNITS = -1  # a national calendar day changed: every unit's outcomes follow
 
 

@@ -365,6 +365,7 @@ def upgrade() -> None:
     sa.Column('qd766_counted', sa.Boolean(), nullable=False),
     sa.Column('qd766_on_time', sa.Boolean(), nullable=False),
     sa.Column('qd766_satisfied', sa.Boolean(), nullable=False),
+    sa.Column('closed_resolved', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['feedback.id'], ),
     sa.ForeignKeyConstraint(['filed_by_id'], ['user.id'], ),
@@ -377,9 +378,9 @@ def upgrade() -> None:
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index('ix_feedback_filed_by', ['filed_by_id'], unique=False)
-        batch_op.create_index('ix_feedback_handled', ['status', 'handled_date', 'due_date', 'unit_id'], unique=False)
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index('ix_feedback_qd766', ['unit_id', 'received_date', 'qd766_settled_from', 'qd766_counted', 'qd766_on_time', 'qd766_satisfied'], unique=False)
+        batch_op.create_index('ix_feedback_resolved', ['closed_resolved', 'handled_date', 'due_date', 'unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
         batch_op.create_index('ix_feedback_unit_assignee_status', ['unit_id', 'assignee_id', 'status'], unique=False)
         batch_op.create_index('ix_feedback_unit_dossier', ['unit_id', 'dossier_code'], unique=False)
@@ -749,9 +750,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_feedback_unit_dossier')
         batch_op.drop_index('ix_feedback_unit_assignee_status')
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
+        batch_op.drop_index('ix_feedback_resolved')
         batch_op.drop_index('ix_feedback_qd766')
         batch_op.drop_index('ix_feedback_phone')
-        batch_op.drop_index('ix_feedback_handled')
         batch_op.drop_index('ix_feedback_filed_by')
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))
 
