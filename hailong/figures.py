@@ -364,13 +364,19 @@ def _add_resolved_early(session: Session, unit_ids: list[int] | None, periods: l
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
     session.flush()  # this session's own changes count too; the read below bypasses the ORM's autoflush
+    counted_in: dict = {}  # (handled, due) -> the periods such a ticket counts in: units share the pairs
     for row in session.connection().execute(query):
         unit, handled, due, count = row if by_unit else (None, *row)
-        for index, (period, cutoff) in enumerate(zip(periods, cutoffs, strict=True)):
-            if period.start <= handled <= cutoff < due:
-                figures = result.setdefault(unit, [FeedbackFigures() for _ in periods])[index]
-                figures.resolved += count
-                figures.due_in_period += count
+        if (handled, due) not in counted_in:
+            counted_in[handled, due] = [index for index, (period, cutoff) in enumerate(zip(periods, cutoffs,
+                                                                                            strict=True))
+                                        if period.start <= handled <= cutoff < due]
+        for index in counted_in[handled, due]:
+            if unit not in result:
+                result[unit] = [FeedbackFigures() for _ in periods]
+            figures = result[unit][index]
+            figures.resolved += count
+            figures.due_in_period += count
 
 
 def targets_for(session: Session, unit_id: int | None, year: int) -> dict[str, float]:

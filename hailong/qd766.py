@@ -6,14 +6,13 @@ should confirm them with its province. Indicator 5.4 (dossiers) is computed else
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, or_, select
 
-from hailong import counting, dossiers, workdays
+from hailong import counting, dossiers, totals
 from models import Feedback
 
 SOURCE = _l("Công thức theo Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp "
@@ -68,9 +67,9 @@ def group5(session: Session, unit_ids: list[int] | None, start: date, end: date,
     targets = DEFAULT_TARGETS | (targets or {})
     counted, on_time, satisfied = _settled(session, unit_ids, start, cutoff)
     tickets = [t for t in _unsettled(session, unit_ids, start, cutoff) if counting.is_pakn(t)]
-    calendars = {unit: _Limits(workdays.calendar_for(session, unit)) for unit in {t["unit_id"] for t in tickets}}
+    calendar = totals.calendars_of(session.connection())
     counted += len(tickets)
-    on_time += sum(handled_in_time(t, calendars[t["unit_id"]], cutoff) for t in tickets)
+    on_time += sum(handled_in_time(t, calendar(t["unit_id"]), cutoff) for t in tickets)
     satisfied += sum(counting.counts_satisfied(t, cutoff) for t in tickets)
     return {"5.1": Indicator(counted, counted, 0.0),
             "5.2": Indicator(on_time, counted, MAX_SCORE, targets["5.2"]),
@@ -83,14 +82,6 @@ def _dossier_indicator(session: Session, unit_ids, start: date, end: date, today
     figures = dossiers.indicator_5_4(session, unit_ids, start, end, today)
     return Indicator(figures["numerator"], figures["denominator"], MAX_SCORE, target, full_when_empty=False,
                      parts=(("late", figures["late"]), ("flagged", figures["flagged"])))
-
-
-class _Limits:
-    """A calendar's "n working days after receipt", remembered: a province's year is 100,000 tickets
-    received on a few hundred days."""
-
-    def __init__(self, calendar: workdays.WorkCalendar) -> None:
-        self.add_working_days = functools.cache(calendar.add_working_days)
 
 
 handled_in_time = counting.handled_in_time

@@ -230,8 +230,9 @@ def _calendar_units(session: OrmSession) -> set[int]:
     return units
 
 
-def _calendars_of(connection: sa.Connection) -> dict:
-    """Every unit's calendar (national days, overridden by the unit's own), read once."""
+def calendars_of(connection: sa.Connection):
+    """Every unit's calendar as ``calendar(unit_id)`` (hailong.workdays.calendar_for's, with its working days
+    after receipt remembered), from one read of the calendar days."""
     rows = connection.execute(select(CalendarDay.unit_id, CalendarDay.day, CalendarDay.working)).all()
     national = {day: working for unit, day, working in rows if unit is None}
     own: dict = defaultdict(dict)
@@ -253,7 +254,7 @@ def _calendars_of(connection: sa.Connection) -> dict:
 
 def _outcome_changes(connection: sa.Connection, unit_ids: list[int] | None) -> list[dict]:
     """Tickets whose stored QĐ 766 outcome differs from what their record says now, with the right one."""
-    calendar = _calendars_of(connection)
+    calendar = calendars_of(connection)
     query = select(Feedback.id, *[getattr(Feedback, name) for name in TICKET_FIELDS + OUTCOME_FIELDS])
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
