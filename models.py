@@ -385,13 +385,12 @@ class Feedback(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("unit_id", "register_year", "register_number"),
         sa.Index("ix_feedback_unit_status_due", "unit_id", "status", "due_date"),
-        # Covers what QĐ 766 group 5 reads of each ticket (counting.FIELDS, unit and receipt first): a
-        # province's year is ~100,000 tickets, and reading them from the index instead of the table's
-        # scattered rows halves the read on SQLite.
-        sa.Index("ix_feedback_unit_received", "unit_id", "received_date", "classify_due", "classified_at",
-                 "within_competence", "status", "due_date", "rejection_reason", "waiting_since", "resolution",
-                 "reopened_at", "handled_date", "citizen_level"),
         sa.Index("ix_feedback_phone", "phone"),
+        # QĐ 766 group 5 counts a period's settled tickets from this index alone (hailong.qd766), and the
+        # resolved rate's "resolved before a later due date" reads closed tickets by handling day.
+        sa.Index("ix_feedback_qd766", "unit_id", "received_date", "qd766_settled_from", "qd766_counted",
+                 "qd766_on_time", "qd766_satisfied"),
+        sa.Index("ix_feedback_resolved", "closed_resolved", "handled_date", "due_date", "unit_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id")
@@ -434,6 +433,13 @@ class Feedback(SQLModel, table=True):
     citizen_level: str | None = Field(default=None, max_length=20)
     citizen_rated_at: datetime | None = ts_field(nullable=True)
     dossier_code: str | None = Field(default=None, max_length=64)  # the receipt's code, when the PAKN names one
+    # QĐ 766 5.1–5.3 for every cutoff from qd766_settled_from on (hailong.counting.qd766_outcome), kept by
+    # hailong.totals on every write; None: judged from the ticket's fields by hailong.qd766 like an open one.
+    qd766_settled_from: date | None = None
+    qd766_counted: bool = Field(default=False)
+    qd766_on_time: bool = Field(default=False)
+    qd766_satisfied: bool = Field(default=False)
+    closed_resolved: bool = Field(default=False)  # hailong.counting.closed_resolved, kept with the above
 
 
 # The inbox sorts a unit's tickets by due date whatever their state, and desk officials see

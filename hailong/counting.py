@@ -23,6 +23,8 @@ NOT_PAKN = frozenset({"complaint", "denunciation", "out_of_scope", "duplicate"})
 # The steps that end a ticket at classification, judged by the classification deadline.
 ENDED_AT_CLASSIFICATION = (S.TRANSFERRED, S.REJECTED)
 DAY = timedelta(days=1)
+REFUSE_WITHIN = 2  # QĐ 766 5.2: working days from receipt to refuse a PAKN
+HANDLE_WITHIN = 15  # QĐ 766 5.2: working days from receipt (or the latest transfer) to handle it
 
 
 def is_pakn(ticket: dict) -> bool:
@@ -128,3 +130,43 @@ def daily_counts(ticket: dict) -> Counter:
         if end is not None:
             counts[unit, end, "overdue_change"] -= 1
     return Counter({key: count for key, count in counts.items() if count})
+
+
+def handled_in_time(ticket: dict, calendar, cutoff: date) -> bool:
+    """QĐ 766 indicator 5.2: refused within 2 working days of receipt, handled within 15; still being handled at
+    the cutoff: on time while within those 15 days. Tickets here never arrive by transfer, so receipt starts the
+    clock. ``calendar`` has ``add_working_days`` (the unit's hailong.workdays.WorkCalendar)."""
+    received, handled = ticket["received_date"], ticket["handled_date"]
+    if handled is not None and handled <= cutoff:
+        limit = REFUSE_WITHIN if ticket["status"] == S.REJECTED else HANDLE_WITHIN
+        return handled <= calendar.add_working_days(received, limit)
+    return cutoff <= calendar.add_working_days(received, HANDLE_WITHIN)
+
+
+def qd766_outcome(ticket: dict, calendar) -> dict:
+    """The ticket's QĐ 766 5.1–5.3 outcome for every cutoff from ``qd766_settled_from`` on, as stored on it
+    (with ``closed_resolved``, which no cutoff changes).
+
+    Past its handling, its 15 working days, and the first and last day of each overdue span,
+    no cutoff changes what ``handled_in_time`` and ``counts_satisfied`` say of the ticket, so
+    group 5 counts those tickets in SQL and judges only the others (cutoff before that day).
+    """
+    received, handled = ticket["received_date"], ticket["handled_date"]
+    if received is None or ticket["classify_due"] is None or ticket["due_date"] is None:
+        received = None  # not a storable ticket: the flush itself refuses it
+    if received is None or not is_pakn(ticket):
+        return {"qd766_settled_from": received, "qd766_counted": False, "qd766_on_time": False,
+                "qd766_satisfied": False, "closed_resolved": False}
+    days = [received, handled if handled is not None else calendar.add_working_days(received, HANDLE_WITHIN) + DAY]
+    for first, end in overdue_spans(ticket):
+        days.extend([first] if end is None else [first, end])
+    settled = max(days)
+    return {"qd766_settled_from": settled, "qd766_counted": True,
+            "qd766_on_time": handled_in_time(ticket, calendar, settled),
+            "qd766_satisfied": counts_satisfied(ticket, settled), "closed_resolved": closed_resolved(ticket)}
+
+
+def closed_resolved(ticket: dict) -> bool:
+    """Closed as resolved conclusively: counted in the resolved rate of a period it was handled in before a
+    due date after that period's cutoff (hailong.figures reads it from the stored flag)."""
+    return ticket["status"] == S.CLOSED and is_pakn(ticket) and is_resolved(ticket)

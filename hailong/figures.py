@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, func, select
 
-from hailong import counting, totals  # totals also keeps the daily totals exact on every write
+from hailong import totals  # totals also keeps the daily totals exact on every write
 from hailong.surveys.definitions import SATISFIED_FROM
 from models import (
-    PLAN_TARGETS, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, FeedbackStatus, Level, RatingDailyTotal,
+    PLAN_TARGETS, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, Level, RatingDailyTotal,
     RatingMonthlyTotal, Target, Unit,
     local_date_of, utcnow,
 )
@@ -352,27 +352,31 @@ def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods
 def _add_resolved_early(session: Session, unit_ids: list[int] | None, periods: list[Period], cutoffs: list[date],
                         result: dict, by_unit: bool) -> None:
     """Add to the resolved rate the tickets resolved in the period before a deadline that lies after its
-    cutoff (DESIGN.md): few rows, read from the tickets (only those due after a cutoff qualify)."""
-    fields = [getattr(Feedback, name) for name in counting.FIELDS]
-    # The per-period test below, also in the SQL: a province's year by month would otherwise read most of
-    # its closed tickets (every one due after January's end) through the ORM.
+    cutoff (DESIGN.md), counted in SQL by handling day and due date from the flag hailong.totals keeps on
+    each ticket (hailong.counting.closed_resolved)."""
+    # The per-period test below, also in the SQL: only tickets due after some cutoff are read.
     handled_early = sa.or_(*(sa.and_(Feedback.handled_date >= period.start, Feedback.handled_date <= cutoff,
                                      Feedback.due_date > cutoff)
                              for period, cutoff in zip(periods, cutoffs, strict=True)))
-    query = select(*fields).where(Feedback.status == FeedbackStatus.CLOSED, handled_early)
+    keys = [Feedback.unit_id] if by_unit else []
+    keys += [Feedback.handled_date, Feedback.due_date]
+    query = select(*keys, func.count()).where(Feedback.closed_resolved.is_(True), handled_early).group_by(*keys)
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
     session.flush()  # this session's own changes count too; the read below bypasses the ORM's autoflush
+    counted_in: dict = {}  # (handled, due) -> the periods such a ticket counts in: units share the pairs
     for row in session.connection().execute(query):
-        ticket = dict(zip(counting.FIELDS, row, strict=True))
-        if not (counting.is_pakn(ticket) and counting.is_resolved(ticket)):
-            continue
-        for index, (period, cutoff) in enumerate(zip(periods, cutoffs, strict=True)):
-            if period.start <= ticket["handled_date"] <= cutoff < ticket["due_date"]:
-                figures = result.setdefault(ticket["unit_id"] if by_unit else None,
-                                            [FeedbackFigures() for _ in periods])[index]
-                figures.resolved += 1
-                figures.due_in_period += 1
+        unit, handled, due, count = row if by_unit else (None, *row)
+        if (handled, due) not in counted_in:
+            counted_in[handled, due] = [index for index, (period, cutoff) in enumerate(zip(periods, cutoffs,
+                                                                                            strict=True))
+                                        if period.start <= handled <= cutoff < due]
+        for index in counted_in[handled, due]:
+            if unit not in result:
+                result[unit] = [FeedbackFigures() for _ in periods]
+            figures = result[unit][index]
+            figures.resolved += count
+            figures.due_in_period += count
 
 
 def targets_for(session: Session, unit_id: int | None, year: int) -> dict[str, float]:

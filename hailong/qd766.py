@@ -6,15 +6,14 @@ should confirm them with its province. Indicator 5.4 (dossiers) is computed else
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, func, or_, select
 
-from hailong import counting, dossiers, workdays
-from models import Feedback, FeedbackStatus
+from hailong import counting, dossiers, totals
+from models import Feedback
 
 SOURCE = _l("Công thức theo Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp "
             "(Quyết định 766/QĐ-TTg), nhóm 5, như Cổng Dịch vụ công quốc gia tính; dựng lại từ bảng công thức "
@@ -23,8 +22,8 @@ NO_SUBJECT = _l("Sổ tiếp nhận chưa ghi PAKN về quy định hay về hà
 MAX_SCORE = 6.0
 # Full points at 100% unless the unit sets its own targets (per unit and year: DESIGN.md).
 DEFAULT_TARGETS = {"5.2": 1.0, "5.3": 1.0, "5.4": dossiers.FULL_POINTS_FROM}
-REFUSE_WITHIN = 2  # working days from receipt to refuse a PAKN
-HANDLE_WITHIN = 15  # working days from receipt (or the latest transfer) to handle it
+REFUSE_WITHIN = counting.REFUSE_WITHIN
+HANDLE_WITHIN = counting.HANDLE_WITHIN
 
 
 @dataclass(frozen=True)
@@ -58,16 +57,23 @@ class Indicator:
 def group5(session: Session, unit_ids: list[int] | None, start: date, end: date, today: date,
            targets: dict[str, float] | None = None) -> dict[str, Indicator]:
     """Indicators "5.1", "5.2" and "5.3" of the PAKN first received from ``start`` to the cutoff, and "5.4"
-    of the dossiers received then (hailong.dossiers says which are late or drew a complaint)."""
+    of the dossiers received then (hailong.dossiers says which are late or drew a complaint).
+
+    Tickets whose outcome is settled by the cutoff are counted from their stored outcome
+    (hailong.counting.qd766_outcome, kept on every write by hailong.totals); the others are
+    judged here from their fields, by the same definitions.
+    """
     cutoff = min(end, today)
     targets = DEFAULT_TARGETS | (targets or {})
-    tickets = [t for t in _received(session, unit_ids, start, cutoff) if counting.is_pakn(t)]
-    calendars = {unit: _Limits(workdays.calendar_for(session, unit)) for unit in {t["unit_id"] for t in tickets}}
-    on_time = sum(handled_in_time(t, calendars[t["unit_id"]], cutoff) for t in tickets)
-    satisfied = sum(counting.counts_satisfied(t, cutoff) for t in tickets)
-    return {"5.1": Indicator(len(tickets), len(tickets), 0.0),
-            "5.2": Indicator(on_time, len(tickets), MAX_SCORE, targets["5.2"]),
-            "5.3": Indicator(satisfied, len(tickets), MAX_SCORE, targets["5.3"]),
+    counted, on_time, satisfied = _settled(session, unit_ids, start, cutoff)
+    tickets = [t for t in _unsettled(session, unit_ids, start, cutoff) if counting.is_pakn(t)]
+    calendar = totals.calendars_of(session.connection())
+    counted += len(tickets)
+    on_time += sum(handled_in_time(t, calendar(t["unit_id"]), cutoff) for t in tickets)
+    satisfied += sum(counting.counts_satisfied(t, cutoff) for t in tickets)
+    return {"5.1": Indicator(counted, counted, 0.0),
+            "5.2": Indicator(on_time, counted, MAX_SCORE, targets["5.2"]),
+            "5.3": Indicator(satisfied, counted, MAX_SCORE, targets["5.3"]),
             "5.4": _dossier_indicator(session, unit_ids, start, end, today, targets["5.4"])}
 
 
@@ -78,32 +84,32 @@ def _dossier_indicator(session: Session, unit_ids, start: date, end: date, today
                      parts=(("late", figures["late"]), ("flagged", figures["flagged"])))
 
 
-class _Limits:
-    """A calendar's "n working days after receipt", remembered: a province's year is 100,000 tickets
-    received on a few hundred days."""
-
-    def __init__(self, calendar: workdays.WorkCalendar) -> None:
-        self.add_working_days = functools.cache(calendar.add_working_days)
+handled_in_time = counting.handled_in_time
 
 
-def handled_in_time(ticket: dict, calendar: workdays.WorkCalendar | _Limits, cutoff: date) -> bool:
-    """5.2: refused within 2 working days of receipt, handled within 15; still being handled at the cutoff:
-    on time while within those 15 days. Tickets here never arrive by transfer, so receipt starts the clock."""
-    received, handled = ticket["received_date"], ticket["handled_date"]
-    if handled is not None and handled <= cutoff:
-        limit = REFUSE_WITHIN if ticket["status"] == FeedbackStatus.REJECTED else HANDLE_WITHIN
-        return handled <= calendar.add_working_days(received, limit)
-    return cutoff <= calendar.add_working_days(received, HANDLE_WITHIN)
+def _in_scope(query, unit_ids: list[int] | None, start: date, cutoff: date):
+    query = query.where(Feedback.received_date >= start, Feedback.received_date <= cutoff)
+    return query if unit_ids is None else query.where(Feedback.unit_id.in_(unit_ids))
 
 
-def _received(session: Session, unit_ids: list[int] | None, start: date, cutoff: date) -> list[dict]:
-    query = select(*[getattr(Feedback, name) for name in counting.FIELDS]).where(
-        Feedback.received_date >= start, Feedback.received_date <= cutoff)
-    if unit_ids is not None:
-        query = query.where(Feedback.unit_id.in_(unit_ids))
-    session.flush()  # this session's own changes count too; the read below bypasses the ORM's autoflush
-    rows = session.connection().execute(query)  # plain rows, without the ORM: a province has 100,000 of them
-    return [dict(zip(counting.FIELDS, row, strict=True)) for row in rows]
+def _settled(session: Session, unit_ids: list[int] | None, start: date, cutoff: date) -> tuple[int, int, int]:
+    """(PAKN, on time, satisfied) among the tickets received in the period whose outcome is settled by the cutoff."""
+    flags = (Feedback.qd766_counted, Feedback.qd766_on_time, Feedback.qd766_satisfied)
+    query = _in_scope(select(*flags, func.count()), unit_ids, start, cutoff).where(
+        Feedback.qd766_settled_from <= cutoff).group_by(*flags)
+    session.flush()  # this session's own changes count too; the reads here bypass the ORM's autoflush
+    sums = [0, 0, 0]
+    for is_pakn, in_time, satisfied, count in session.connection().execute(query):
+        if is_pakn:
+            sums = [sums[0] + count, sums[1] + count * bool(in_time), sums[2] + count * bool(satisfied)]
+    return sums[0], sums[1], sums[2]
+
+
+def _unsettled(session: Session, unit_ids: list[int] | None, start: date, cutoff: date) -> list[dict]:
+    """The tickets received in the period whose outcome may still change after the cutoff, as plain dicts."""
+    query = _in_scope(select(*[getattr(Feedback, name) for name in counting.FIELDS]), unit_ids, start, cutoff).where(
+        or_(Feedback.qd766_settled_from.is_(None), Feedback.qd766_settled_from > cutoff))
+    return [dict(zip(counting.FIELDS, row, strict=True)) for row in session.connection().execute(query)]
 
 
 def as_json(indicators: dict[str, Indicator]) -> dict:

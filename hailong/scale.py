@@ -1,22 +1,24 @@
 """A province's year of data, for the budgets in DESIGN.md (`demo-data --scale province`).
 
 Many communes, ≥ 1,000,000 taps and ≥ 100,000 PAKN, written in bulk (executemany batches
-on SQLite, COPY on PostgreSQL), then the daily totals rebuilt once. Citizens' names here
+on SQLite, COPY on PostgreSQL), their totals counted as the rows are made. Citizens' names here
 are placeholders: this data is for measuring, not for showing.
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import time as clock
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hailong import totals, workdays
+from hailong import counting, totals, workdays
 from hailong.figures import ensure_targets
 from models import (
     LOCAL_TZ, Desk, Feedback, FeedbackStatus, Kiosk, Level, Official, Rating, Reason, Resolution, ServiceArea, Unit,
@@ -51,13 +53,15 @@ def load_province(session: Session, *, communes: int = 60, ratings: int = 1_050_
     today = local_date_of(utcnow())
     days = [today - timedelta(days=n) for n in range(365)]
     workdays_list = [day for day in days if day.isoweekday() <= 5]
-    written = _write_ratings(session, units, workdays_list, ratings, rng)
+    counts = _Counts()  # the totals of what is written, counted as it is generated: no second read of it
+    written = _write_ratings(session, units, workdays_list, ratings, rng, counts)
     log(f"{written} ratings written ({clock.monotonic() - started:.1f}s)")
-    written_tickets = _write_tickets(session, units, days, today, tickets, rng)
+    written_tickets = _write_tickets(session, units, days, today, tickets, rng, counts)
     log(f"{written_tickets} tickets written ({clock.monotonic() - started:.1f}s)")
-    totals.rebuild(session, [u["unit"].id for u in units])
+    totals.apply_deltas(session.connection(), counts.ratings)
+    totals.apply_ticket_deltas(session.connection(), counts.tickets)
     session.commit()
-    log(f"daily totals rebuilt ({clock.monotonic() - started:.1f}s)")
+    log(f"daily totals written ({clock.monotonic() - started:.1f}s)")
     _analyze(session)
     return {"communes": communes, "ratings": written, "tickets": written_tickets}
 
@@ -84,9 +88,22 @@ def _commune(session: Session, province: Unit, number: int) -> dict:
     return {"unit": unit, "areas": areas, "officials": officials, "desks": desks, "kiosks": kiosks}
 
 
-def _rating_rows(units: list[dict], days: list[date], count: int, rng: random.Random):
+class _Counts:
+    """What the loaded rows add to the totals, by hailong.totals' own rules (as ``rebuild`` would count them)."""
+
+    def __init__(self) -> None:
+        self.ratings: Counter = Counter()
+        self.tickets: Counter = Counter()
+
+
+def _rating_rows(units: list[dict], days: list[date], count: int, rng: random.Random, counts: _Counts,
+                 sqlite: bool):
+    """The taps as rows of RATING_COLUMNS, already in the form the database stores (SQLite: text)."""
     levels = [Level.VERY_SATISFIED.value, Level.SATISFIED.value, Level.DISSATISFIED.value]
     reasons = [reason.value for reason in Reason]
+    sectors = {area.id: str(area.sector) for commune in units for area in commune["areas"]}
+    opening = {day: _opening(day, sqlite) for day in days}
+    stamp = _sqlite_stamp if sqlite else _moment
     empty = "[]"
     for _ in range(count):
         commune = rng.choice(units)
@@ -94,19 +111,47 @@ def _rating_rows(units: list[dict], days: list[date], count: int, rng: random.Ra
         kiosk, desk = commune["kiosks"][index], commune["desks"][index]
         area = commune["areas"][rng.randrange(8)] if rng.random() < 0.3 else commune["areas"][index]
         day = rng.choice(days)
-        moment = datetime.combine(day, time(7, 30), LOCAL_TZ) + timedelta(seconds=rng.randrange(9 * 3600))
+        second = rng.randrange(9 * 3600)
         level = rng.choices(levels, weights=(55, 40, 5))[0]
         suspect = rng.random() < 0.01
-        yield (uuid.uuid4(), "bulk", commune["unit"].id, "kiosk", kiosk.id, desk.id, desk.official_id, area.id, level,
-               json.dumps(rng.sample(reasons, 1)) if level == "dissatisfied" else empty, "{}", None, moment, moment,
-               moment + timedelta(seconds=2), day, suspect, '["too_close"]' if suspect else empty)
+        unit_id = commune["unit"].id
+        counts.ratings[totals.rating_key({"unit_id": unit_id, "local_date": day, "level": level, "suspect": suspect,
+                                          "suspect_reasons": ["too_close"]}, sectors[area.id])] += 1
+        client_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+        moment = stamp(opening[day], second)
+        yield (client_id.hex if sqlite else client_id, "bulk", unit_id, "kiosk", kiosk.id, desk.id, desk.official_id,
+               area.id, level, json.dumps(rng.sample(reasons, 1)) if level == "dissatisfied" else empty, "{}", None,
+               moment, moment, stamp(opening[day], second + 2), day.isoformat() if sqlite else day, suspect,
+               '["too_close"]' if suspect else empty)
 
 
-def _write_ratings(session: Session, units, days, count, rng) -> int:
-    return _bulk(session, Rating.__table__, RATING_COLUMNS, _rating_rows(units, days, count, rng))
+def _opening(day: date, sqlite: bool):
+    opening = datetime.combine(day, time(7, 30), LOCAL_TZ)
+    if not sqlite:
+        return opening
+    utc = opening.astimezone(timezone.utc)
+    return utc.date().isoformat(), utc.hour * 3600 + utc.minute * 60 + utc.second, opening
 
 
-def _ticket_rows(units, days, today, count, rng):
+def _moment(opening: datetime, second: int) -> datetime:
+    return opening + timedelta(seconds=second)
+
+
+def _sqlite_stamp(opening: tuple, second: int) -> str:
+    """``_sqlite_value`` of ``_moment``, written directly: a million strftime calls are a good part of the load."""
+    day, start, moment = opening
+    second += start
+    if second >= 86_400:  # past midnight UTC: the general way
+        return _sqlite_value(_moment(moment, second - start))
+    return f"{day} {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.000000"
+
+
+def _write_ratings(session: Session, units, days, count, rng, counts: _Counts) -> int:
+    sqlite = session.connection().dialect.name == "sqlite"
+    return _bulk(session, Rating.__table__, RATING_COLUMNS, _rating_rows(units, days, count, rng, counts, sqlite))
+
+
+def _ticket_rows(units, days, today, count, rng, counts: _Counts):
     numbers = {}
     for serial in range(count):
         commune = rng.choice(units)
@@ -126,15 +171,23 @@ def _ticket_rows(units, days, today, count, rng):
             if handled > today:
                 status, handled, resolution = FeedbackStatus.IN_PROGRESS.value, None, None
         received_at = datetime.combine(received, time(9), LOCAL_TZ)
+        level = rng.choice([None, "satisfied", "very_satisfied", "dissatisfied"]) if handled else None
+        ticket = {"unit_id": commune["unit"].id, "received_date": received, "classify_due": _due(received, 5),
+                  "classified_at": None, "within_competence": within, "status": status, "due_date": due,
+                  "rejection_reason": None, "waiting_since": None, "resolution": resolution, "reopened_at": None,
+                  "handled_date": handled, "citizen_level": level}
+        outcome = counting.qd766_outcome(ticket, _CALENDAR)  # what hailong.totals stores on an ORM write
+        counts.tickets.update(totals.ticket_counts(ticket))
         yield (commune["unit"].id, received.year, numbers[key], f"B{serial:09d}", "phan_anh", "web",
                commune["areas"][rng.randrange(8)].id, "Nội dung phản ánh thử tải.", False, f"Người gửi {serial}",
-               f"09{serial:08d}", status, within, received_at, received, _due(received, 5), due, handled, resolution,
-               rng.choice([None, "satisfied", "very_satisfied", "dissatisfied"]) if handled else None)
+               f"09{serial:08d}", status, within, received_at, received, ticket["classify_due"], due, handled,
+               resolution, level, *outcome.values())
 
 
 TICKET_COLUMNS = ("unit_id", "register_year", "register_number", "tracking_code", "kind", "channel", "service_area_id",
                   "content", "anonymous", "name", "phone", "status", "within_competence", "received_at",
-                  "received_date", "classify_due", "due_date", "handled_date", "resolution", "citizen_level")
+                  "received_date", "classify_due", "due_date", "handled_date", "resolution", "citizen_level",
+                  *totals.OUTCOME_FIELDS)
 
 
 def _due(received: date, working_days: int) -> date:
@@ -142,11 +195,15 @@ def _due(received: date, working_days: int) -> date:
 
 
 _CALENDAR = workdays.WorkCalendar()  # the national calendar: the province's swaps do not matter for load
+_CALENDAR.add_working_days = functools.cache(_CALENDAR.add_working_days)
 _DUE_CACHE: dict = {}
 
 
-def _write_tickets(session: Session, units, days, today, count, rng) -> int:
-    return _bulk(session, Feedback.__table__, TICKET_COLUMNS, _ticket_rows(units, days, today, count, rng))
+def _write_tickets(session: Session, units, days, today, count, rng, counts: _Counts) -> int:
+    rows = _ticket_rows(units, days, today, count, rng, counts)
+    if session.connection().dialect.name == "sqlite":
+        rows = (tuple(map(_sqlite_value, row)) for row in rows)
+    return _bulk(session, Feedback.__table__, TICKET_COLUMNS, rows)
 
 
 def _bulk(session: Session, table: sa.Table, columns: tuple, rows) -> int:
@@ -198,13 +255,13 @@ def _load(session: Session, table: sa.Table, columns: tuple, rows) -> int:
                 written += 1
         session.commit()
         return written
-    # SQLite: the driver's executemany with values already as SQLAlchemy stores them there, since
-    # converting a million rows' UUIDs, timestamps and JSON through its type system is most of the load.
+    # SQLite: the driver's executemany with values the generators already wrote as SQLAlchemy stores them
+    # there, since converting a million rows' UUIDs, timestamps and JSON through its type system is most of the load.
     cursor = connection.connection.driver_connection.cursor()
     statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     written, batch = 0, []
-    for row in rows:
-        batch.append(tuple(map(_sqlite_value, row)))
+    for row in rows:  # already as SQLAlchemy stores them there (_sqlite_value)
+        batch.append(row)
         if len(batch) == BATCH:
             written += _flush_batch(cursor, statement, batch)
     return written + _flush_batch(cursor, statement, batch)

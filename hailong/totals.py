@@ -19,18 +19,20 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import get_history
 from sqlmodel import Session, delete, select
 
-from hailong import counting
+from hailong import counting, workdays
 from hailong.driver_sql import DriverConnection
 
 from models import (
-    Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, Rating, RatingDailyTotal, RatingMonthlyTotal, Sector,
-    ServiceArea,
+    CalendarDay, Feedback, FeedbackDailyTotal, FeedbackMonthlyTotal, Rating, RatingDailyTotal, RatingMonthlyTotal,
+    Sector, ServiceArea,
 )
 
 KEY_FIELDS = ("unit_id", "local_date", "sector", "level", "suspect", "suspect_reasons")
 RATING_FIELDS = ("unit_id", "local_date", "service_area_id", "level", "suspect", "suspect_reasons")
 TICKET_FIELDS = counting.FIELDS
 TICKET_MEASURES = counting.MEASURES
+OUTCOME_FIELDS = ("qd766_settled_from", "qd766_counted", "qd766_on_time", "qd766_satisfied", "closed_resolved")
+ALL_UNITS = -1  # a national calendar day changed: every unit's outcomes follow
 
 
 # --- what one record adds ----------------------------------------------------------------------
@@ -199,6 +201,8 @@ def _collect(session, flush_context, _instances):
     # Histories are only readable before the flush; the upsert runs after it, in the same
     # transaction. Kept on this flush only, so a flush that fails leaves nothing behind.
     flush_context.attributes["daily_deltas"] = _deltas(session)
+    _settle_changed_tickets(session)
+    flush_context.attributes["calendar_units"] = _calendar_units(session)
 
 
 @sa.event.listens_for(OrmSession, "after_flush")
@@ -210,6 +214,110 @@ def _write(session, flush_context):
         apply_ticket_deltas(session.connection(), tickets)
     if resector_units:
         _rebuild_ratings(session.connection(), sorted(resector_units))
+    calendar_units = flush_context.attributes.get("calendar_units")
+    if calendar_units:
+        flush_context.attributes["settled_ids"] = settle_outcomes(
+            session.connection(), None if ALL_UNITS in calendar_units else sorted(calendar_units))
+
+
+@sa.event.listens_for(OrmSession, "after_flush_postexec")
+def _expire_settled(session, flush_context):
+    """Tickets loaded in this session whose outcome the calendar change rewrote read it again."""
+    settled = flush_context.attributes.get("settled_ids")
+    if settled:
+        for record in list(session.identity_map.values()):
+            if isinstance(record, Feedback) and record.id in settled:
+                session.expire(record, list(OUTCOME_FIELDS))
+
+
+# --- QĐ 766 outcomes kept on each ticket ----------------------------------------------------------
+
+
+def _settle_changed_tickets(session: OrmSession) -> None:
+    """Store each new or changed ticket's QĐ 766 outcome on it (hailong.counting.qd766_outcome decides)."""
+    calendars: dict = {}
+    for record in list(session.new) + list(session.dirty):
+        if isinstance(record, Feedback) and (record in session.new or session.is_modified(record)):
+            outcome = counting.qd766_outcome(_current(record, TICKET_FIELDS),
+                                             _calendar(session, record.unit_id, calendars))
+            for name, value in outcome.items():
+                if getattr(record, name) != value:
+                    setattr(record, name, value)
+
+
+def _calendar(session: OrmSession, unit_id: int | None, calendars: dict):
+    if unit_id not in calendars:
+        with session.no_autoflush:
+            calendar = workdays.calendar_for(session, unit_id)
+        calendars[unit_id] = _Limits(calendar)
+    return calendars[unit_id]
+
+
+class _Limits:
+    """A calendar's "n working days after receipt", remembered: tickets are received on a few hundred days."""
+
+    def __init__(self, calendar: workdays.WorkCalendar) -> None:
+        self.add_working_days = functools.cache(calendar.add_working_days)
+
+
+def _calendar_units(session: OrmSession) -> set[int]:
+    """Units whose working calendar this flush changes (ALL_UNITS for a national day)."""
+    units = set()
+    for record in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(record, CalendarDay):
+            for unit_id in {record.unit_id, *get_history(record, "unit_id").deleted}:
+                units.add(ALL_UNITS if unit_id is None else unit_id)
+    return units
+
+
+def calendars_of(connection: sa.Connection):
+    """Every unit's calendar as ``calendar(unit_id)`` (hailong.workdays.calendar_for's, with its working days
+    after receipt remembered), from one read of the calendar days."""
+    rows = connection.execute(select(CalendarDay.unit_id, CalendarDay.day, CalendarDay.working)).all()
+    national = {day: working for unit, day, working in rows if unit is None}
+    own: dict = defaultdict(dict)
+    for unit, day, working in rows:
+        if unit is not None:
+            own[unit][day] = working
+    calendars = {}
+
+    def calendar(unit_id):
+        key = unit_id if unit_id in own else None
+        if key not in calendars:
+            working = national | own.get(key, {})
+            calendars[key] = _Limits(workdays.WorkCalendar(
+                extra_days_off={d for d, w in working.items() if not w},
+                extra_working_days={d for d, w in working.items() if w}))
+        return calendars[key]
+    return calendar
+
+
+def _outcome_changes(connection: sa.Connection, unit_ids: list[int] | None) -> list[dict]:
+    """Tickets whose stored QĐ 766 outcome differs from what their record says now, with the right one."""
+    calendar = calendars_of(connection)
+    query = select(Feedback.id, *[getattr(Feedback, name) for name in TICKET_FIELDS + OUTCOME_FIELDS])
+    if unit_ids is not None:
+        query = query.where(Feedback.unit_id.in_(unit_ids))
+    changes = []
+    for row in connection.execute(query.execution_options(yield_per=20_000)):
+        ticket = dict(zip(TICKET_FIELDS, row[1:1 + len(TICKET_FIELDS)], strict=True))
+        stored = dict(zip(OUTCOME_FIELDS, row[1 + len(TICKET_FIELDS):], strict=True))
+        outcome = counting.qd766_outcome(ticket, calendar(ticket["unit_id"]))
+        if outcome != stored:
+            changes.append({"ticket_id": row[0], "stored": stored} | outcome)
+    return changes
+
+
+def settle_outcomes(connection: sa.Connection, unit_ids: list[int] | None = None) -> set[int]:
+    """Store the QĐ 766 outcome of the tickets of ``unit_ids`` (all when None) where it is stale; returns their ids."""
+    changes = _outcome_changes(connection, unit_ids)
+    if changes:
+        table = Feedback.__table__
+        statement = table.update().where(table.c.id == sa.bindparam("ticket_id")).values(
+            {name: sa.bindparam(name) for name in OUTCOME_FIELDS})
+        connection.execute(statement, [{key: value for key, value in change.items() if key != "stored"}
+                                       for change in changes])
+    return {change["ticket_id"] for change in changes}
 
 
 # --- rebuilt after bulk loads, and checked ---------------------------------------------------------
@@ -219,6 +327,7 @@ def rebuild(session: Session, unit_ids: list[int] | None = None) -> int:
     """Recompute the tap and PAKN totals of ``unit_ids`` (all units when None); returns daily rows written."""
     connection = session.connection()
     session.info.pop("rating_totals", None)  # what hailong.figures remembered of the old totals
+    settle_outcomes(connection, unit_ids)
     return _rebuild_ratings(connection, unit_ids) + _rebuild_tickets(connection, unit_ids)
 
 
@@ -295,4 +404,6 @@ def drift(session: Session) -> list[tuple]:
             ("month", _by_month(actual), _stored(session, (RatingMonthlyTotal, FeedbackMonthlyTotal)))):
         keys = {key for key in set(expected) | set(stored) if expected[key] != stored[key]}
         wrong.extend(sorted((grain, key, expected[key], stored[key]) for key in keys))
+    wrong.extend(("ticket", change["ticket_id"], {name: change[name] for name in OUTCOME_FIELDS}, change["stored"])
+                 for change in _outcome_changes(connection, None))
     return wrong

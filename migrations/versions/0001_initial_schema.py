@@ -361,6 +361,11 @@ def upgrade() -> None:
     sa.Column('citizen_level', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('citizen_rated_at', models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('dossier_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('qd766_settled_from', sa.Date(), nullable=True),
+    sa.Column('qd766_counted', sa.Boolean(), nullable=False),
+    sa.Column('qd766_on_time', sa.Boolean(), nullable=False),
+    sa.Column('qd766_satisfied', sa.Boolean(), nullable=False),
+    sa.Column('closed_resolved', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['feedback.id'], ),
     sa.ForeignKeyConstraint(['filed_by_id'], ['user.id'], ),
@@ -374,11 +379,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_feedback_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index('ix_feedback_filed_by', ['filed_by_id'], unique=False)
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
+        batch_op.create_index('ix_feedback_qd766', ['unit_id', 'received_date', 'qd766_settled_from', 'qd766_counted', 'qd766_on_time', 'qd766_satisfied'], unique=False)
+        batch_op.create_index('ix_feedback_resolved', ['closed_resolved', 'handled_date', 'due_date', 'unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
         batch_op.create_index('ix_feedback_unit_assignee_status', ['unit_id', 'assignee_id', 'status'], unique=False)
         batch_op.create_index('ix_feedback_unit_dossier', ['unit_id', 'dossier_code'], unique=False)
         batch_op.create_index('ix_feedback_unit_due', ['unit_id', 'due_date', 'id'], unique=False)
-        batch_op.create_index('ix_feedback_unit_received', ['unit_id', 'received_date', 'classify_due', 'classified_at', 'within_competence', 'status', 'due_date', 'rejection_reason', 'waiting_since', 'resolution', 'reopened_at', 'handled_date', 'citizen_level'], unique=False)
         batch_op.create_index('ix_feedback_unit_status_due', ['unit_id', 'status', 'due_date'], unique=False)
 
     op.create_table('kiosk',
@@ -740,11 +746,12 @@ def downgrade() -> None:
     op.drop_table('kiosk')
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_index('ix_feedback_unit_status_due')
-        batch_op.drop_index('ix_feedback_unit_received')
         batch_op.drop_index('ix_feedback_unit_due')
         batch_op.drop_index('ix_feedback_unit_dossier')
         batch_op.drop_index('ix_feedback_unit_assignee_status')
         batch_op.drop_index(batch_op.f('ix_feedback_service_area_id'))
+        batch_op.drop_index('ix_feedback_resolved')
+        batch_op.drop_index('ix_feedback_qd766')
         batch_op.drop_index('ix_feedback_phone')
         batch_op.drop_index('ix_feedback_filed_by')
         batch_op.drop_index(batch_op.f('ix_feedback_assignee_id'))

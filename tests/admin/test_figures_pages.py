@@ -1,7 +1,7 @@
 """The back-office figure pages: who may use them (and who may not), exports and the public pages."""
 import io
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -10,7 +10,7 @@ from sqlmodel import select
 from hailong.exports import HEADER_ROW
 from hailong.feedback import format_code
 from models import (
-    Alert, FeedbackEvent, FeedbackStatus, Level, Resolution, Role, Target, Unit, User, local_date_of, utcnow,
+    LOCAL_TZ, Alert, FeedbackEvent, FeedbackStatus, Level, Resolution, Role, Target, Unit, User, local_date_of, utcnow,
 )
 from tests import factories
 from tests.factories import PASSWORD, local
@@ -334,6 +334,11 @@ def test_province_scale_loader_writes_exact_totals(app, session):
     assert session.exec(select(func.count()).select_from(Rating)).one() == 600
     assert session.exec(select(func.count()).select_from(Feedback)).one() == 120
     assert totals.drift(session) == []
+    for row in session.exec(select(Rating)).all():  # the stored text reads back as the moments generated
+        opened = datetime.combine(row.local_date, time(7, 30), LOCAL_TZ)
+        assert opened <= row.tapped_at < opened + timedelta(hours=9) and row.sent_at == row.tapped_at
+        assert row.received_at - row.tapped_at == timedelta(seconds=2)
+        assert local_date_of(row.tapped_at) == row.local_date
     assert scale.load_province(session, communes=2, ratings=600, tickets=120, log=lambda _line: None) == {}
 
 

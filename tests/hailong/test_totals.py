@@ -189,3 +189,33 @@ def test_remembered_totals_are_forgotten_on_every_write(session, world):
     assert rating_totals(session, [world.unit.id], [june])[None][0].total == 0
     session.rollback()
     assert rating_totals(session, [world.unit.id], [june])[None][0].total == 1
+
+
+def test_stored_qd766_outcomes_follow_the_tickets_and_the_calendar(session, world):
+    """Group 5 counts settled tickets from the outcome stored on each: a calendar change rewrites it."""
+    from hailong import qd766
+    from models import CalendarDay
+
+    june = Period(date(2026, 6, 1), date(2026, 6, 30))
+    # Received Monday 1 June, handled Friday 19 June: the 15th working day is Monday 22 June.
+    handled = ticket(session, world.unit, received=date(2026, 6, 1), due=date(2026, 6, 15),
+                     handled=date(2026, 6, 19), status=FeedbackStatus.CLOSED, resolution=Resolution.RESOLVED)
+    session.commit()
+    assert (handled.qd766_settled_from, handled.qd766_on_time) == (date(2026, 6, 19), True)
+
+    def on_time() -> int:
+        return qd766.group5(session, [world.unit.id], june.start, june.end, date(2026, 7, 1))["5.2"].numerator
+
+    assert on_time() == 1
+    # Two make-up Saturdays bring the 15th working day to Thursday 18 June: handled late.
+    saturdays = [CalendarDay(unit_id=world.unit.id, day=day, working=True)
+                 for day in (date(2026, 6, 6), date(2026, 6, 13))]
+    session.add_all(saturdays)
+    session.commit()
+    assert (handled.qd766_on_time, on_time(), totals.drift(session)) == (False, 0, [])
+    session.delete(saturdays[0])
+    session.commit()
+    assert (handled.qd766_on_time, on_time(), totals.drift(session)) == (True, 1, [])
+    handled.reopened_at = local(2026, 6, 25)  # the ticket's own change: its flush stores the outcome anew
+    session.commit()
+    assert (handled.qd766_satisfied, handled.closed_resolved, totals.drift(session)) == (False, False, [])
