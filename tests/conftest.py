@@ -68,7 +68,8 @@ def pg_engine():
     if not PG_URL:
         yield None
         return
-    engine = sa.create_engine(PG_URL)
+    # NullPool: the reset below ends every other connection to the test database, so none is kept here.
+    engine = sa.create_engine(PG_URL, poolclass=sa.pool.NullPool)
     SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
     yield engine
@@ -83,6 +84,10 @@ def database_url(tmp_path, pg_engine):
     yield PG_URL
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with pg_engine.begin() as connection:
+        # A request still in flight when the test ended (a page's poll reaching the stopped live server's last
+        # thread) would hold a table that TRUNCATE needs and deadlock with it: end such connections first.
+        connection.execute(sa.text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                                   "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
         # The audit log refuses TRUNCATE by trigger; between tests (as superuser) triggers are set aside.
         connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
         connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
