@@ -58,7 +58,7 @@ def post_rating():
     except ValidationError as error:
         rating_in, invalid = None, error
     # Committed when the block ends, before the response is built: SQLite's write lock is held until then.
-    with driver_transaction() as connection:
+    with driver_transaction(one_statement_on=ratings.ONE_STATEMENT_TAP) as connection:
         # The token is judged before the body: an unpaired device learns nothing about its taps.
         config = current_app.config["HAILONG"]
         context = ratings.tap_context(connection, token=token, rating_in=rating_in,

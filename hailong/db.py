@@ -117,25 +117,37 @@ def session_scope():
 
 
 @contextmanager
-def driver_transaction():
+def driver_transaction(*, one_statement_on: frozenset[str] = frozenset()):
     """A pooled driver connection for one write (a kiosk tap): committed when the block ends, rolled back on error.
 
     No Session: the tap's statements run on the driver (hailong.driver_sql), and it is committed
     before the answer is built, so SQLite's write lock is not held meanwhile.
+
+    On a dialect named in ``one_statement_on`` the block writes with a single statement (a tap on
+    PostgreSQL: the insert and both totals in one), so it runs in autocommit: that statement is its
+    own transaction, atomic all the same, and BEGIN and COMMIT cost no round trips. Its reads see
+    what a READ COMMITTED transaction's would: each statement its own snapshot.
     """
     engine_ = engine()
     pooled = engine_.raw_connection()
+    dbapi_connection = pooled.dbapi_connection
+    autocommit = engine_.dialect.name in one_statement_on
     try:
-        yield DriverConnection(pooled.dbapi_connection, engine_.dialect)
-        pooled.dbapi_connection.commit()
+        if autocommit:
+            dbapi_connection.autocommit = True
+        yield DriverConnection(dbapi_connection, engine_.dialect)
+        if not autocommit:
+            dbapi_connection.commit()
     except BaseException as error:
-        if _is_disconnect(engine_, error, pooled.dbapi_connection):
+        if _is_disconnect(engine_, error, dbapi_connection):
             pooled.invalidate(error)  # not back into the pool; the others are pinged before their next use
             _mark_disconnected(engine_)
-        else:
-            pooled.dbapi_connection.rollback()
+        elif not autocommit:
+            dbapi_connection.rollback()
         raise
     finally:
+        if autocommit and pooled.dbapi_connection is not None:
+            dbapi_connection.autocommit = False
         pooled.close()
 
 

@@ -46,3 +46,20 @@ def test_a_tap_meeting_a_dead_connection_gets_the_others_pinged(pg_engine, make_
             cursor = connection.dbapi.cursor()
             cursor.execute("select pg_backend_pid()")
             assert cursor.fetchone()[0] not in pids
+
+
+def test_a_tap_runs_in_autocommit_and_gives_its_connection_back_transactional(make_app, world):
+    from tests.conftest import rating_body
+
+    app = make_app()
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {world.token}"}
+    body = rating_body()
+    answers = [client.post("/api/v1/ratings", json=body, headers=auth).status_code,
+               client.post("/api/v1/ratings", json=body, headers=auth).status_code,
+               client.post("/api/v1/ratings", json=body | {"level": "dissatisfied"}, headers=auth).status_code,
+               client.post("/api/v1/ratings", json=body, headers={"Authorization": "Bearer wrong"}).status_code]
+    assert answers == [201, 200, 409, 401]
+    pooled = app.extensions["db_engine"].raw_connection()
+    assert pooled.dbapi_connection.autocommit is False
+    pooled.close()
