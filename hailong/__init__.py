@@ -1,6 +1,7 @@
 """Hài Lòng: the application factory."""
 from __future__ import annotations
 
+import weakref
 from datetime import timedelta
 
 from flask import Flask
@@ -22,7 +23,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
         config = Config.from_env().replace(**config)
     config.validate()
 
-    app = Flask(
+    app = HailongFlask(
         "hailong",
         root_path=str(PROJECT_DIR),
         instance_path=str(INSTANCE_DIR),
@@ -49,6 +50,29 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+class HailongFlask(Flask):
+    """Flask, asking once per view or hook whether it is a coroutine function.
+
+    Flask asks before every call (inspect's flags, a dozen times a kiosk tap). A plain function stays
+    plain; only those are remembered (weakly), and anything else goes through Flask's ``ensure_sync``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._plain_functions: weakref.WeakSet = weakref.WeakSet()
+
+    def ensure_sync(self, func):
+        try:
+            if func in self._plain_functions:
+                return func
+        except TypeError:  # not weakly referable
+            return super().ensure_sync(func)
+        synchronous = super().ensure_sync(func)
+        if synchronous is func:
+            self._plain_functions.add(func)
+        return synchronous
 
 
 def _apply_config(app: Flask, config: Config) -> None:

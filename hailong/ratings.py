@@ -511,10 +511,15 @@ def store_tap(connection: DriverConnection, context: TapContext, rating_in: Rati
     return _stored(row), True
 
 
+# Where ``store_tap`` writes a new tap with one statement (the insert and both totals): the API runs a tap
+# there in autocommit (hailong.db.driver_transaction), so a second write must not be added on that path.
+ONE_STATEMENT_TAP = frozenset({"postgresql"})
+
+
 def _insert_counted(connection: DriverConnection, row: dict) -> bool:
     """Insert a tap and add it to its day's and month's totals unless its id is stored already; whether it was new."""
     daily, monthly = tap_count_rows(Counter({rating_key(row, row["sector"]): 1}))
-    if connection.dialect.name == "postgresql":  # one round trip
+    if connection.dialect.name in ONE_STATEMENT_TAP:  # one round trip
         totals = {f"day_{name}": value for name, value in daily[0].items()} | {"month": monthly[0]["local_date"]}
         return connection.execute(_counted_insert_statement, row | totals).first()[0] == 1
     if not connection.execute(_insert_new_statement, row, columns=TAP_COLUMNS).rowcount:

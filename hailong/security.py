@@ -36,6 +36,14 @@ class CookieSessions(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def save_session(self, app: Flask, session, response) -> None:
+        # An empty session nobody wrote to (every tap): as Flask's, without reading six cookie settings first.
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
 
 def init_app(app: Flask, trusted_proxies: int) -> None:
     """Bind the headers hook; with ``trusted_proxies`` > 0 take the client's address and scheme
@@ -49,6 +57,7 @@ def init_app(app: Flask, trusted_proxies: int) -> None:
 
 ALLOWED_CONTROLS = frozenset("\t\n\r")  # tabs and line breaks of multi-line text (a textarea sends \r\n)
 MAX_JSON_DEPTH = 32
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 
 # Unicode's "Cc" category is exactly U+0000–U+001F and U+007F–U+009F; one regex search instead of a
@@ -65,8 +74,10 @@ def has_control_characters(text: str) -> bool:
 def refuse_control_characters():
     """Before any view: a query parameter, form field or JSON string holding a control character is
     refused with the fields named (400), so no view can store one or fail on one."""
-    bad = [name for name, value in [*request.args.items(multi=True), *request.form.items(multi=True)]
-           if has_control_characters(name) or has_control_characters(value)]
+    fields = [*request.args.items(multi=True)] if request.query_string else []
+    if request.mimetype in FORM_TYPES:  # the only bodies request.form parses (a JSON body left it empty)
+        fields += request.form.items(multi=True)
+    bad = [name for name, value in fields if has_control_characters(name) or has_control_characters(value)]
     if request.is_json:
         bad += _bad_json_strings()
     if bad:
@@ -98,16 +109,27 @@ def _bad_json_strings() -> list[str]:
     return bad
 
 
+SET_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),  # frame-ancestors for browsers that predate it
+    # same-origin: a citizen's status page has the tracking code in its URL; no other site learns it.
+    ("Referrer-Policy", "same-origin"),
+)
+SET_NAMES = frozenset(name.lower() for name, _ in SET_HEADERS)
+
+
 def _headers(response):
     headers = response.headers
+    if any(name.lower() in SET_NAMES for name in headers.keys()):
+        for name, value in SET_HEADERS:  # a view's own value (the kiosk's Referrer-Policy) is replaced
+            headers[name] = value
+    else:  # most responses: appended as they are, without a search per header
+        headers.extend(SET_HEADERS)
     headers.setdefault("Content-Security-Policy", CSP)
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"  # frame-ancestors for browsers that predate it
-    # same-origin: a citizen's status page has the tracking code in its URL; no other site learns it.
-    headers["Referrer-Policy"] = "same-origin"
-    if request.is_secure:
+    environ = request.environ
+    if environ["wsgi.url_scheme"] == "https":  # request.is_secure
         headers["Strict-Transport-Security"] = HSTS
-    if request.path.startswith("/admin"):
+    if environ.get("PATH_INFO", "").startswith("/admin"):
         # Back-office pages and every export hold personal data: never in a shared computer's cache.
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)

@@ -136,3 +136,24 @@ def test_the_domain_refuses_control_characters_in_names_too():
         intake.parse_feedback({"kind": "kien_nghi", "content": "Đường ngập nước khi mưa.", "name": "An\x01",
                                "phone": "0912345678", "address": "Thôn Đông", "consent": True})
     assert "name" in refused.value.fields
+
+
+def test_a_kiosk_tap_passes_the_same_checks_and_gets_the_same_headers(client, session, world):
+    """The taps skip the limiter (they carry no limit) and open no session, nothing else."""
+    from sqlmodel import func, select
+
+    from models import Rating
+    from tests.conftest import rating_body
+
+    auth = {"Authorization": f"Bearer {world.token}"}
+    for answer in (client.post("/api/v1/ratings", json=rating_body(), headers=auth),
+                   client.post("/api/v1/ratings/batch", json=[rating_body()], headers=auth)):
+        assert answer.status_code in (200, 201)
+        assert answer.headers["X-Content-Type-Options"] == "nosniff" and answer.headers["X-Frame-Options"] == "DENY"
+        assert answer.headers["Referrer-Policy"] == "same-origin" and "default-src 'self'" in answer.headers[
+            "Content-Security-Policy"]
+        assert "Set-Cookie" not in answer.headers and "X-RateLimit-Limit" not in answer.headers
+    refused = [client.post("/api/v1/ratings", json=rating_body(official=CONTROL), headers=auth),
+               client.post("/api/v1/ratings?x=" + "%00", json=rating_body(), headers=auth)]
+    assert [answer.json["error"]["code"] for answer in refused] == ["control_characters"] * 2
+    assert session.exec(select(func.count()).select_from(Rating)).one() == 2
