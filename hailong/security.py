@@ -121,8 +121,8 @@ SET_NAMES = frozenset(name.lower() for name, _ in SET_HEADERS)
 def _headers(response):
     headers = response.headers
     if any(name.lower() in SET_NAMES for name in headers.keys()):
-        for name, value in SET_HEADERS:  # a view's own value (the kiosk's Referrer-Policy) is replaced
-            headers[name] = value
+        for name, value in SET_HEADERS:  # a view's own stricter value (the kiosk's pairing: no-referrer) stays
+            headers.setdefault(name, value)
     else:  # most responses: appended as they are, without a search per header
         headers.extend(SET_HEADERS)
     headers.setdefault("Content-Security-Policy", CSP)

@@ -39,6 +39,12 @@ def test_pairing_issues_a_device_credential_that_outlives_a_new_code(client, ses
     assert client.get(f"/kiosk/pair?code={new_code}").status_code == 403  # nor a code already used
 
 
+def test_the_pairing_link_sends_no_referrer(client, world):
+    response = client.get(f"/kiosk/pair?code={world.code}")
+    assert response.status_code == 302 and response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_unpaired_and_revoked_are_refused(client, session, world):
     assert b'data-level' not in client.get("/kiosk").data
     code = world.code
