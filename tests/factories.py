@@ -62,6 +62,23 @@ def world(session: Session, *, code: str = "XA01", always_open: bool = True) -> 
     return result
 
 
+def province_staff(session: Session, commune: World, role: Role, username: str,
+                   full_name: str) -> tuple[User, World]:
+    """A province over the test commune and a second one (XA02), and one account of ``role`` at the province."""
+    province = Unit(code="TINH", name="Tỉnh Thử", kind="province")
+    session.add(province)
+    session.flush()
+    other = world(session, code="XA02")
+    for unit in (commune.unit, other.unit):
+        unit.parent_id = province.id
+        session.add(unit)
+    user = User(username=username, password_hash=commune.users["admin"].password_hash, role=role, unit_id=province.id,
+                full_name=full_name)
+    session.add(user)
+    session.commit()
+    return user, other
+
+
 def local(year, month, day, hour=9, minute=0, second=0) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=LOCAL_TZ)
 

@@ -188,23 +188,13 @@ def test_the_demo_commune_has_a_closed_quarter_with_a_late_tap(login, app, sessi
 
 
 def test_a_province_leader_closes_the_province_and_the_communes_are_kept(login, app, session, world, quarter):
-    from models import Role, Unit, User
+    from models import Role
 
-    province = Unit(code="TINH", name="Tỉnh Thử", kind="province")
-    session.add(province)
-    session.flush()
-    other = factories.world(session, code="XA02")
-    for unit in (world.unit, other.unit):
-        unit.parent_id = province.id
-        session.add(unit)
-    leader = User(username="tinh.leader", password_hash=world.users["leader"].password_hash, role=Role.LEADER,
-                  unit_id=province.id, full_name="Lãnh đạo tỉnh")
-    session.add(leader)
-    session.commit()
+    leader, other = factories.province_staff(session, world, Role.LEADER, "tinh.leader", "Lãnh đạo tỉnh")
     client = login(leader)
     assert close(client, number="9/BC-UBND", query=f"{Q3_QUERY}&unit=TINH").status_code == 303
     closing = the_closing(session)
-    assert closing.unit_id == province.id
+    assert closing.unit_id == leader.unit_id
     assert sorted(row["unit"] for row in closing.snapshot["communes"]) == sorted([world.unit.name, other.unit.name])
     article = issued_article(client, closing.id)
     assert world.unit.name in article and other.unit.name in article and "So sánh các xã" in article

@@ -10,7 +10,7 @@ from sqlmodel import select
 from hailong.exports import HEADER_ROW
 from hailong.feedback import format_code
 from models import (
-    LOCAL_TZ, Alert, FeedbackEvent, FeedbackStatus, Level, Resolution, Role, Target, Unit, User, local_date_of, utcnow,
+    LOCAL_TZ, Alert, FeedbackEvent, FeedbackStatus, Level, Resolution, Role, Target, User, local_date_of, utcnow,
 )
 from tests import factories
 from tests.factories import PASSWORD, local
@@ -40,19 +40,7 @@ def data(session, world):
 
 def viewer_of_province(session, world):
     """A province holding the test commune and a second commune, and a viewer at the province."""
-    province = Unit(code="TINH", name="Tỉnh Thử", kind="province")
-    session.add(province)
-    session.flush()
-    world.unit.parent_id = province.id
-    session.add(world.unit)
-    other = factories.world(session, code="XA02")
-    other.unit.parent_id = province.id
-    session.add(other.unit)
-    viewer = User(username="tinh.viewer", password_hash=world.users["viewer"].password_hash, role=Role.VIEWER,
-                  unit_id=province.id, full_name="Cán bộ tỉnh")
-    session.add(viewer)
-    session.commit()
-    return viewer, other
+    return factories.province_staff(session, world, Role.VIEWER, "tinh.viewer", "Cán bộ tỉnh")
 
 
 # --- who may not --------------------------------------------------------------------------------

@@ -2,24 +2,14 @@
 every figure judges a period against its unit's target for the period's year."""
 from sqlmodel import select
 
-from models import Role, Target, Unit, User
+from models import Role, Target
 from tests import factories
 
 TARGETS = {"satisfaction": 97, "sector_satisfaction": 90, "feedback_resolved": 95, "feedback_on_time": 100}
 
 
 def province_with_two_communes(session, world):
-    province = Unit(code="TINH", name="Tỉnh Thử", kind="province")
-    session.add(province)
-    session.flush()
-    other = factories.world(session, code="XA02")
-    for unit in (world.unit, other.unit):
-        unit.parent_id = province.id
-        session.add(unit)
-    session.add(User(username="tinh.admin", password_hash=world.users["admin"].password_hash, role=Role.ADMIN,
-                     unit_id=province.id, full_name="Quản trị tỉnh"))
-    session.commit()
-    return other
+    return factories.province_staff(session, world, Role.ADMIN, "tinh.admin", "Quản trị tỉnh")[1]
 
 
 def test_a_province_sets_one_communes_target_for_one_year(login, app, session, world):
