@@ -63,23 +63,62 @@ def _(lang):
     return words(lang)
 
 
+class Gate:
+    """The WSGI app behind a gate that ``close`` shuts only once the requests inside it are done.
+
+    Stopping the server ends its accept loop, not the threads already serving a page's kept-alive connection: a
+    page's poll could still reach the database while the next test's reset truncates it (a deadlock seen under
+    load). A closed gate answers 503 (the kiosk treats it like a lost network) and never calls the app."""
+
+    def __init__(self, app):
+        self.app = app
+        self.open = True
+        self.active = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            if not self.open:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Connection", "close")])
+                return [b"stopped"]
+            self.active += 1
+        try:
+            response = self.app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                getattr(response, "close", lambda: None)()
+        finally:
+            with self.changed:
+                self.active -= 1
+                self.changed.notify_all()
+
+    def close(self, timeout: float = 30):
+        with self.changed:
+            self.open = False
+            self.changed.wait_for(lambda: self.active == 0, timeout)
+
+
 class LiveServer:
     """The app served from a background thread; ``stop`` and ``start`` simulate an outage."""
 
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.gate = Gate(app)
+        self.server = make_server("127.0.0.1", 0, self.gate, threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = None
 
     def start(self):
+        self.gate.open = True
         if self.server is None:
-            self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+            self.server = make_server("127.0.0.1", self.port, self.gate, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def stop(self):
+        self.gate.close()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
