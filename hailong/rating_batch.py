@@ -165,8 +165,11 @@ def _times_statement(spans: int):
     def build(_dialect: str) -> sa.Select:
         moment = RATING.c.tapped_at
         bound = functools.partial(sa.bindparam, type_=moment.type)
-        return sa.select(moment).where(RATING.c.kiosk_id == sa.bindparam("kiosk_id"), sa.or_(
-            *[moment.between(bound(f"low{i}"), bound(f"high{i}")) for i in range(spans)]))
+        kiosk = RATING.c.kiosk_id == sa.bindparam("kiosk_id")
+        # The kiosk in every term, so that each range is a search of (kiosk_id, tapped_at) on its own;
+        # outside the OR, SQLite reads every tap of the kiosk and tests each range against it.
+        return sa.select(moment).where(sa.or_(
+            *[sa.and_(kiosk, moment.between(bound(f"low{i}"), bound(f"high{i}"))) for i in range(spans)]))
     return build
 
 
