@@ -152,9 +152,10 @@ def _kiosk_times(connection, kiosk_id: int, moments: list, interval: timedelta) 
             spans[-1][1] = max(spans[-1][1], high)
         else:
             spans.append([low, high])
-    # A statement per power of two, the last span repeated to fill it: ten statements serve up to 512 spans.
+    # A statement per power of two, filled with empty spans (low after high): ten statements serve up to 512.
     size = 1 << (len(spans) - 1).bit_length()
-    spans.extend([spans[-1]] * (size - len(spans)))
+    empty = [spans[-1][1] + timedelta(seconds=1), spans[-1][1]]
+    spans.extend([empty] * (size - len(spans)))
     params = {"kiosk_id": kiosk_id} | {f"low{i}": low for i, (low, _high) in enumerate(spans)} \
         | {f"high{i}": high for i, (_low, high) in enumerate(spans)}
     return sorted(moment for (moment,) in connection.execute(_times_statement(size), params).all())
@@ -162,14 +163,14 @@ def _kiosk_times(connection, kiosk_id: int, moments: list, interval: timedelta) 
 
 @functools.lru_cache(maxsize=16)
 def _times_statement(spans: int):
-    def build(_dialect: str) -> sa.Select:
+    def build(_dialect: str) -> sa.CompoundSelect:
         moment = RATING.c.tapped_at
         bound = functools.partial(sa.bindparam, type_=moment.type)
-        kiosk = RATING.c.kiosk_id == sa.bindparam("kiosk_id")
-        # The kiosk in every term, so that each range is a search of (kiosk_id, tapped_at) on its own;
-        # outside the OR, SQLite reads every tap of the kiosk and tests each range against it.
-        return sa.select(moment).where(sa.or_(
-            *[sa.and_(kiosk, moment.between(bound(f"low{i}"), bound(f"high{i}"))) for i in range(spans)]))
+        # One search of (kiosk_id, tapped_at) per span. As one WHERE with an OR of the spans, both
+        # databases read every tap of the kiosk and test each span against it (31 ms at 29 000 taps).
+        return sa.union_all(*[sa.select(moment).where(RATING.c.kiosk_id == sa.bindparam("kiosk_id"),
+                                                      moment.between(bound(f"low{i}"), bound(f"high{i}")))
+                              for i in range(spans)])
     return build
 
 
