@@ -352,31 +352,32 @@ def feedback_figures_multi(session: Session, unit_ids: list[int] | None, periods
 def _add_resolved_early(session: Session, unit_ids: list[int] | None, periods: list[Period], cutoffs: list[date],
                         result: dict, by_unit: bool) -> None:
     """Add to the resolved rate the tickets resolved in the period before a deadline that lies after its
-    cutoff (DESIGN.md), counted in SQL by handling day and due date from the flag hailong.totals keeps on
-    each ticket (hailong.counting.closed_resolved)."""
-    # The per-period test below, also in the SQL: only tickets due after some cutoff are read.
-    handled_early = sa.or_(*(sa.and_(Feedback.handled_date >= period.start, Feedback.handled_date <= cutoff,
-                                     Feedback.due_date > cutoff)
-                             for period, cutoff in zip(periods, cutoffs, strict=True)))
+    cutoff (DESIGN.md), counted in SQL from the flag hailong.totals keeps on each ticket
+    (hailong.counting.closed_resolved): one grouped count per period, so a count per unit and period
+    comes back, not a row per handling day and due date."""
     keys = [Feedback.unit_id] if by_unit else []
-    keys += [Feedback.handled_date, Feedback.due_date]
-    query = select(*keys, func.count()).where(Feedback.closed_resolved.is_(True), handled_early).group_by(*keys)
-    if unit_ids is not None:
-        query = query.where(Feedback.unit_id.in_(unit_ids))
+    counts = []
+    for index, (period, cutoff) in enumerate(zip(periods, cutoffs, strict=True)):
+        if period.start > cutoff:  # a period that has not begun: nothing handled in it yet
+            continue
+        query = select(sa.literal(index, sa.Integer), *keys, func.count()).where(
+            Feedback.closed_resolved.is_(True), Feedback.handled_date >= period.start,
+            Feedback.handled_date <= cutoff, Feedback.due_date > cutoff)
+        if unit_ids is not None:
+            query = query.where(Feedback.unit_id.in_(unit_ids))
+        counts.append(query.group_by(*keys) if keys else query)
+    if not counts:
+        return
     session.flush()  # this session's own changes count too; the read below bypasses the ORM's autoflush
-    counted_in: dict = {}  # (handled, due) -> the periods such a ticket counts in: units share the pairs
-    for row in session.connection().execute(query):
-        unit, handled, due, count = row if by_unit else (None, *row)
-        if (handled, due) not in counted_in:
-            counted_in[handled, due] = [index for index, (period, cutoff) in enumerate(zip(periods, cutoffs,
-                                                                                            strict=True))
-                                        if period.start <= handled <= cutoff < due]
-        for index in counted_in[handled, due]:
-            if unit not in result:
-                result[unit] = [FeedbackFigures() for _ in periods]
-            figures = result[unit][index]
-            figures.resolved += count
-            figures.due_in_period += count
+    for row in session.connection().execute(sa.union_all(*counts)):
+        index, unit, count = row if by_unit else (row[0], None, row[1])
+        if not count:
+            continue
+        if unit not in result:
+            result[unit] = [FeedbackFigures() for _ in periods]
+        figures = result[unit][index]
+        figures.resolved += count
+        figures.due_in_period += count
 
 
 def targets_for(session: Session, unit_id: int | None, year: int) -> dict[str, float]:
