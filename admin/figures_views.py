@@ -58,12 +58,10 @@ def dashboard():
 
 def _overdue_in_working_days(session, rows, today: date) -> list[tuple]:
     """(ticket, area, working days overdue): counted as the ticket's own badge counts them."""
-    calendars: dict = {}
+    calendar = workdays.calendar_lookup(session.connection())
     result = []
     for ticket, area in rows:
-        if ticket.unit_id not in calendars:
-            calendars[ticket.unit_id] = workdays.calendar_for(session, ticket.unit_id)
-        deadline = workflow.deadline(calendars[ticket.unit_id], ticket, today)
+        deadline = workflow.deadline(calendar(ticket.unit_id), ticket, today)
         result.append((ticket, area, max(-deadline.days_left, 0)))
     return result
 

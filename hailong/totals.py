@@ -271,24 +271,16 @@ def _calendar_units(session: OrmSession) -> set[int]:
 
 
 def calendars_of(connection: sa.Connection):
-    """Every unit's calendar as ``calendar(unit_id)`` (hailong.workdays.calendar_for's, with its working days
+    """Every unit's calendar as ``calendar(unit_id)`` (hailong.workdays.calendar_lookup's, with its working days
     after receipt remembered), from one read of the calendar days."""
-    rows = connection.execute(select(CalendarDay.unit_id, CalendarDay.day, CalendarDay.working)).all()
-    national = {day: working for unit, day, working in rows if unit is None}
-    own: dict = defaultdict(dict)
-    for unit, day, working in rows:
-        if unit is not None:
-            own[unit][day] = working
-    calendars = {}
+    lookup = workdays.calendar_lookup(connection)
+    limits: dict = {}
 
     def calendar(unit_id):
-        key = unit_id if unit_id in own else None
-        if key not in calendars:
-            working = national | own.get(key, {})
-            calendars[key] = _Limits(workdays.WorkCalendar(
-                extra_days_off={d for d, w in working.items() if not w},
-                extra_working_days={d for d, w in working.items() if w}))
-        return calendars[key]
+        found = lookup(unit_id)
+        if id(found) not in limits:
+            limits[id(found)] = _Limits(found)
+        return limits[id(found)]
     return calendar
 
 

@@ -7,6 +7,7 @@ calendar (Tết, Giỗ Tổ Hùng Vương, observed days, official substitutions
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -104,6 +105,27 @@ def calendar_for(session, unit_id: int | None) -> WorkCalendar:
         extra_days_off={d for d, w in working.items() if not w},
         extra_working_days={d for d, w in working.items() if w},
     )
+
+
+def calendar_lookup(connection) -> Callable[[int | None], WorkCalendar]:
+    """Every unit's calendar as ``calendar(unit_id)``, as ``calendar_for`` gives it, from one read of the
+    calendar days; units with no days of their own share the national calendar (the same object)."""
+    rows = connection.execute(select(CalendarDay.unit_id, CalendarDay.day, CalendarDay.working)).all()
+    national = {day: working for unit, day, working in rows if unit is None}
+    own: dict = {}
+    for unit, day, working in rows:
+        if unit is not None:
+            own.setdefault(unit, {})[day] = working
+    calendars: dict = {}
+
+    def calendar(unit_id: int | None) -> WorkCalendar:
+        key = unit_id if unit_id in own else None
+        if key not in calendars:
+            working = national | own.get(key, {})
+            calendars[key] = WorkCalendar(extra_days_off={d for d, w in working.items() if not w},
+                                          extra_working_days={d for d, w in working.items() if w})
+        return calendars[key]
+    return calendar
 
 
 def due_date(calendar: WorkCalendar, received: date, working_days: int) -> date:

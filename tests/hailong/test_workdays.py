@@ -12,6 +12,7 @@ from hailong.workdays import (
     RESOLVE_WITHIN,
     WorkCalendar,
     calendar_for,
+    calendar_lookup,
     due_date,
     paused_extension,
 )
@@ -167,6 +168,13 @@ def test_calendar_for_merges_national_and_unit_rows():
         ])
         session.commit()
         national, local = calendar_for(session, None), calendar_for(session, here.id)
+        lookup = calendar_lookup(session.connection())
+        other, nowhere = calendar_for(session, there.id), calendar_for(session, there.id + 1)
+        # One read of every unit's days answers as calendar_for does, unit by unit.
+        days = [date(2026, 10, 1) + timedelta(days=n) for n in range(31)]
+        for unit_id, one in ((None, national), (here.id, local), (there.id, other), (there.id + 1, nowhere)):
+            assert [lookup(unit_id).is_working_day(day) for day in days] == [one.is_working_day(day) for day in days]
+        assert lookup(there.id + 1) is lookup(None)  # no days of its own: the national calendar, built once
     assert national.is_working_day(date(2026, 10, 10))
     assert not national.is_working_day(date(2026, 10, 12))
     assert national.is_working_day(date(2026, 10, 13))
