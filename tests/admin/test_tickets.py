@@ -148,7 +148,11 @@ def test_status_page_rating_and_reopen(app, session, world):
 def test_pages_in_english(leader, session, world):
     ticket = file_ticket(session, world)
     assert "Accept and assign" in leader.get(f"/admin/tickets/{ticket.id}?lang=en").get_data(as_text=True)
-    assert "Reports and petitions" in leader.get("/admin/tickets?lang=en").get_data(as_text=True)
+    inbox = leader.get("/admin/tickets?lang=en").get_data(as_text=True)
+    assert "Reports and petitions" in inbox and "1 report or petition<" in inbox  # one, not "1 reports"
+    file_ticket(session, world, content="Đèn đường thôn Tây hỏng.")
+    assert "2 reports and petitions<" in leader.get("/admin/tickets?lang=en").get_data(as_text=True)
+    assert "2 phản ánh, kiến nghị<" in leader.get("/admin/tickets?lang=vi").get_data(as_text=True)
     code = f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
     assert "Logged in the intake register" in leader.get(f"/feedback/{code}?lang=en").get_data(as_text=True)
 

@@ -24,17 +24,14 @@ LANDINGS = {"handler": ("/admin/tickets", "Phản ánh, kiến nghị"), "desk":
 
 
 @pytest.mark.parametrize("role", list(LANDINGS))
-def test_each_role_starts_from_its_landing_page(live_server, new_context, world, role):
+def test_each_role_starts_from_its_landing_page(live_server, new_context, world, role, lang, _):
     path, heading = LANDINGS[role]
-    office = BackOffice(new_context(DESKTOP).new_page(), live_server.url)
-    office.page.goto(f"{live_server.url}/admin/login")
-    office.page.get_by_label("Tên đăng nhập").fill(f"{role}.xa01")
-    office.page.get_by_label("Mật khẩu").fill(PASSWORD)
-    office.page.get_by_role("button", name="Đăng nhập").click()
-    expect(office.page.get_by_role("heading", name=re.compile("^" + heading))).to_be_visible()
+    office = BackOffice(new_context(DESKTOP).new_page(), live_server.url, lang).login(f"{role}.xa01", PASSWORD)
+    expect(office.page.get_by_role("heading", name=re.compile("^" + re.escape(_(heading))))).to_be_visible()
     assert office.page.url == live_server.url + path
+    expect(office.page.locator("html")).to_have_attribute("lang", lang)
     # Not linked to an official: no "Số liệu của tôi", and nothing that leads to a 404
-    expect(office.page.get_by_role("link", name="Số liệu của tôi")).to_have_count(0)
+    expect(office.page.get_by_role("link", name=_("Số liệu của tôi"))).to_have_count(0)
 
 
 def _papers(session, world) -> dict[str, str]:
@@ -93,7 +90,7 @@ def test_every_paper_prints_on_one_sheet(live_server, new_context, session, worl
         office.page.emulate_media(media="screen")
 
 
-def test_new_pakn_to_closed_in_few_clicks(live_server, new_context, session, world):
+def test_new_pakn_to_closed_in_few_clicks(live_server, new_context, session, world, lang, _):
     """Desk files, leader accepts and assigns, handler answers from a template and closes: clicks counted."""
     session.add(ReplyTemplate(unit_id=world.unit.id, name="Đã khắc phục", status="in_progress",
                               body="UBND xã trả lời phản ánh {ma_tra_cuu}: đã nạo vét cống, hết ngập."))
@@ -108,38 +105,39 @@ def test_new_pakn_to_closed_in_few_clicks(live_server, new_context, session, wor
         clicks.append(why)
         locator.select_option(**option)
 
-    desk = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("desk.xa01", PASSWORD)
+    desk = BackOffice(new_context(DESKTOP).new_page(), live_server.url, lang).login("desk.xa01", PASSWORD)
     page = desk.page
-    expect(page.get_by_role("heading", name="Phản ánh, kiến nghị")).to_be_visible()
-    click(page.get_by_role("link", name="Tiếp nhận PAKN"), "desk: open the form")
-    page.get_by_label("Họ và tên").fill("Lê Văn Bình")
-    page.get_by_label("Số điện thoại").fill("0912345678")
-    page.get_by_label("Địa chỉ").fill("Thôn Đông")
+    expect(page.get_by_role("heading", name=_("Phản ánh, kiến nghị"))).to_be_visible()
+    click(page.get_by_role("link", name=_("Tiếp nhận PAKN")), "desk: open the form")
+    page.get_by_label(_("Họ và tên")).fill("Lê Văn Bình")
+    page.get_by_label(_("Số điện thoại")).fill("0912345678")
+    page.get_by_label(_("Địa chỉ")).fill("Thôn Đông")
     page.get_by_role("textbox",
-                     name="Nội dung").fill("Cống thoát nước trước nhà văn hoá thôn Đông bị tắc, mưa là ngập.")
-    click(page.get_by_role("checkbox", name="Người dân đã được đọc và đồng ý"), "desk: the citizen's consent")
-    click(page.get_by_role("button", name="Lưu và in phiếu tiếp nhận"), "desk: save")
+                     name=_("Nội dung")).fill("Cống thoát nước trước nhà văn hoá thôn Đông bị tắc, mưa là ngập.")
+    consent = _("Người dân đã được đọc và đồng ý với nội dung trên")
+    click(page.get_by_role("checkbox", name=consent), "desk: the citizen's consent")
+    click(page.get_by_role("button", name=_("Lưu và in phiếu tiếp nhận")), "desk: save")
     expect(page.get_by_test_id("receipt-code")).to_be_visible()
     ticket = session.exec(select(Feedback)).one()
     register = f"{ticket.register_number}/{ticket.register_year}"
 
-    leader = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("leader.xa01", PASSWORD)
-    click(leader.page.get_by_role("link", name="Phản ánh, kiến nghị"), "leader: inbox")
+    leader = BackOffice(new_context(DESKTOP).new_page(), live_server.url, lang).login("leader.xa01", PASSWORD)
+    click(leader.page.get_by_role("link", name=_("Phản ánh, kiến nghị")), "leader: inbox")
     click(leader.page.get_by_role("link", name=register, exact=True), "leader: open the ticket")
-    choose(leader.page.get_by_label("Cán bộ xử lý"), "leader: choose the handler", label="Test handler")
-    click(leader.page.get_by_role("button", name="Tiếp nhận và giao"), "leader: accept and assign")
+    choose(leader.page.get_by_label(_("Cán bộ xử lý")), "leader: choose the handler", label="Test handler")
+    click(leader.page.get_by_role("button", name=_("Tiếp nhận và giao")), "leader: accept and assign")
     leader.expect_flash("Đã tiếp nhận xử lý và giao cán bộ.")
 
-    handler = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("handler.xa01", PASSWORD)
-    expect(handler.page.get_by_role("heading", name="Phản ánh, kiến nghị")).to_be_visible()  # landed on the inbox
+    handler = BackOffice(new_context(DESKTOP).new_page(), live_server.url, lang).login("handler.xa01", PASSWORD)
+    expect(handler.page.get_by_role("heading", name=_("Phản ánh, kiến nghị"))).to_be_visible()  # landed on the inbox
     expect(handler.page.locator("body")).to_have_attribute("data-shortcuts", "on")
     handler.page.keyboard.press("j")  # the keyboard: first row, then open it
     handler.page.keyboard.press("Enter")
-    expect(handler.status()).to_have_text("Đang xử lý")
-    choose(handler.page.get_by_label("Mẫu trả lời"), "handler: choose a template", label="Đã khắc phục")
+    expect(handler.status()).to_have_text(_("Đang xử lý"))
+    choose(handler.page.get_by_label(_("Mẫu trả lời")), "handler: choose a template", label="Đã khắc phục")
     click(handler.page.get_by_test_id("answer-and-close"), "handler: answer and close")
-    expect(handler.status()).to_have_text("Đã kết thúc")
-    screenshot(handler.page, "clicks-closed")
+    expect(handler.status()).to_have_text(_("Đã kết thúc"))
+    screenshot(handler.page, f"clicks-closed-{lang}")
     print(f"\nclicks new PAKN → closed: {len(clicks)}: " + "; ".join(clicks))
     assert len(clicks) <= 12
 

@@ -1,4 +1,6 @@
-"""A PAKN handled end to end in the browser, and the late path with the apology letter."""
+"""A PAKN handled end to end in the browser (in Vietnamese and in English), and the late path with the apology
+letter."""
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -15,7 +17,7 @@ def code_of(ticket: Feedback) -> str:
     return f"{ticket.tracking_code[:5]}-{ticket.tracking_code[5:]}"
 
 
-def test_filed_assigned_answered_rated_closed(live_server, new_context, session, world):
+def test_filed_assigned_answered_rated_closed(live_server, new_context, session, world, lang, _):
     give_area(session, world)
     session.add(ReplyTemplate(unit_id=world.unit.id, name="Đã khắc phục", status="in_progress",
                               body="UBND xã trả lời phản ánh {ma_tra_cuu}: đã nạo vét cống, hết ngập."))
@@ -23,33 +25,33 @@ def test_filed_assigned_answered_rated_closed(live_server, new_context, session,
     ticket = file_ticket(session, world)  # filed at the desk on the citizen's behalf
     register = f"{ticket.register_number}/{ticket.register_year}"
 
-    leader = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("leader.xa01", PASSWORD).inbox()
-    expect(leader.row(register)).to_contain_text("Đã tiếp nhận, đang phân loại")
-    both_sizes(leader.page, "workflow-inbox")
+    leader = BackOffice(new_context(DESKTOP).new_page(), live_server.url, lang).login("leader.xa01", PASSWORD).inbox()
+    expect(leader.row(register)).to_contain_text(_("Đã tiếp nhận, đang phân loại"))
+    both_sizes(leader.page, f"workflow-inbox-{lang}")
     leader.open(register)
     leader.accept_and_assign("Test handler")
-    expect(leader.status()).to_have_text("Đang xử lý")
+    expect(leader.status()).to_have_text(_("Đang xử lý"))
 
-    handler = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("handler.xa01", PASSWORD)
+    handler = BackOffice(new_context(DESKTOP).new_page(), live_server.url, lang).login("handler.xa01", PASSWORD)
     handler.inbox(assignee="me").open(register)
-    both_sizes(handler.page, "workflow-ticket")
+    both_sizes(handler.page, f"workflow-ticket-{lang}")
     handler.answer_with_template("Đã khắc phục")
-    expect(handler.status()).to_have_text("Đã trả lời")
+    expect(handler.status()).to_have_text(_("Đã trả lời"))
 
-    citizen = StatusPage(new_context(PHONE).new_page(), live_server.url).open(code_of(ticket))
+    citizen = StatusPage(new_context(PHONE).new_page(), live_server.url, lang).open(code_of(ticket))
     expect(citizen.timeline_text("đã nạo vét cống")).to_be_visible()
-    screenshot(citizen.page, "workflow-status-rate-phone")
+    screenshot(citizen.page, f"workflow-status-rate-phone-{lang}")
     citizen.rate("Hài lòng")
 
     handler.page.reload()
-    expect(handler.page.get_by_text("Hài lòng", exact=True)).to_be_visible()
+    expect(handler.page.get_by_text(_("Hài lòng"), exact=True)).to_be_visible()
     handler.close_resolved()
-    expect(handler.status()).to_have_text("Đã kết thúc")
+    expect(handler.status()).to_have_text(_("Đã kết thúc"))
 
     citizen.page.reload()
-    expect(citizen.status()).to_have_text("Đã kết thúc")
-    expect(citizen.timeline_text("Đã giải quyết")).to_be_visible()
-    both_sizes(citizen.page, "workflow-status-closed")
+    expect(citizen.status()).to_have_text(_("Đã kết thúc"))
+    expect(citizen.timeline_text(re.escape(_("Đã giải quyết.")))).to_be_visible()
+    both_sizes(citizen.page, f"workflow-status-closed-{lang}")
     session.expire_all()
     stored = session.get(Feedback, ticket.id)
     assert (stored.status, stored.resolution, stored.citizen_level) == ("closed", "resolved", "satisfied")
