@@ -387,10 +387,10 @@ class Feedback(SQLModel, table=True):
         sa.Index("ix_feedback_unit_status_due", "unit_id", "status", "due_date"),
         sa.Index("ix_feedback_phone", "phone"),
         # QĐ 766 group 5 counts a period's settled tickets from this index alone (hailong.qd766), and the
-        # resolved rate's "resolved before a later due date" reads closed tickets by handling day.
+        # resolved rate's "resolved before a later due date" counts a unit's closed tickets by handling day.
         sa.Index("ix_feedback_qd766", "unit_id", "received_date", "qd766_settled_from", "qd766_counted",
                  "qd766_on_time", "qd766_satisfied"),
-        sa.Index("ix_feedback_resolved", "closed_resolved", "handled_date", "due_date", "unit_id"),
+        sa.Index("ix_feedback_resolved", "closed_resolved", "unit_id", "handled_date", "due_date"),
     )
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id")

@@ -380,7 +380,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_feedback_filed_by', ['filed_by_id'], unique=False)
         batch_op.create_index('ix_feedback_phone', ['phone'], unique=False)
         batch_op.create_index('ix_feedback_qd766', ['unit_id', 'received_date', 'qd766_settled_from', 'qd766_counted', 'qd766_on_time', 'qd766_satisfied'], unique=False)
-        batch_op.create_index('ix_feedback_resolved', ['closed_resolved', 'handled_date', 'due_date', 'unit_id'], unique=False)
+        batch_op.create_index('ix_feedback_resolved', ['closed_resolved', 'unit_id', 'handled_date', 'due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_service_area_id'), ['service_area_id'], unique=False)
         batch_op.create_index('ix_feedback_unit_assignee_status', ['unit_id', 'assignee_id', 'status'], unique=False)
         batch_op.create_index('ix_feedback_unit_dossier', ['unit_id', 'dossier_code'], unique=False)
