@@ -13,23 +13,25 @@ from models import (
     LOCAL_TZ, Alert, FeedbackEvent, FeedbackStatus, Level, Resolution, Role, Target, User, local_date_of, utcnow,
 )
 from tests import factories
-from tests.factories import PASSWORD, local
+from tests.factories import PASSWORD, local, today
 from tests.figures_data import tap, taps, ticket
 
-TODAY = local_date_of(utcnow())
-THIS_MONTH = TODAY.replace(day=1)
+
+def this_month():
+    return today().replace(day=1)
+
 
 
 @pytest.fixture
 def data(session, world):
     """Taps in two areas this month, a few tickets with citizens' names and phones, a public reply."""
-    taps(session, world, 20, Level.VERY_SATISFIED, day=THIS_MONTH, area=world.areas["HT"],
+    taps(session, world, 20, Level.VERY_SATISFIED, day=this_month(), area=world.areas["HT"],
          official=world.officials["CB01"], desk=world.desk)
-    taps(session, world, 5, Level.DISSATISFIED, day=THIS_MONTH, area=world.areas["YT"], reasons=["late"])
-    answered = ticket(session, world.unit, received=THIS_MONTH, due=THIS_MONTH, handled=THIS_MONTH,
+    taps(session, world, 5, Level.DISSATISFIED, day=this_month(), area=world.areas["YT"], reasons=["late"])
+    answered = ticket(session, world.unit, received=this_month(), due=this_month(), handled=this_month(),
                       status=FeedbackStatus.CLOSED, resolution=Resolution.RESOLVED, name="Lưu Thị Phượng",
                       phone="0912345678", area=world.areas["HT"], content="Ông Lưu Văn Tám ở thôn Đông phản ánh")
-    ticket(session, world.unit, received=THIS_MONTH - timedelta(days=40), due=THIS_MONTH - timedelta(days=20),
+    ticket(session, world.unit, received=this_month() - timedelta(days=40), due=this_month() - timedelta(days=20),
            name="Đặng Văn Khoa", phone="0987654321")
     session.flush()
     session.add(FeedbackEvent(feedback_id=answered.id, kind="answered", public=True,
@@ -92,7 +94,7 @@ def test_an_official_sees_their_figures_and_reasons(login, client, session, data
     user = data.users["desk"]
     user.official_id = data.officials["CB01"].id
     session.add(user)
-    tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 10), Level.DISSATISFIED,
+    tap(session, data, local(this_month().year, this_month().month, 1, 10), Level.DISSATISFIED,
         official=data.officials["CB01"],
         reasons=["attitude"])
     session.commit()
@@ -134,7 +136,7 @@ def test_acknowledging_needs_the_csrf_token_and_a_comment(login, csrf_app, sessi
 
 def _alert(session, world) -> Alert:
     alert = Alert(unit_id=world.unit.id, kind="kiosk_silent", key=f"test:{uuid.uuid4()}", kiosk_id=world.kiosk.id,
-                  local_date=TODAY, starts_at=utcnow(), details={"kiosk": "Kiosk 1"})
+                  local_date=today(), starts_at=utcnow(), details={"kiosk": "Kiosk 1"})
     session.add(alert)
     session.commit()
     return alert
@@ -153,14 +155,14 @@ def test_a_commune_user_sees_only_its_own_commune(login, client, session, data):
 
 def test_a_province_viewer_compares_its_communes(login, client, session, data):
     viewer, other = viewer_of_province(session, data)
-    taps(session, other, 3, Level.DISSATISFIED, day=THIS_MONTH)
+    taps(session, other, 3, Level.DISSATISFIED, day=this_month())
     session.commit()
     page = login(viewer, client=client).get("/admin?kind=month").get_data(as_text=True)
     assert "So sánh các xã" in page and data.unit.name in page and other.unit.name in page
     assert "80,0%" in page and "0,0%" in page  # 20 of 25 in the first commune, 0 of 3 in the second
     # Judged against each commune's own targets, the ones missing most first: the first commune misses
     # satisfaction (80%) and on time (1 of 2 with the overdue one); the second set itself no satisfaction floor.
-    target = session.exec(select(Target).where(Target.unit_id == other.unit.id, Target.year == TODAY.year,
+    target = session.exec(select(Target).where(Target.unit_id == other.unit.id, Target.year == today().year,
                                                Target.code == "satisfaction")).one()
     target.value = 0.0
     session.commit()
@@ -215,7 +217,7 @@ def test_report_xlsx_sums_match(login, client, data):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exports_hide_personal_data_from_a_viewer(login, client, data, fmt):
-    url = f"/admin/exports/register.{fmt}?kind=year&year={TODAY.year}"
+    url = f"/admin/exports/register.{fmt}?kind=year&year={today().year}"
     viewer_body = _download(login(data.users["viewer"]), url)
     leader_body = _download(login(data.users["leader"]), url)
     viewer_text, leader_text = _text(viewer_body, fmt), _text(leader_body, fmt)
@@ -225,7 +227,7 @@ def test_exports_hide_personal_data_from_a_viewer(login, client, data, fmt):
 
 
 def test_ratings_export_has_every_tap_and_marks_suspect_ones(login, client, session, data):
-    tap(session, data, local(THIS_MONTH.year, THIS_MONTH.month, 1, 9, 0, 1), Level.SATISFIED,
+    tap(session, data, local(this_month().year, this_month().month, 1, 9, 0, 1), Level.SATISFIED,
         suspect_reasons=["too_close"])
     session.commit()
     response = login(data.users["viewer"]).get("/admin/exports/ratings.xlsx?kind=month")
@@ -270,7 +272,7 @@ def test_public_pages_and_api_show_no_citizen_identity(client, session, data):
     page = client.get("/public").get_data(as_text=True)
     assert "UBND xã đã sửa xong đoạn đường bị hỏng." in page and "80,0%" in page
     desks = client.get("/public/desks").get_data(as_text=True)
-    api = client.get(f"/api/v1/stats?unit={data.unit.code}&from={THIS_MONTH}&to={TODAY}").get_data(as_text=True)
+    api = client.get(f"/api/v1/stats?unit={data.unit.code}&from={this_month()}&to={today()}").get_data(as_text=True)
     from models import Feedback
 
     secrets = set()
@@ -298,7 +300,7 @@ def test_public_page_for_an_unknown_unit_is_404(client, world):
 
 
 def test_stats_api_feedback_part_is_complete(client, data):
-    body = client.get(f"/api/v1/stats?unit={data.unit.code}&from={THIS_MONTH}&to={TODAY}").json
+    body = client.get(f"/api/v1/stats?unit={data.unit.code}&from={this_month()}&to={today()}").json
     assert set(body["feedback"]) >= {"received", "within_competence", "transferred", "rejected", "resolved",
                                      "resolved_rate", "on_time_rate", "open_overdue"}
     assert body["feedback"]["received"] == 1 and body["feedback"]["open_overdue"] == 1
@@ -331,7 +333,7 @@ def test_province_scale_loader_writes_exact_totals(app, session):
 
 
 def test_register_reads_as_the_office_keeps_it_and_the_tickets_export_has_every_field(login, client, session, data):
-    late = ticket(session, data.unit, received=THIS_MONTH, due=THIS_MONTH, handled=THIS_MONTH + timedelta(days=1),
+    late = ticket(session, data.unit, received=this_month(), due=this_month(), handled=this_month() + timedelta(days=1),
                   status=FeedbackStatus.TRANSFERRED, within=False)
     late.transferred_to = "UBND huyện"
     session.commit()
@@ -354,14 +356,15 @@ def test_spreadsheets_read_as_an_office_forwards_them(login, client, session, da
     """Title block, percent rates with counts, real date cells, names not codes, codes with their dash;
     control characters in a name (a NUL too, where the database keeps one) are dropped, never a 500."""
     nul = "\x00" if session.get_bind().dialect.name == "sqlite" else ""  # PostgreSQL never stores a NUL
-    nasty = ticket(session, data.unit, received=THIS_MONTH, due=THIS_MONTH, name=f"Lê\x07{nul}Văn\x1b =Ba",
+    nasty = ticket(session, data.unit, received=this_month(), due=this_month(), name=f"Lê\x07{nul}Văn\x1b =Ba",
                    content='=HYPERLINK("http://evil.example","Bấm")', area=data.areas["HT"])
     session.commit()
     leader = login(data.users["leader"])
     book = load_workbook(io.BytesIO(_download(leader, "/admin/exports/register.xlsx?kind=month")))
     sheet = book.active
     assert sheet["A1"].value == "Sổ theo dõi phản ánh, kiến nghị" and data.unit.name in sheet["A2"].value
-    assert f"Tháng {TODAY.month} năm {TODAY.year}" in sheet["A3"].value and sheet.freeze_panes == f"A{HEADER_ROW + 1}"
+    now = today()
+    assert f"Tháng {now.month} năm {now.year}" in sheet["A3"].value and sheet.freeze_panes == f"A{HEADER_ROW + 1}"
     header = [cell.value for cell in sheet[HEADER_ROW]]
     row = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[header.index("Người gửi")].value == "LêVăn =Ba")
     cells = dict(zip(header, row, strict=True))
@@ -374,23 +377,23 @@ def test_spreadsheets_read_as_an_office_forwards_them(login, client, session, da
     assert "'=HYPERLINK" in csv_text and not {"\x00", "\x07", "\x1b"} & set(csv_text)
 
     report = load_workbook(io.BytesIO(leader.get("/admin/reports.xlsx?kind=quarter").data))
-    quarter = (TODAY.month - 1) // 3
-    assert f"Quý {('I', 'II', 'III', 'IV')[quarter]} năm {TODAY.year}" in report["Chỉ tiêu"]["A3"].value
+    quarter = (today().month - 1) // 3
+    assert f"Quý {('I', 'II', 'III', 'IV')[quarter]} năm {today().year}" in report["Chỉ tiêu"]["A3"].value
     targets = report["Chỉ tiêu"]
     result = targets.cell(HEADER_ROW + 1, 3)
     assert result.number_format == "0.0%" and result.value == 0.8 and targets.cell(HEADER_ROW + 1, 4).value == 20
     assert targets.cell(HEADER_ROW + 1, 7).value == "Ít dữ liệu (dưới 30)"  # 25 taps
     register = {r[0].value: r for r in report["Sổ PAKN"].iter_rows(min_row=HEADER_ROW + 1)}
     assert register["Tiếp nhận"][1].value == 3 and register["Tiếp nhận"][2].value is None  # a count is no rate
-    month = next(r for r in report["Theo tháng"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value == f"{TODAY:%m/%Y}")
+    month = next(r for r in report["Theo tháng"].iter_rows(min_row=HEADER_ROW + 1) if r[0].value == f"{today():%m/%Y}")
     assert month[3].number_format == "0.0%" and month[3].value == 0.8 and month[1].value == 25
 
 
 def test_report_cover_names_the_quarter_in_the_document_form(login, client, data):
     page = login(data.users["leader"]).get("/admin/reports?kind=quarter").get_data(as_text=True)
-    quarter = ("I", "II", "III", "IV")[(TODAY.month - 1) // 3]
-    assert f"Kết quả đánh giá sự hài lòng và xử lý phản ánh, kiến nghị Quý {quarter} năm {TODAY.year}" in page
+    quarter = ("I", "II", "III", "IV")[(today().month - 1) // 3]
+    assert f"Kết quả đánh giá sự hài lòng và xử lý phản ánh, kiến nghị Quý {quarter} năm {today().year}" in page
     for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "/BC-UBND", "Nơi nhận:",
-                 f"tháng {TODAY.month if TODAY.month > 2 else f'{TODAY.month:02d}'} năm {TODAY.year}"):
+                 f"tháng {today().month if today().month > 2 else f'{today().month:02d}'} năm {today().year}"):
         assert text in page
     assert "Quý · từ" not in page

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from hailong import reporting, workdays, workflow
 from hailong.figures import Period
-from models import Level, local_date_of, utcnow
+from models import Level, utcnow
+from tests.factories import today
 from tests.figures_data import taps
 from tests.workflow_helpers import file_ticket
 
-TODAY = local_date_of(utcnow())
 
 
 def test_dashboard_overdue_list_is_linked_dashed_and_counted_in_working_days(login, app, session, world):
@@ -17,8 +17,8 @@ def test_dashboard_overdue_list_is_linked_dashed_and_counted_in_working_days(log
     workflow.accept(session, ticket, world.users["leader"], assignee_id=world.users["handler"].id, now=received)
     session.commit()
     calendar = workdays.calendar_for(session, world.unit.id)
-    expected = -workflow.deadline(calendar, ticket, TODAY).days_left
-    assert 0 < expected < (TODAY - ticket.due_date).days  # working days are fewer than calendar days
+    expected = -workflow.deadline(calendar, ticket, today()).days_left
+    assert 0 < expected < (today() - ticket.due_date).days  # working days are fewer than calendar days
     page = login("leader.xa01").get("/admin").get_data(as_text=True)
     overdue = page.split('id="overdue-h"')[1]
     assert f'href="/admin/tickets/{ticket.id}"' in overdue
@@ -29,11 +29,11 @@ def test_dashboard_overdue_list_is_linked_dashed_and_counted_in_working_days(log
 
 
 def test_taps_without_an_official_are_shown_but_never_ranked(session, world):
-    day = TODAY.replace(day=1)
+    day = today().replace(day=1)
     taps(session, world, 40, Level.VERY_SATISFIED, day=day)  # no official: "Không rõ"
     taps(session, world, 35, Level.DISSATISFIED, day=day, official=world.officials["CB01"])
     session.commit()
-    rows = reporting.breakdowns(session, [world.unit.id], Period(day, TODAY))["official"]
+    rows = reporting.breakdowns(session, [world.unit.id], Period(day, today()))["official"]
     unknown = next(r for r in rows if r.key is None)
     named = next(r for r in rows if r.key == world.officials["CB01"].id)
     assert unknown.label == "Không rõ" and unknown.rank is None and named.rank == 1

@@ -9,11 +9,11 @@ from sqlmodel import func, select
 
 from hailong.figures import Period, sector_rate
 from hailong.surveys import integrity
-from models import SurveyResponse, local_date_of, utcnow
+from models import SurveyResponse
 from tests import survey_data
+from tests.factories import today
 
 URL = "/survey/y-te"
-TODAY = local_date_of(utcnow())
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def health(session, world):
 
 def sector_figure(session, world):
     session.expire_all()
-    rate = sector_rate(session, [world.unit.id], Period(TODAY, TODAY))
+    rate = sector_rate(session, [world.unit.id], Period(today(), today()))
     return rate.numerator, rate.denominator
 
 
