@@ -4,8 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 from sqlmodel import select
 
+from hailong import users
 from hailong.users import LoginFailed, Throttle, TooManyAttempts, authenticate
 from models import AuditLog, LoginThrottle, utcnow
 from tests.factories import PASSWORD
@@ -108,6 +111,16 @@ def test_unknown_names_answer_exactly_like_known_ones(csrf_app, world, session):
                 answers.setdefault(name, []).append((type(refused).__name__, str(refused.message)))
     assert answers["admin.xa01"] == answers["ghost.xa01"]
     assert [kind for kind, _message in answers["ghost.xa01"]] == ["LoginFailed"] * 5 + ["TooManyAttempts"] * 2
+
+
+def test_the_stand_in_hash_for_unknown_names_costs_what_a_real_one_costs():
+    """The stand-in is written out in the code: it must carry the parameters (memory, passes, lanes) of
+    the hasher the product uses, argon2's defaults (the tests swap in a cheap one), or an unknown name
+    would answer faster than a known one."""
+    product_hasher = PasswordHasher()
+    assert product_hasher.check_needs_rehash(users._DUMMY_HASH) is False
+    with pytest.raises(VerificationError):
+        product_hasher.verify(users._DUMMY_HASH, "x")
 
 
 def _message(response):
