@@ -1,12 +1,14 @@
 """Fixtures: an app on a fresh database per test, on SQLite or on PostgreSQL.
 
-Set TEST_DATABASE_URL=postgresql+psycopg://…/test to run the suite on PostgreSQL; the
+On SQLite each test copies an empty database made once per worker. Set
+TEST_DATABASE_URL=postgresql+psycopg://…/test to run the suite on PostgreSQL; the
 tables are created once and emptied after each test.
 """
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -76,30 +78,51 @@ def pg_engine():
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory) -> Path:
+    """An empty SQLite database with every table (and the audit log's guard), made once per worker:
+    each test copies the file, not `create_all` again (~45 ms a test)."""
+    path = tmp_path_factory.mktemp("schema") / "schema.sqlite"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def database_url(tmp_path, pg_engine):
+def database_url(tmp_path, pg_engine, request):
     if pg_engine is None:
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        path = tmp_path / "test.sqlite"
+        shutil.copyfile(request.getfixturevalue("sqlite_schema"), path)
+        yield f"sqlite:///{path}"
         return
     yield PG_URL
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     for attempt in range(3):  # a deadlock aborts one side; the reset is the one to try again
         try:
-            _reset(pg_engine, tables)
+            _reset(pg_engine)
             break
         except sa.exc.OperationalError:
             if attempt == 2:
                 raise
 
 
-def _reset(pg_engine, tables: str) -> None:
+# Every table emptied and every id sequence back at its start, as a new database would be. DELETE, not
+# TRUNCATE: a TRUNCATE of 37 tables makes new files for each table and index (~95 ms a test); deleting the
+# few rows a test leaves takes ~5. The replica role sets aside the triggers: the audit log's guard and the
+# foreign keys' checks, so the order of the deletes does not matter.
+_EMPTY_EVERY_TABLE = "".join(f'DELETE FROM "{table.name}";' for table in SQLModel.metadata.sorted_tables)
+_RESTART_EVERY_SEQUENCE = ("SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+                           "FROM pg_sequences WHERE schemaname = current_schema()")
+
+
+def _reset(pg_engine) -> None:
     with pg_engine.begin() as connection:
-        # A connection left by the test (a request that outlived it) would hold a table TRUNCATE needs: end it.
+        # A connection left by the test (a request that outlived it) would hold a table: end it.
         connection.execute(sa.text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-        # The audit log refuses TRUNCATE by trigger; between tests (as superuser) triggers are set aside.
         connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
-        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.exec_driver_sql(_EMPTY_EVERY_TABLE)
+        connection.execute(sa.text(_RESTART_EVERY_SEQUENCE))
 
 
 @pytest.fixture
@@ -110,8 +133,6 @@ def make_app(database_url, tmp_path):
     def build(**changes):
         changes.setdefault("upload_dir", str(tmp_path / "uploads"))
         app = create_app(test_config(database_url, **changes))
-        if not PG_URL:
-            SQLModel.metadata.create_all(app.extensions["db_engine"])
         apps.append(app)
         return app
 

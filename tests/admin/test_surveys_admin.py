@@ -23,7 +23,7 @@ def fresh(session, model, **where):
     query = select(model)
     for name, value in where.items():
         query = query.where(getattr(model, name) == value)
-    return session.exec(query).all()
+    return session.exec(query.order_by(*model.__table__.primary_key.columns)).all()  # in the order they were made
 
 
 def test_build_a_survey_from_scratch_and_publish_it(admin, session, world):

@@ -114,7 +114,8 @@ class LiveServer:
         self.gate.open = True
         if self.server is None:
             self.server = make_server("127.0.0.1", self.port, self.gate, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Polled every 50 ms, not every 500: each test's teardown waits for the poll to see the shutdown.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def stop(self):
@@ -156,9 +157,7 @@ def new_context(browser):
     assert violations == [], violations
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str) -> None:
     """Save a full-page screenshot under test-artifacts/screenshots for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -52,13 +52,12 @@ def pages(live_server, session, world) -> list[tuple[str, str]]:
 def desk_code(session) -> str:
     from models import QrCode
 
-    return session.exec(select(QrCode)).first().code
+    return session.exec(select(QrCode).order_by(QrCode.id)).first().code
 
 
 def check(page, name: str) -> list[str]:
     """What is wrong with the page on screen, as readable lines (empty when it is fine)."""
     screenshot(page, name)
-    page.screenshot(path=f"/tmp/shots-12/{name}.png", full_page=True)
     problems = []
     width = page.evaluate("document.scrollingElement.scrollWidth")
     if width > 390:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import expect
@@ -17,14 +16,11 @@ from tests.e2e.test_citizen_pages import AXE, AXE_SCAN, MODERATE
 from tests.e2e.test_kiosk import full_kiosk, stored
 from tests.workflow_helpers import file_ticket
 
-SHOTS = Path("/tmp/shots-12")
 CONTACT = {"Họ và tên": "Trần Văn An", "Số điện thoại": "0912 345 678", "Địa chỉ": "Thôn Trung"}
 
 
 def shot(page, name):
     screenshot(page, name)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def count(session, model) -> int:

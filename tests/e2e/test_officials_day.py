@@ -3,7 +3,6 @@ and "new PAKN → answered → closed" is counted in clicks."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,12 +10,11 @@ from sqlmodel import select
 
 from hailong import workflow
 from models import Feedback, Official, ReplyTemplate
-from tests.e2e.conftest import DESKTOP, screenshot
+from tests.e2e.conftest import DESKTOP, SCREENSHOTS, screenshot
 from tests.e2e.pages_workflow import BackOffice
 from tests.factories import PASSWORD
 from tests.workflow_helpers import accepted, calendar, file_ticket
 
-SHOTS = Path("/tmp/shots-13")
 LANDINGS = {"handler": ("/admin/tickets", "Phản ánh, kiến nghị"), "desk": ("/admin/tickets", "Phản ánh, kiến nghị"),
             "leader": ("/admin/", "Chỉ tiêu cải cách hành chính"),
             "viewer": ("/admin/", "Chỉ tiêu cải cách hành chính"),
@@ -71,7 +69,7 @@ def _papers(session, world) -> dict[str, str]:
 def test_every_paper_prints_on_one_sheet(live_server, new_context, session, world):
     urls = _papers(session, world)
     office = BackOffice(new_context(DESKTOP).new_page(), live_server.url).login("leader.xa01", PASSWORD)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, url in urls.items():
         office.page.goto(live_server.url + url)
         expect(office.page.get_by_test_id("doc-nation").first).to_be_visible()
@@ -80,10 +78,9 @@ def test_every_paper_prints_on_one_sheet(live_server, new_context, session, worl
         line = float(nation.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
         assert nation.bounding_box()["height"] < line * 1.5 and motto.bounding_box()["height"] < line * 1.5, name
         office.page.emulate_media(media="print")
-        office.page.screenshot(path=str(SHOTS / f"print-{name}.png"), full_page=True)
         screenshot(office.page, f"paper-{name}-print")
         pdf = office.page.pdf(prefer_css_page_size=True, print_background=True)
-        (SHOTS / f"{name}.pdf").write_bytes(pdf)
+        (SCREENSHOTS / f"paper-{name}.pdf").write_bytes(pdf)
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         if name != "report":  # the report runs on; its cover is in the document form
             assert pages == 1, (name, pages)
@@ -165,14 +162,13 @@ def test_an_official_with_a_photo_appears_on_the_kiosk_and_public_desks(live_ser
     row = page.get_by_test_id("officials").get_by_role("row").filter(has_text="Trần Văn Bình")
     expect(row).to_contain_text("Đang công tác")
     expect(row.locator("img")).to_have_js_property("naturalWidth", 256)
-    page.screenshot(path=str(SHOTS / "officials-list.png"), full_page=True)
     screenshot(page, "officials-list")
 
     public = new_context(DESKTOP).new_page()
     public.goto(f"{live_server.url}/public/desks")
     desk_row = public.get_by_role("row").filter(has_text="Trần Văn Bình")
     expect(desk_row.locator("img")).to_have_js_property("naturalWidth", 256)
-    public.screenshot(path=str(SHOTS / "public-desks.png"), full_page=True)
+    screenshot(public, "public-desks")
 
     from tests.e2e.conftest import KIOSK
     from tests.e2e.pages_kiosk import Kiosk
@@ -180,4 +176,4 @@ def test_an_official_with_a_photo_appears_on_the_kiosk_and_public_desks(live_ser
     kiosk = Kiosk(new_context(KIOSK).new_page(), live_server).pair(world.code)
     expect(kiosk.page.locator("#serving-name")).to_have_text("Trần Văn Bình")
     expect(kiosk.page.locator("#serving-avatar img")).to_have_js_property("naturalWidth", 256)
-    kiosk.page.screenshot(path=str(SHOTS / "kiosk-serving.png"))
+    screenshot(kiosk.page, "kiosk-serving")
